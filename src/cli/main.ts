@@ -1,0 +1,27 @@
+/** Entry point of the `tao` binary: parse argv, run the command, print any failure once, exit. */
+import { CommanderError } from 'commander';
+import { printError } from './handle-error.js';
+import { buildProgram, fromCommanderError } from './program.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return;
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const mapped = fromCommanderError(error);
+      if (!mapped) {
+        process.exitCode = 0;
+        return;
+      }
+      process.exitCode = printError(mapped, json);
+      return;
+    }
+    process.exitCode = printError(error, json);
+  }
+}
