@@ -1,0 +1,162 @@
+// Yuma epoch speed: src/consensus alone (runEpoch on parsed inputs) and `tao sim epoch` end to end, for the
+// shared n = 256 / 1024 vectors and an n = 4096 case (generated into bench/out/ with make_synthetic.py when
+// python3 + numpy exist), side by side with `python3 yuma_ref.py` on the same files (run once per case; its
+// outputs are also compared with ours, bit for bit).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { parseSequence, runEpoch, runSequence } from '../dist/consensus/index.js';
+import { epochsJson } from '../dist/consensus/report.js';
+import { fmtMs, median, printTable } from './table.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const shared = process.env.YUMA_REF_DIR ?? join(root, '..', 'shared', 'yuma');
+const refScript = join(shared, 'yuma_ref.py');
+const hasPython = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const skipRef = process.env.BENCH_NO_REF === '1';
+
+const cases = [
+  ['n=256', join(shared, 'vectors', 'synthetic_n256.json')],
+  ['n=1024', join(shared, 'vectors', 'synthetic_n1024.json.gz')],
+];
+const out4096 = join(here, 'out', 'synthetic_n4096.json.gz');
+if (!existsSync(out4096) && hasPython) {
+  mkdirSync(join(here, 'out'), { recursive: true });
+  const gen = join(root, 'test', 'fixtures', 'yuma', 'make_n4096.py');
+  spawnSync('python3', [gen, out4096, '--ref', shared], { stdio: 'inherit' });
+}
+if (existsSync(out4096)) cases.push(['n=4096', out4096]);
+
+const load = (file) => {
+  let b = readFileSync(file);
+  if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipSync(b);
+  return JSON.parse(b.toString('utf8'));
+};
+
+/** The inputs of every epoch of a sequence as runEpoch takes them (state from a full run). */
+function epochInputs(seq) {
+  const outs = runSequence(seq);
+  const list = [];
+  let stake = seq.stake;
+  let bar = seq.blockAtRegistration;
+  let lu = seq.lastUpdate;
+  let weights = seq.weights ?? [];
+  let bonds = seq.initialState?.bonds ?? [];
+  let permits = seq.initialState?.validatorPermits ?? [];
+  seq.epochs.forEach((ep, k) => {
+    stake = ep.stake ?? stake;
+    bar = ep.blockAtRegistration ?? bar;
+    lu = ep.lastUpdate ?? lu;
+    weights = ep.weights ?? weights;
+    list.push({
+      inputs: {
+        n: seq.n,
+        currentBlock: ep.currentBlock,
+        stake,
+        weights,
+        bonds,
+        validatorPermits: permits,
+        lastUpdate: lu,
+        blockAtRegistration: bar,
+        params: { ...seq.params, ...ep.params },
+      },
+      semantics: ep.semantics ?? seq.semantics ?? 'chain',
+    });
+    bonds = outs[k].bonds;
+    permits = outs[k].newValidatorPermits;
+  });
+  return list;
+}
+
+function timeEpochs(seq) {
+  const eps = epochInputs(seq);
+  const samples = [];
+  const deadline = performance.now() + 4000;
+  for (let r = 0; r < 3 || (r < 40 && performance.now() < deadline); r++) {
+    for (const { inputs, semantics } of eps) {
+      const t = performance.now();
+      runEpoch(inputs, { semantics });
+      samples.push(performance.now() - t);
+    }
+  }
+  return samples;
+}
+
+function timeCli(file, epochs) {
+  const samples = [];
+  let stdout = '';
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    const res = spawnSync(process.execPath, [join(root, 'bin', 'tao.js'), 'sim', 'epoch', '--input', file], {
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+    });
+    samples.push((performance.now() - t) / epochs);
+    if (res.status !== 0) throw new Error(`tao sim epoch failed: ${res.stderr}`);
+    stdout = res.stdout;
+  }
+  return { samples, stdout };
+}
+
+function runRef(file, epochs) {
+  const t = performance.now();
+  const res = spawnSync('python3', [refScript, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const ms = (performance.now() - t) / epochs;
+  if (res.status !== 0) return { ms: Number.NaN, text: null };
+  return { ms, text: res.stdout };
+}
+
+/** Our printed epochs against the reference's printed epochs: the same text, byte for byte. */
+function sameText(ours, ref) {
+  const i = ref.indexOf('"epochs": ');
+  return ref.slice(i).trimEnd().slice(0, -1) === ours.trimEnd().slice(1, -1);
+}
+
+const rows = [];
+for (const [label, file] of cases) {
+  const doc = load(file);
+  const seq = parseSequence(doc);
+  const epochs = seq.epochs.length;
+  const lib = timeEpochs(seq);
+  const ours = epochsJson(runSequence(seq));
+  const cli = timeCli(file, epochs);
+  if (cli.stdout !== ours) throw new Error(`${label}: tao sim epoch printed something else than the library`);
+  let refMs = Number.NaN;
+  let exact = 'not checked';
+  if (hasPython && !skipRef) {
+    const ref = runRef(file, epochs);
+    refMs = ref.ms;
+    if (ref.text) exact = sameText(ours, ref.text) ? 'yes (same text)' : 'NO';
+  }
+  const libMin = Math.min(...lib);
+  rows.push([
+    label,
+    String(epochs),
+    fmtMs(median(lib)),
+    fmtMs(libMin),
+    fmtMs(median(cli.samples)),
+    Number.isNaN(refMs) ? '-' : fmtMs(refMs),
+    Number.isNaN(refMs) ? '-' : `${Math.round(refMs / median(lib))}×`,
+    exact,
+  ]);
+}
+printTable(
+  [
+    'case',
+    'epochs',
+    'runEpoch median',
+    'runEpoch min',
+    'tao sim epoch / epoch',
+    'yuma_ref.py / epoch',
+    'speed-up (lib)',
+    'bit-exact vs ref',
+  ],
+  rows,
+);
+console.log(
+  '\nrunEpoch: one epoch on parsed inputs; tao sim epoch: whole process (start, read, parse, run, print) per epoch;',
+);
+console.log('yuma_ref.py: one run of the reference (fixed mode) per case, divided by its epochs.');

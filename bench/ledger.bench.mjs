@@ -1,0 +1,135 @@
+// Ledger node throughput and footprint: signed transfers/s (submit → included, durable) for ed25519 and
+// sr25519 signers (pre-signed; tx_submitBatch), block commit latency p50/p99 (build + synced LevelDB batch),
+// RSS growth over 10,000 blocks (dev_mine). Runs a real node process (`tao node start --dev --instant`).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fromHex } from '../dist/crypto/hex.js';
+import { keyPairFromUri } from '../dist/crypto/keys.js';
+import { encodeAddress } from '../dist/crypto/ss58.js';
+import { signTx } from '../dist/crypto/tx.js';
+import { fmtMs, printTable } from './table.mjs';
+
+const BIN = resolve(import.meta.dirname, '../bin/tao.js');
+const port = await new Promise((r) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => r(p));
+  });
+});
+const home = mkdtempSync(join(tmpdir(), 'tao-bench-ledger-'));
+const url = `http://127.0.0.1:${port}`;
+const child = spawn(
+  process.execPath,
+  [BIN, 'node', 'start', '--dev', '--instant', '--rpc-port', String(port), '--home', home],
+  {
+    stdio: [
+      'ignore',
+      process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
+      process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
+    ],
+  },
+);
+const cleanup = () => {
+  child.kill('SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+async function rpc(method, params) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+for (let i = 0; ; i++) {
+  try {
+    await rpc('system_info');
+    break;
+  } catch {
+    if (i > 200) throw new Error('node did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const info = await rpc('system_info');
+const genesis = fromHex(info.genesis_hash);
+
+async function submitAll(txs) {
+  for (let i = 0; i < txs.length; i += 1000) {
+    const { results } = await rpc('tx_submitBatch', { txs: txs.slice(i, i + 1000) });
+    const bad = results.find((r) => r.error);
+    if (bad) throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
+    if (process.env.BENCH_DEBUG)
+      console.error('batch', i, results.length, JSON.stringify(await rpc('system_metrics')));
+  }
+}
+
+async function drained() {
+  for (;;) {
+    const m = await rpc('system_metrics');
+    if (m.pool_pending === 0) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function throughput(scheme, signers, perSigner) {
+  const keys = Array.from({ length: signers }, (_, i) => keyPairFromUri(`//bench-${scheme}-${i}`, scheme));
+  const dest = encodeAddress(keyPairFromUri('//bench-dest', 'ed25519').publicKey);
+  const sign = (k, nonce, call) => signTx(k, { genesisHash: genesis, nonce, expiry: 1_000_000, call });
+  await submitAll(keys.map((k) => sign(k, 0, { type: 'faucet', amount: '1000000000000' })));
+  await drained();
+  const txs = [];
+  for (let n = 1; n <= perSigner; n++)
+    for (const k of keys) txs.push(sign(k, n, { type: 'transfer', dest, amount: '1000' }));
+  // signing blocked this process for a while: let a keep-alive socket the server closed meanwhile fail here
+  await rpc('system_info').catch(() => rpc('system_info'));
+  await rpc('system_metrics', { reset: true });
+  const t0 = performance.now();
+  await submitAll(txs);
+  await drained();
+  const seconds = (performance.now() - t0) / 1000;
+  for (const k of keys) {
+    const acct = await rpc('account_info', { address: encodeAddress(k.publicKey) });
+    if (acct.nonce !== perSigner + 1)
+      throw new Error(`signer nonce ${acct.nonce}, expected ${perSigner + 1}`);
+  }
+  const m = await rpc('system_metrics');
+  return { n: txs.length, tps: txs.length / seconds, m };
+}
+
+const rows = [];
+const ed = await throughput('ed25519', 200, 100);
+rows.push(['transfers/s ed25519 (20,000 txs, batches of 1000)', ed.tps.toFixed(0), '≥ 5000']);
+rows.push([
+  '  block commit p50 / p99 under that load',
+  `${fmtMs(ed.m.commit_ms.p50)} / ${fmtMs(ed.m.commit_ms.p99)}`,
+  'p99 ≤ 50 ms',
+]);
+const sr = await throughput('sr25519', 100, 30);
+rows.push(['transfers/s sr25519 (3,000 txs)', sr.tps.toFixed(0), '']);
+
+await rpc('system_metrics', { reset: true });
+const rss0 = (await rpc('system_metrics')).rss_bytes;
+for (let i = 0; i < 10; i++) await rpc('dev_mine', { blocks: 1000 });
+const after = await rpc('system_metrics');
+rows.push([
+  'empty-block commit p50 / p99 (10,000 blocks)',
+  `${fmtMs(after.commit_ms.p50)} / ${fmtMs(after.commit_ms.p99)}`,
+  'p99 ≤ 50 ms',
+]);
+rows.push([
+  'RSS before / after 10,000 blocks',
+  `${(rss0 / 2 ** 20).toFixed(0)} / ${(after.rss_bytes / 2 ** 20).toFixed(0)} MiB`,
+  'growth ≤ 50 MB',
+]);
+rows.push(['RSS growth', `${((after.rss_bytes - rss0) / 2 ** 20).toFixed(1)} MiB`, '']);
+printTable(['measure', 'value', 'target'], rows);
+cleanup();
+process.exit(0);

@@ -1,0 +1,56 @@
+/** `tao console`: the interactive operator console (Ink). Everything heavy loads inside the action. */
+import { type Command, Option } from 'commander';
+import { usageError } from '../core/errors.js';
+import { globalsOf } from './context.js';
+import { withExamples } from './program.js';
+
+export interface ConsoleFlags {
+  readonly?: boolean;
+  theme?: string;
+  netuid?: string;
+}
+
+export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<void> {
+  const globals = globalsOf(cmd);
+  if (globals.json) throw usageError('E_USAGE', 'tao console is interactive; --json is not supported');
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw usageError('E_NOT_A_TTY', 'tao console needs a terminal (stdin and stdout must be a TTY)');
+  }
+  const netuid = flags.netuid === undefined ? 1 : Number(flags.netuid);
+  if (!Number.isInteger(netuid) || netuid < 0) throw usageError('E_USAGE', `--netuid must be a whole number`);
+  const [{ readConfig }, { paths }, tui] = await Promise.all([
+    import('../core/config.js'),
+    import('../core/paths.js'),
+    import('../tui/index.js'),
+  ]);
+  const config = readConfig(globals.home);
+  const p = paths(globals.home);
+  const keys = tui.readOwnKeys(p.wallet(globals.wallet));
+  const source = new tui.RpcDataSource({
+    url: globals.node,
+    netuid,
+    walletName: keys.coldkey ? globals.wallet : null,
+    coldkey: keys.coldkey,
+    hotkeys: keys.hotkeys,
+  });
+  await tui.runConsole({
+    source,
+    readonly: Boolean(flags.readonly),
+    theme: flags.theme ?? config.theme,
+    userThemesDir: p.themes,
+    keyOverrides: config.keys,
+  });
+}
+
+export function registerConsole(program: Command): void {
+  const cmd = program
+    .command('console')
+    .description('the live operator console: ranking, neighbours, peer, wallet & stake (q quits, ? help)')
+    .option('--readonly', 'register no action that signs or stops anything (shows RO)')
+    .addOption(
+      new Option('--theme <name>', 'colour theme: default, light, mono, or $TAO_HOME/themes/<name>.json'),
+    )
+    .option('--netuid <n>', 'subnet shown in Ranking and Overview', '1')
+    .action(async (flags: ConsoleFlags, command: Command) => handleConsole(command, flags));
+  withExamples(cmd, 'tao console --readonly --theme mono');
+}

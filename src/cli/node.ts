@@ -1,0 +1,158 @@
+/** `tao node …`: run the built-in ledger node (start/stop/status/reset/verify). Handlers load lazily. */
+import type { Command } from 'commander';
+import { usageError } from '../core/errors.js';
+import { globalsOf } from './context.js';
+import { emit, keyValues } from './output.js';
+import { withExamples } from './program.js';
+
+function intFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw usageError('E_BAD_FLAG', `--${name} must be an integer in ${min}..${max}, got '${value}'`);
+  return Number(value);
+}
+
+const render = (data: Record<string, unknown>) =>
+  keyValues(
+    Object.entries(data)
+      .filter(([, v]) => v !== undefined && typeof v !== 'object')
+      .map(([k, v]) => [k, String(v)] as const),
+  );
+
+interface StartFlags {
+  dev?: boolean;
+  blockTime?: string;
+  instant?: boolean;
+  tempo?: string;
+  rpcPort?: string;
+  rpcHost?: string;
+  data?: string;
+  detach?: boolean;
+}
+
+export function registerNode(program: Command): void {
+  const node = program
+    .command('node')
+    .description('the built-in ledger node: start, stop, status, reset, verify');
+
+  withExamples(
+    node
+      .command('start')
+      .description('run the ledger node (foreground unless --detach)')
+      .option('--dev', 'dev chain: prefunded //Alice … //Ferdie, subnet 1 owned by Alice, a faucet')
+      .option('--block-time <ms>', 'milliseconds between blocks (default 1000)')
+      .option('--instant', 'produce a block as soon as transactions arrive')
+      .option('--tempo <n>', 'blocks between epochs of new subnets (dev default 10, else 360)')
+      .option('--rpc-port <port>', 'RPC port (default 9944)')
+      .option('--rpc-host <host>', 'RPC bind address (default 127.0.0.1; anything else prints a warning)')
+      .option('--data <dir>', 'chain data dir (default $TAO_HOME/node/data)')
+      .option('--detach', 'run in the background (log in $TAO_HOME/logs/node.log)'),
+    'tao node start --dev',
+    'tao node start --dev --instant --rpc-port 9955 --detach',
+  ).action(async (flags: StartFlags, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { runNode, startDetached } = await import('../ledger/process.js');
+    if (flags.instant && flags.blockTime !== undefined)
+      throw usageError('E_BAD_FLAG', '--instant and --block-time exclude each other');
+    const opts = {
+      home: g.home,
+      dev: Boolean(flags.dev),
+      blockTimeMs: flags.instant ? 0 : (intFlag(flags.blockTime, 'block-time', 10, 3_600_000) ?? 1000),
+      tempo: intFlag(flags.tempo, 'tempo', 1, 65535),
+      rpcPort: intFlag(flags.rpcPort, 'rpc-port', 1, 65535) ?? 9944,
+      rpcHost: flags.rpcHost ?? '127.0.0.1',
+      dataDir: flags.data,
+    };
+    if (flags.detach) {
+      const info = await startDetached(opts, process.argv);
+      emit(g.json, info, (d) => `node started in the background (pid ${d.pid}, ${d.rpc})\nlog: ${d.log}`);
+      return;
+    }
+    await runNode(opts, (info) => {
+      emit(g.json, info, (d) => {
+        const lines = [
+          `tao ledger node: ${d.chain} at block ${d.block}, RPC ${d.rpc} (pid ${d.pid})`,
+          `data: ${d.data_dir}`,
+        ];
+        if (d.dev) {
+          lines.push('dev chain created with:');
+          for (const a of (d.dev_accounts as { name: string; address: string; free: string }[]) ?? [])
+            lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${BigInt(a.free) / 1_000_000_000n} TAO`);
+          for (const s of (d.dev_subnets as { netuid: number }[]) ?? [])
+            lines.push(`  subnet ${s.netuid} (owner //Alice)`);
+          lines.push('  faucet: tao wallet faucet');
+        }
+        lines.push('stop with Ctrl-C or tao node stop');
+        return lines.join('\n');
+      });
+    });
+  });
+
+  withExamples(
+    node.command('stop').description('stop the node started by tao node start (SIGTERM, then SIGKILL)'),
+    'tao node stop',
+  ).action(async (_flags: unknown, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { stopNode } = await import('../ledger/process.js');
+    const r = await stopNode(g.home);
+    emit(g.json, r, (d) =>
+      d.stopped
+        ? `node stopped (pid ${d.pid}${d.killed ? ', killed after the grace period' : ''})`
+        : 'no node is running',
+    );
+  });
+
+  withExamples(
+    node.command('status').description('is a node running, at which block, and what dev mode created'),
+    'tao node status --json',
+  ).action(async (_flags: unknown, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { nodeStatus } = await import('../ledger/process.js');
+    const r = await nodeStatus(g.home, g.node);
+    emit(g.json, r, (d) => (d.running ? render(d) : `no node answers at ${d.rpc}`));
+  });
+
+  withExamples(
+    node
+      .command('reset')
+      .description('delete the chain data (the node must be stopped)')
+      .option('--data <dir>', 'chain data dir (default $TAO_HOME/node/data)'),
+    'tao node reset --yes',
+  ).action(async (flags: { data?: string }, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { resetNode, defaultDataDir } = await import('../ledger/process.js');
+    if (!g.yes) {
+      if (!g.interactive)
+        throw usageError('E_CONFIRM_REQUIRED', 'tao node reset deletes the chain: pass --yes');
+      const { confirmOrCancel } = await import('./prompt.js');
+      await confirmOrCancel(`Delete the chain in ${flags.data ?? defaultDataDir(g.home)}?`);
+    }
+    const r = resetNode(g.home, flags.data);
+    emit(g.json, r, (d) => `chain data deleted: ${d.data_dir}`);
+  });
+
+  withExamples(
+    node
+      .command('verify')
+      .description('replay every stored block from genesis and check every state root (node stopped)')
+      .option('--data <dir>', 'chain data dir (default $TAO_HOME/node/data)'),
+    'tao node verify --json',
+  ).action(async (flags: { data?: string }, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const { defaultDataDir } = await import('../ledger/process.js');
+    const { verifyChain } = await import('../ledger/verify.js');
+    const { TaoError } = await import('../core/errors.js');
+    const r = await verifyChain(flags.data ?? defaultDataDir(g.home));
+    if (!r.ok)
+      throw new TaoError(
+        'E_VERIFY_FAILED',
+        `verification failed at block ${r.error?.block}: ${r.error?.message}`,
+        1,
+      );
+    emit(
+      g.json,
+      r,
+      (d) => `ok: ${d.blocks} blocks, ${d.txs} txs replayed; state root ${d.state_root} at block ${d.head}`,
+    );
+  });
+}

@@ -1,0 +1,152 @@
+/** `tao stake add | remove | list`: stake the wallet coldkey's TAO on a hotkey (own hotkey by default). */
+import type { Command } from 'commander';
+import { formatTao } from '../core/amount.js';
+import { rejectedError, usageError } from '../core/errors.js';
+import { type GlobalOptions, globalsOf } from './context.js';
+import { emit, table } from './output.js';
+import { withExamples } from './program.js';
+import {
+  addTxOptions,
+  amountFlag,
+  checkAddress,
+  connect,
+  renderTxReport,
+  requireValue,
+  runTx,
+  type TxFlags,
+  type TxReport,
+  walletAddress,
+} from './tx-flow.js';
+
+export interface StakeFlags extends TxFlags {
+  amount?: string;
+  all?: boolean;
+  hotkeyAddress?: string;
+}
+
+async function targetHotkey(globals: GlobalOptions, flag?: string): Promise<string> {
+  if (flag !== undefined) return checkAddress(flag, '--hotkey-address');
+  return walletAddress(globals, 'hotkey');
+}
+
+/** `--amount X` or `--all` (exactly one); undefined means --all. */
+async function amountOrAll(globals: GlobalOptions, opts: StakeFlags): Promise<bigint | undefined> {
+  if (opts.all && opts.amount !== undefined)
+    throw usageError('E_USAGE', 'give either --amount or --all, not both');
+  if (opts.all) return undefined;
+  return amountFlag(await requireValue(globals, opts.amount, '--amount (or --all)', 'Amount (TAO)'));
+}
+
+export async function handleStake(
+  globals: GlobalOptions,
+  direction: 'add' | 'remove',
+  opts: StakeFlags,
+): Promise<TxReport> {
+  const requested = await amountOrAll(globals, opts);
+  const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
+  return runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    build: async ({ client, info, account, signer }) => {
+      let amount = requested;
+      if (amount === undefined) {
+        if (direction === 'add') {
+          amount = account.free - info.txFee;
+          if (amount <= 0n)
+            throw rejectedError(
+              'E_INSUFFICIENT_BALANCE',
+              `nothing to stake: free balance ${formatTao(account.free)} τ does not cover the fee ${formatTao(info.txFee)} τ`,
+            );
+        } else {
+          const stakes = await client.stakeList({ coldkey: signer.address, hotkey });
+          amount = stakes.filter((s) => s.hotkey === hotkey).reduce((sum, s) => sum + s.amount, 0n);
+          if (amount === 0n)
+            throw rejectedError('E_INSUFFICIENT_STAKE', `${signer.address} has no stake on hotkey ${hotkey}`);
+        }
+      }
+      return {
+        title: direction === 'add' ? 'Add stake' : 'Remove stake',
+        call: { type: direction === 'add' ? 'add_stake' : 'remove_stake', hotkey, amount: amount.toString() },
+        details: [
+          ['hotkey', hotkey],
+          ['amount', `${formatTao(amount)} τ${requested === undefined ? ' (all)' : ''}`],
+        ],
+        freeDelta: direction === 'add' ? -amount : amount,
+      };
+    },
+  });
+}
+
+export interface StakeRow {
+  coldkey: string;
+  hotkey: string;
+  amount: string;
+}
+
+export async function handleStakeList(
+  globals: GlobalOptions,
+  opts: { coldkey?: string; hotkeyAddress?: string; all?: boolean },
+): Promise<{ stakes: StakeRow[] }> {
+  const filter: { coldkey?: string; hotkey?: string } = {};
+  if (opts.coldkey !== undefined) filter.coldkey = await checkAddress(opts.coldkey, '--coldkey');
+  if (opts.hotkeyAddress !== undefined)
+    filter.hotkey = await checkAddress(opts.hotkeyAddress, '--hotkey-address');
+  if (!opts.all && filter.coldkey === undefined && filter.hotkey === undefined)
+    filter.coldkey = await walletAddress(globals, 'coldkey');
+  const client = await connect(globals);
+  const stakes = await client.stakeList(filter);
+  return {
+    stakes: stakes.map((s) => ({ coldkey: s.coldkey, hotkey: s.hotkey, amount: formatTao(s.amount) })),
+  };
+}
+
+function renderStakes(data: { stakes: StakeRow[] }): string {
+  if (data.stakes.length === 0) return 'no stake';
+  return table(
+    ['coldkey', 'hotkey', 'amount'],
+    data.stakes.map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`]),
+  );
+}
+
+export function registerStake(program: Command): void {
+  const stake = program.command('stake').description('stake TAO on hotkeys (yours or a delegate)');
+  for (const direction of ['add', 'remove'] as const) {
+    withExamples(
+      addTxOptions(
+        stake
+          .command(direction)
+          .description(
+            direction === 'add'
+              ? 'move free TAO of the wallet coldkey into stake on a hotkey'
+              : 'move stake on a hotkey back to the free balance of the wallet coldkey',
+          )
+          .option('--amount <tao>', 'amount in TAO')
+          .option(
+            '--all',
+            direction === 'add' ? 'all free balance (minus the fee)' : 'all stake on that hotkey',
+          )
+          .option('--hotkey-address <ss58>', "the hotkey (default: the wallet's own hotkey)"),
+      ).action(async (opts: StakeFlags, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleStake(globals, direction, opts), (r) =>
+          renderTxReport(`stake ${direction}`, r),
+        );
+      }),
+      `tao stake ${direction} --amount 10`,
+      `tao stake ${direction} --all --hotkey-address 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --yes`,
+    );
+  }
+  withExamples(
+    stake
+      .command('list')
+      .description('stakes of the wallet coldkey (or filtered by --coldkey / --hotkey-address, or --all)')
+      .option('--coldkey <ss58>', 'stakes of this coldkey')
+      .option('--hotkey-address <ss58>', 'stakes on this hotkey')
+      .option('--all', 'every stake on the ledger')
+      .action(async (opts: { coldkey?: string; hotkeyAddress?: string; all?: boolean }, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleStakeList(globals, opts), renderStakes);
+      }),
+    'tao stake list --json',
+  );
+}

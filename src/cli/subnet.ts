@@ -1,0 +1,313 @@
+/** `tao subnet list | create | register | metagraph | hyperparameters`: subnets and their neurons. */
+import type { Command } from 'commander';
+import type { Metagraph, SubnetInfo } from '../client/types.js';
+import { formatTao } from '../core/amount.js';
+import { usageError } from '../core/errors.js';
+import { type GlobalOptions, globalsOf } from './context.js';
+import { emit, keyValues, table } from './output.js';
+import { withExamples } from './program.js';
+import {
+  addTxOptions,
+  checkAddress,
+  connect,
+  renderTxReport,
+  requireValue,
+  runTx,
+  type TxFlags,
+  type TxReport,
+  walletAddress,
+} from './tx-flow.js';
+
+export function parseNetuid(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) > 65535)
+    throw usageError('E_BAD_NETUID', `malformed --netuid '${text}': expected an integer 0..65535`);
+  return Number(text);
+}
+
+export interface SubnetRow {
+  netuid: number;
+  owner: string;
+  n: number;
+  max_uids: number;
+  tempo: number;
+  burn: string;
+  pending_emission: string;
+  last_epoch: number;
+}
+
+const subnetRow = (s: SubnetInfo): SubnetRow => ({
+  netuid: s.netuid,
+  owner: s.owner,
+  n: s.n,
+  max_uids: s.maxUids,
+  tempo: s.tempo,
+  burn: formatTao(s.burn),
+  pending_emission: formatTao(s.pendingEmission),
+  last_epoch: s.lastEpoch,
+});
+
+export async function handleSubnetList(globals: GlobalOptions): Promise<{ subnets: SubnetRow[] }> {
+  const client = await connect(globals);
+  return { subnets: (await client.subnetList()).map(subnetRow) };
+}
+
+function renderSubnets(data: { subnets: SubnetRow[] }): string {
+  if (data.subnets.length === 0) return 'no subnets (create one with `tao subnet create`)';
+  return table(
+    ['netuid', 'neurons', 'tempo', 'burn', 'pending emission', 'last epoch', 'owner'],
+    data.subnets.map((s) => [
+      String(s.netuid),
+      `${s.n}/${s.max_uids}`,
+      String(s.tempo),
+      `${s.burn} τ`,
+      `${s.pending_emission} τ`,
+      String(s.last_epoch),
+      s.owner,
+    ]),
+  );
+}
+
+export async function handleSubnetCreate(
+  globals: GlobalOptions,
+  opts: TxFlags,
+): Promise<TxReport & { netuid: number | null }> {
+  const client = await connect(globals);
+  const before = new Set((await client.subnetList()).map((s) => s.netuid));
+  let owner = '';
+  const report = await runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    client,
+    build: ({ signer, info }) => {
+      owner = signer.address;
+      return {
+        title: 'Create a subnet',
+        call: { type: 'create_subnet' },
+        details: [
+          ['owner', signer.address],
+          ['lock', info.dev ? 'none (dev ledger)' : 'subnet_lock_cost'],
+        ],
+        freeDelta: 0n,
+      };
+    },
+  });
+  if (report.status !== 'included') return { netuid: null, ...report };
+  const created = (await client.subnetList()).filter((s) => s.owner === owner && !before.has(s.netuid));
+  return { netuid: created.length > 0 ? Math.max(...created.map((s) => s.netuid)) : null, ...report };
+}
+
+export async function handleSubnetRegister(
+  globals: GlobalOptions,
+  opts: TxFlags & { netuid?: string; hotkeyAddress?: string },
+): Promise<TxReport & { netuid: number; uid: number | null }> {
+  const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
+  const hotkey =
+    opts.hotkeyAddress !== undefined
+      ? await checkAddress(opts.hotkeyAddress, '--hotkey-address')
+      : await walletAddress(globals, 'hotkey');
+  const client = await connect(globals);
+  const report = await runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    client,
+    build: async ({ client: c }) => {
+      const subnet = (await c.subnetList()).find((s) => s.netuid === netuid);
+      const burn = subnet?.burn ?? 0n;
+      return {
+        title: `Register on subnet ${netuid}`,
+        call: { type: 'burned_register', netuid, hotkey },
+        details: [
+          ['hotkey', hotkey],
+          [
+            'netuid',
+            `${netuid}${subnet ? ` (${subnet.n}/${subnet.maxUids} neurons)` : ' (unknown subnet: the ledger will reject it)'}`,
+          ],
+          ['burn', `${formatTao(burn)} τ`],
+        ],
+        freeDelta: -burn,
+      };
+    },
+  });
+  let uid: number | null = null;
+  if (report.status === 'included') {
+    const neuron = (await client.metagraph(netuid)).neurons.find((n) => n.hotkey === hotkey);
+    uid = neuron?.uid ?? null;
+  }
+  return { netuid, uid, ...report };
+}
+
+const ratio = (u16: number) => u16 / 65535;
+
+export interface NeuronRow {
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  stake: string;
+  rank: number;
+  trust: number;
+  consensus: number;
+  incentive: number;
+  dividends: number;
+  emission: string;
+  validator_trust: number;
+  validator_permit: boolean;
+  active: boolean;
+  last_update: number;
+  registered_at: number;
+  axon: { ip: string; port: number; protocol?: number | string } | null;
+}
+
+/** The metagraph as cli.md's JSON: ranking fields as floats (u16 / 65535), stake/emission as TAO strings. */
+export function metagraphJson(m: Metagraph): { netuid: number; block: number; neurons: NeuronRow[] } {
+  return {
+    netuid: m.netuid,
+    block: m.block,
+    neurons: m.neurons.map((n) => ({
+      uid: n.uid,
+      hotkey: n.hotkey,
+      coldkey: n.coldkey,
+      stake: formatTao(n.stake),
+      rank: ratio(n.rank),
+      trust: ratio(n.trust),
+      consensus: ratio(n.consensus),
+      incentive: ratio(n.incentive),
+      dividends: ratio(n.dividends),
+      emission: formatTao(n.emission),
+      validator_trust: ratio(n.validatorTrust),
+      validator_permit: n.validatorPermit,
+      active: n.active,
+      last_update: n.lastUpdate,
+      registered_at: n.registeredAt,
+      axon: n.axon,
+    })),
+  };
+}
+
+export async function handleMetagraph(globals: GlobalOptions, netuidText: string | undefined) {
+  const netuid = parseNetuid(await requireValue(globals, netuidText, '--netuid', 'Subnet netuid'));
+  const client = await connect(globals);
+  return metagraphJson(await client.metagraph(netuid));
+}
+
+const short = (ss58: string) => `${ss58.slice(0, 6)}…${ss58.slice(-4)}`;
+const f4 = (x: number) => x.toFixed(4);
+
+function renderMetagraph(data: ReturnType<typeof metagraphJson>): string {
+  const head = `subnet ${data.netuid} at block ${data.block}: ${data.neurons.length} neurons`;
+  if (data.neurons.length === 0) return head;
+  return `${head}\n${table(
+    [
+      'uid',
+      'hotkey',
+      'stake',
+      'rank',
+      'trust',
+      'consensus',
+      'incentive',
+      'dividends',
+      'emission',
+      'vtrust',
+      'vpermit',
+      'active',
+    ],
+    data.neurons.map((n) => [
+      String(n.uid),
+      short(n.hotkey),
+      `${n.stake} τ`,
+      f4(n.rank),
+      f4(n.trust),
+      f4(n.consensus),
+      f4(n.incentive),
+      f4(n.dividends),
+      `${n.emission} τ`,
+      f4(n.validator_trust),
+      n.validator_permit ? 'yes' : 'no',
+      n.active ? 'yes' : 'no',
+    ]),
+  )}`;
+}
+
+export async function handleHyperparameters(globals: GlobalOptions, netuidText: string | undefined) {
+  const netuid = parseNetuid(await requireValue(globals, netuidText, '--netuid', 'Subnet netuid'));
+  const client = await connect(globals);
+  return { netuid, ...(await client.hyperparameters(netuid)) };
+}
+
+function renderHyperparameters(data: Record<string, unknown>): string {
+  return keyValues(
+    Object.entries(data).map(
+      ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
+    ),
+  );
+}
+
+export function registerSubnet(program: Command): void {
+  const subnet = program
+    .command('subnet')
+    .description('subnets: list, create, register, metagraph, hyperparameters');
+  withExamples(
+    subnet
+      .command('list')
+      .description('every subnet on the ledger')
+      .action(async (_opts: unknown, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleSubnetList(globals), renderSubnets);
+      }),
+    'tao subnet list --json',
+  );
+  withExamples(
+    addTxOptions(subnet.command('create').description('create a subnet owned by the wallet coldkey')).action(
+      async (opts: TxFlags, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(
+          globals.json,
+          await handleSubnetCreate(globals, opts),
+          (r) => `${renderTxReport('create subnet', r)}${r.netuid !== null ? `\nnetuid ${r.netuid}` : ''}`,
+        );
+      },
+    ),
+    'tao subnet create --yes',
+  );
+  withExamples(
+    addTxOptions(
+      subnet
+        .command('register')
+        .description(
+          "register a hotkey (default: the wallet's own) on a subnet by burning the registration cost",
+        )
+        .option('--netuid <n>', 'the subnet')
+        .option('--hotkey-address <ss58>', "the hotkey to register (default: the wallet's hotkey)"),
+    ).action(async (opts: TxFlags & { netuid?: string; hotkeyAddress?: string }, cmd: Command) => {
+      const globals = globalsOf(cmd);
+      emit(
+        globals.json,
+        await handleSubnetRegister(globals, opts),
+        (r) =>
+          `${renderTxReport(`register on subnet ${r.netuid}`, r)}${r.uid !== null ? `\nuid ${r.uid}` : ''}`,
+      );
+    }),
+    'tao subnet register --netuid 1',
+  );
+  withExamples(
+    subnet
+      .command('metagraph')
+      .description("a subnet's neurons with their stake, ranking and emission")
+      .option('--netuid <n>', 'the subnet')
+      .action(async (opts: { netuid?: string }, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleMetagraph(globals, opts.netuid), renderMetagraph);
+      }),
+    'tao subnet metagraph --netuid 1',
+  );
+  withExamples(
+    subnet
+      .command('hyperparameters')
+      .description("a subnet's hyperparameters")
+      .option('--netuid <n>', 'the subnet')
+      .action(async (opts: { netuid?: string }, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleHyperparameters(globals, opts.netuid), renderHyperparameters);
+      }),
+    'tao subnet hyperparameters --netuid 1 --json',
+  );
+}

@@ -1,0 +1,170 @@
+/** `tao wallet balance | transfer | faucet`: the ledger side of a wallet (funds), added to the wallet group. */
+import type { Command } from 'commander';
+import { formatTao } from '../core/amount.js';
+import { rejectedError } from '../core/errors.js';
+import { type GlobalOptions, globalsOf } from './context.js';
+import { emit, table } from './output.js';
+import { withExamples } from './program.js';
+import {
+  addTxOptions,
+  amountFlag,
+  checkAddress,
+  connect,
+  renderTxReport,
+  requireValue,
+  runTx,
+  type TxFlags,
+  type TxReport,
+  walletAddress,
+} from './tx-flow.js';
+
+export interface BalanceRow {
+  address: string;
+  wallet?: string;
+  free: string;
+  staked: string;
+  total: string;
+}
+
+export async function handleBalance(
+  globals: GlobalOptions,
+  opts: { address?: string[]; all?: boolean },
+): Promise<{ balances: BalanceRow[] }> {
+  const targets: { address: string; wallet?: string }[] = [];
+  for (const a of opts.address ?? []) targets.push({ address: await checkAddress(a, '--address') });
+  if (opts.all) {
+    const { listWallets } = await import('../wallet/store.js');
+    for (const w of listWallets(globals.home)) {
+      if (w.coldkey) targets.push({ address: w.coldkey.ss58, wallet: w.name });
+    }
+  }
+  if (targets.length === 0 && !opts.all) {
+    targets.push({ address: await walletAddress(globals, 'coldkey'), wallet: globals.wallet });
+  }
+  const client = await connect(globals);
+  const infos = await Promise.all(targets.map((t) => client.accountInfo(t.address)));
+  return {
+    balances: infos.map((info, i) => ({
+      address: info.address,
+      ...(targets[i]?.wallet ? { wallet: targets[i].wallet } : {}),
+      free: formatTao(info.free),
+      staked: formatTao(info.staked),
+      total: formatTao(info.free + info.staked),
+    })),
+  };
+}
+
+function renderBalances(data: { balances: BalanceRow[] }): string {
+  if (data.balances.length === 0) return 'no wallets found (create one with `tao wallet create`)';
+  const withWallet = data.balances.some((b) => b.wallet);
+  const rows = data.balances.map((b) => [
+    ...(withWallet ? [b.wallet ?? ''] : []),
+    b.address,
+    `${b.free} τ`,
+    `${b.staked} τ`,
+    `${b.total} τ`,
+  ]);
+  return table([...(withWallet ? ['wallet'] : []), 'address', 'free', 'staked', 'total'], rows);
+}
+
+export async function handleTransfer(
+  globals: GlobalOptions,
+  opts: TxFlags & { dest?: string; amount?: string },
+): Promise<TxReport> {
+  const dest = await checkAddress(
+    await requireValue(globals, opts.dest, '--dest', 'Destination (SS58)'),
+    '--dest',
+  );
+  const amount = amountFlag(await requireValue(globals, opts.amount, '--amount', 'Amount (TAO)'));
+  return runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    build: () => ({
+      title: 'Transfer',
+      call: { type: 'transfer', dest, amount: amount.toString() },
+      details: [
+        ['to', dest],
+        ['amount', `${formatTao(amount)} τ`],
+      ],
+      freeDelta: -amount,
+    }),
+  });
+}
+
+export async function handleFaucet(
+  globals: GlobalOptions,
+  opts: TxFlags & { amount?: string },
+): Promise<TxReport> {
+  const amount = opts.amount === undefined ? undefined : amountFlag(opts.amount);
+  return runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    precheck: (info) => {
+      if (!info.dev)
+        throw rejectedError(
+          'E_NOT_DEV_CHAIN',
+          `the faucet exists only on a dev ledger; the node at ${globals.node} runs chain '${info.chain}'`,
+          'start a dev ledger with `tao node start --dev`',
+        );
+    },
+    build: ({ info }) => ({
+      title: 'Faucet (dev ledger)',
+      call: amount === undefined ? { type: 'faucet' } : { type: 'faucet', amount: amount.toString() },
+      details: [
+        [
+          'amount',
+          `${formatTao(amount ?? info.faucet?.amount ?? 0n)} τ${amount === undefined ? ' (the dev default)' : ''}`,
+        ],
+      ],
+      freeDelta: amount ?? info.faucet?.amount ?? 0n,
+    }),
+  });
+}
+
+export function registerWalletLedger(program: Command): void {
+  const wallet = program.commands.find((c) => c.name() === 'wallet');
+  if (!wallet) throw new Error('registerWalletLedger must be registered after registerWallet');
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  withExamples(
+    wallet
+      .command('balance')
+      .description("free, staked and total balance of the wallet's coldkey (or any address)")
+      .option('--address <ss58>', 'an address to look up instead (repeatable)', collect)
+      .option('--all', 'every wallet under --home')
+      .action(async (opts: { address?: string[]; all?: boolean }, cmd: Command) => {
+        const globals = globalsOf(cmd);
+        emit(globals.json, await handleBalance(globals, opts), renderBalances);
+      }),
+    'tao wallet balance',
+    'tao wallet balance --all --json',
+    'tao wallet balance --address 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+  );
+
+  withExamples(
+    addTxOptions(
+      wallet
+        .command('transfer')
+        .description('send TAO from the wallet coldkey to another address')
+        .option('--dest <ss58>', 'destination address')
+        .option('--amount <tao>', 'amount in TAO, e.g. 1.5'),
+    ).action(async (opts: TxFlags & { dest?: string; amount?: string }, cmd: Command) => {
+      const globals = globalsOf(cmd);
+      emit(globals.json, await handleTransfer(globals, opts), (r) => renderTxReport('transfer', r));
+    }),
+    'tao wallet transfer --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1.5',
+  );
+
+  withExamples(
+    addTxOptions(
+      wallet
+        .command('faucet')
+        .description('DEV LEDGER ONLY: get free test TAO into the wallet coldkey')
+        .option('--amount <tao>', 'how much (default and cap set by the dev ledger)'),
+    ).action(async (opts: TxFlags & { amount?: string }, cmd: Command) => {
+      const globals = globalsOf(cmd);
+      emit(globals.json, await handleFaucet(globals, opts), (r) => renderTxReport('faucet', r));
+    }),
+    'tao wallet faucet --amount 100 --yes',
+  );
+}

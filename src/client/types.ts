@@ -1,0 +1,156 @@
+/**
+ * The typed view of docs/rpc.md: what NodeClient methods return. Amounts are bigint rao, ranking fields
+ * stay u16 integers (0..65535) as the ledger stores them; field names are camelCase.
+ */
+import type { Scheme } from '../crypto/tx-payload.js';
+
+export interface SystemInfo {
+  chain: string;
+  version: string;
+  /** 0x-prefixed hex, 32 bytes. */
+  genesisHash: string;
+  dev: boolean;
+  blockTimeMs: number;
+  /** Flat fee per transaction, rao. */
+  txFee: bigint;
+  /** Head block number when asked. */
+  head: number;
+  /** Dev chains: the prefunded dev accounts (//Alice …) and the faucet's default amount and cap. */
+  devAccounts?: { name: string; address: string }[];
+  faucet?: { amount: bigint; cap: bigint };
+}
+
+export interface BlockHeader {
+  number: number;
+  hash: string;
+  parentHash: string;
+  stateRoot: string;
+  timestamp: number;
+}
+
+export interface TxError {
+  code: string;
+  message: string;
+}
+
+export interface BlockTx {
+  txHash: string;
+  signer: string;
+  call: Call;
+  status: string;
+  error?: TxError;
+}
+
+export interface Block extends BlockHeader {
+  txs: BlockTx[];
+}
+
+export interface AccountInfo {
+  address: string;
+  free: bigint;
+  staked: bigint;
+  /** Nonce of the last included tx + 1. */
+  nonce: number;
+  /** The signer's transactions waiting in the pool (0 when the node does not say). */
+  pending: number;
+}
+
+export interface StakeEntry {
+  coldkey: string;
+  hotkey: string;
+  amount: bigint;
+}
+
+export interface SubnetInfo {
+  netuid: number;
+  owner: string;
+  n: number;
+  maxUids: number;
+  tempo: number;
+  burn: bigint;
+  pendingEmission: bigint;
+  lastEpoch: number;
+}
+
+/** Every hyperparameter by its snake_case name, as the node sends them. */
+export type Hyperparameters = Record<string, unknown>;
+
+export interface Axon {
+  ip: string;
+  port: number;
+  protocol?: number | string;
+}
+
+export interface Neuron {
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  stake: bigint;
+  /** Ranking fields: u16, 0..65535. */
+  rank: number;
+  trust: number;
+  consensus: number;
+  incentive: number;
+  dividends: number;
+  emission: bigint;
+  validatorTrust: number;
+  validatorPermit: boolean;
+  active: boolean;
+  lastUpdate: number;
+  registeredAt: number;
+  axon: Axon | null;
+}
+
+export interface Metagraph {
+  netuid: number;
+  block: number;
+  neurons: Neuron[];
+}
+
+export interface WeightRow {
+  uid: number;
+  /** (target uid, u16 weight) pairs as stored. */
+  weights: [number, number][];
+}
+
+export type TxState = 'pending' | 'included' | 'rejected' | 'unknown';
+
+export interface TxStatus {
+  status: TxState;
+  block?: number;
+  error?: TxError;
+}
+
+/** A final outcome: included in `block`, or rejected with the ledger's reason. */
+export type TxOutcome =
+  | { txHash: string; status: 'included'; block: number }
+  | { txHash: string; status: 'rejected'; block?: number; error: TxError };
+
+/** A call as on the wire (amounts as decimal rao strings). */
+export type Call =
+  | { type: 'transfer'; dest: string; amount: string }
+  | { type: 'faucet'; amount?: string }
+  | { type: 'create_subnet' }
+  | { type: 'burned_register'; netuid: number; hotkey: string }
+  | { type: 'add_stake'; hotkey: string; amount: string }
+  | { type: 'remove_stake'; hotkey: string; amount: string }
+  | { type: 'set_weights'; netuid: number; uids: number[]; weights: number[]; version_key?: number }
+  | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol?: number }
+  | { type: 'set_delegate_take'; hotkey: string; take: number }
+  | { type: string; [field: string]: unknown };
+
+/** A signed transaction in the wire format of docs/rpc.md. */
+export interface WireTx {
+  call: unknown;
+  signer: string;
+  scheme: Scheme;
+  nonce: number;
+  expiry: number;
+  genesis_hash: string;
+  signature: string;
+}
+
+export type NodeEvent =
+  | { type: 'head'; number: number; hash: string; timestamp: number }
+  | { type: 'epoch'; netuid: number; block: number }
+  | { type: 'tx'; txHash: string; status: TxState; block?: number; error?: TxError };

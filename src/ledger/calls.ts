@@ -1,0 +1,122 @@
+/**
+ * The calls a transaction can carry (docs/rpc.md): strict structural validation of an untrusted `call`
+ * object into a typed Call. Amounts are decimal rao strings (> 0, < 2^64); addresses SS58 (prefix 42).
+ * Every problem is an E_BAD_CALL / E_BAD_AMOUNT / E_BAD_ADDRESS rejection naming the field.
+ */
+import { decodeAddress } from '../crypto/ss58.js';
+import { LedgerError, reject } from './errors.js';
+
+export type Call =
+  | { type: 'transfer'; dest: string; amount: bigint }
+  | { type: 'faucet'; amount: bigint | undefined }
+  | { type: 'create_subnet' }
+  | { type: 'burned_register'; netuid: number; hotkey: string }
+  | { type: 'add_stake' | 'remove_stake'; hotkey: string; amount: bigint }
+  | { type: 'set_weights'; netuid: number; uids: number[]; weights: number[]; version_key: number }
+  | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol: number }
+  | { type: 'set_delegate_take'; hotkey: string; take: number };
+
+export type CallType = Call['type'];
+
+const FIELDS: Record<CallType, { required: string[]; optional: string[] }> = {
+  transfer: { required: ['dest', 'amount'], optional: [] },
+  faucet: { required: [], optional: ['amount'] },
+  create_subnet: { required: [], optional: [] },
+  burned_register: { required: ['netuid', 'hotkey'], optional: [] },
+  add_stake: { required: ['hotkey', 'amount'], optional: [] },
+  remove_stake: { required: ['hotkey', 'amount'], optional: [] },
+  set_weights: { required: ['netuid', 'uids', 'weights'], optional: ['version_key'] },
+  serve_axon: { required: ['netuid', 'ip', 'port'], optional: ['protocol'] },
+  set_delegate_take: { required: ['hotkey', 'take'], optional: [] },
+};
+
+/** Calls authorised by a hotkey; they pay no fee (as on subtensor, hotkeys hold no free balance). */
+export const HOTKEY_CALLS: ReadonlySet<CallType> = new Set(['set_weights', 'serve_axon']);
+export const FEELESS_CALLS: ReadonlySet<CallType> = new Set(['set_weights', 'serve_axon', 'faucet']);
+
+const MAX_U64 = (1n << 64n) - 1n;
+const MAX_WEIGHTS = 65536;
+
+const bad = (message: string): never => reject('E_BAD_CALL', message);
+
+function amount(v: unknown, field: string): bigint {
+  if (typeof v !== 'string' || !/^\d{1,20}$/.test(v))
+    return reject('E_BAD_AMOUNT', `call.${field} must be a decimal rao string like "1000000000"`);
+  const a = BigInt(v);
+  if (a === 0n) return reject('E_BAD_AMOUNT', `call.${field} must be positive`);
+  if (a > MAX_U64) return reject('E_BAD_AMOUNT', `call.${field} must be below 2^64 rao`);
+  return a;
+}
+
+export function address(v: unknown, field: string): string {
+  if (typeof v !== 'string') return reject('E_BAD_ADDRESS', `call.${field} must be an SS58 address string`);
+  try {
+    decodeAddress(v);
+  } catch (e) {
+    throw new LedgerError('E_BAD_ADDRESS', `call.${field}: ${(e as Error).message}`);
+  }
+  return v;
+}
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    return bad(`call.${field} must be an integer in ${min}..${max}`);
+  return v;
+}
+
+function intArray(v: unknown, field: string, max: number): number[] {
+  if (!Array.isArray(v) || v.length > MAX_WEIGHTS)
+    return bad(`call.${field} must be an array of at most ${MAX_WEIGHTS} integers`);
+  return v.map((x, i) => int(x, `${field}[${i}]`, 0, max));
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
+
+export function parseCall(raw: unknown): Call {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('call must be an object');
+  const c = raw as Record<string, unknown>;
+  const type = c.type as CallType;
+  const spec = typeof type === 'string' ? FIELDS[type] : undefined;
+  if (!spec || !Object.hasOwn(FIELDS, type)) return bad(`unknown call type ${JSON.stringify(c.type)}`);
+  for (const key of Object.keys(c)) {
+    if (key !== 'type' && !spec.required.includes(key) && !spec.optional.includes(key))
+      bad(`unexpected field "${key.slice(0, 40)}" in a ${type} call`);
+  }
+  for (const key of spec.required) if (!(key in c)) bad(`a ${type} call needs "${key}"`);
+  switch (type) {
+    case 'transfer':
+      return { type, dest: address(c.dest, 'dest'), amount: amount(c.amount, 'amount') };
+    case 'faucet':
+      return { type, amount: c.amount === undefined ? undefined : amount(c.amount, 'amount') };
+    case 'create_subnet':
+      return { type };
+    case 'burned_register':
+      return { type, netuid: int(c.netuid, 'netuid', 0, 65535), hotkey: address(c.hotkey, 'hotkey') };
+    case 'add_stake':
+    case 'remove_stake':
+      return { type, hotkey: address(c.hotkey, 'hotkey'), amount: amount(c.amount, 'amount') };
+    case 'set_weights':
+      return {
+        type,
+        netuid: int(c.netuid, 'netuid', 0, 65535),
+        uids: intArray(c.uids, 'uids', 65535),
+        weights: intArray(c.weights, 'weights', 65535),
+        version_key: c.version_key === undefined ? 0 : int(c.version_key, 'version_key', 0, 2 ** 53 - 1),
+      };
+    case 'serve_axon': {
+      const ip = c.ip;
+      if (typeof ip !== 'string' || !(IPV4.test(ip) || (ip.includes(':') && IPV6.test(ip))))
+        return reject('E_BAD_AXON', 'call.ip must be an IPv4 or IPv6 address');
+      return {
+        type,
+        netuid: int(c.netuid, 'netuid', 0, 65535),
+        ip,
+        port: int(c.port, 'port', 1, 65535),
+        protocol: c.protocol === undefined ? 4 : int(c.protocol, 'protocol', 0, 255),
+      };
+    }
+    case 'set_delegate_take':
+      return { type, hotkey: address(c.hotkey, 'hotkey'), take: int(c.take, 'take', 0, 65535) };
+  }
+}

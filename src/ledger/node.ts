@@ -1,0 +1,291 @@
+/**
+ * The ledger node: owns the state, the mempool and the store, produces blocks (every `blockTimeMs`, or as
+ * soon as transactions arrive in instant mode), persists each one durably before announcing it, and serves
+ * the reads and dev controls the RPC layer exposes. One block at a time: every state-changing step runs
+ * through a single queue.
+ */
+import { EventEmitter } from 'node:events';
+import { TaoError } from '../core/errors.js';
+import { applyTx, type CheckedTx } from './apply.js';
+import { type Block, type BlockHeader, buildBlock } from './block.js';
+import { decoders } from './codec.js';
+import { LedgerError, reject } from './errors.js';
+import { buildGenesis, decodeGenesis, encodeGenesis, type GenesisConfig } from './genesis.js';
+import { Mempool } from './mempool.js';
+import { StateHasher } from './state-root.js';
+import { LedgerState } from './state.js';
+import { ChainStore } from './store.js';
+import { checkTxStateless } from './tx-check.js';
+
+export const MAX_NONCE_AHEAD = 1024;
+const STATUS_CACHE = 100_000;
+
+export interface NodeOptions {
+  dataDir: string;
+  /** Genesis to create when the data dir is empty (ignored when a chain exists). */
+  genesis: () => GenesisConfig;
+  blockTimeMs: number; // 0 = instant
+  poolCapacity?: number;
+  now?: () => number;
+}
+
+export type TxStatus =
+  | { status: 'pending' }
+  | { status: 'included' | 'rejected'; block: number; error?: { code: string; message: string } }
+  | { status: 'unknown' };
+
+interface Snapshot {
+  head: BlockHeader;
+  records: Map<string, string>;
+}
+
+export class LedgerNode {
+  readonly events = new EventEmitter();
+  readonly mempool: Mempool;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private scheduled = false;
+  private readonly statuses = new Map<string, TxStatus>();
+  private readonly snapshots = new Map<number, Snapshot>();
+  private nextSnapshot = 1;
+  private timeOffset = 0;
+  readonly commitTimes: number[] = [];
+
+  private constructor(
+    readonly store: ChainStore,
+    readonly genesisConfig: GenesisConfig,
+    readonly genesisHash: string,
+    public state: LedgerState,
+    private hasher: StateHasher,
+    public head: BlockHeader,
+    readonly options: NodeOptions,
+  ) {
+    this.mempool = new Mempool(options.poolCapacity ?? 100_000);
+    this.events.setMaxListeners(0);
+  }
+
+  get dev(): boolean {
+    return this.genesisConfig.params.dev;
+  }
+
+  static async open(options: NodeOptions): Promise<LedgerNode> {
+    const store = await ChainStore.open(options.dataDir);
+    try {
+      const text = await store.genesis();
+      if (text === undefined) {
+        const config = options.genesis();
+        const g = buildGenesis(config);
+        await store.writeGenesis(encodeGenesis(config), g.header, g.changes);
+        return new LedgerNode(store, config, g.header.hash, g.state, g.hasher, g.header, options);
+      }
+      const config = decodeGenesis(text);
+      const block0 = (await store.block(0))!;
+      const headRef = (await store.head())!;
+      const head = (await store.block(headRef.number))!.header;
+      const { state, hasher } = await loadState(store, config);
+      if (hasher.root() !== head.state_root)
+        throw new TaoError(
+          'E_STATE_CORRUPT',
+          `stored state does not match the head's state root at block ${head.number}: run tao node verify`,
+        );
+      return new LedgerNode(store, config, block0.header.hash, state, hasher, head, options);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
+  /** Runs `fn` after every earlier state-changing step. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  start(): void {
+    this.running = true;
+    if (this.options.blockTimeMs > 0) this.tick();
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.exclusive(() => this.produce())
+        .catch((e) => this.fatal(e))
+        .finally(() => this.tick());
+    }, this.options.blockTimeMs);
+  }
+
+  private scheduleInstant(): void {
+    if (!this.running || this.options.blockTimeMs > 0 || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.exclusive(() => this.produce())
+        .then(() => {
+          if (this.mempool.size > 0) this.scheduleInstant();
+        })
+        .catch((e) => this.fatal(e));
+    });
+  }
+
+  private fatal(e: unknown): void {
+    this.events.emit('fatal', e);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.exclusive(async () => undefined);
+    await this.store.close();
+  }
+
+  private timestamp(): number {
+    const now = (this.options.now ?? Date.now)() + this.timeOffset;
+    return Math.max(now, this.head.timestamp + 1);
+  }
+
+  /** Builds, persists and announces one block. */
+  private async produce(): Promise<Block> {
+    const number = this.head.number + 1;
+    const candidates = this.mempool.take(this.state, number, this.state.chain.max_txs_per_block);
+    const t0 = performance.now();
+    const { block, changes } = buildBlock(this.state, this.hasher, this.head, candidates, this.timestamp());
+    await this.store.commitBlock(block, changes);
+    this.commitTimes.push(performance.now() - t0);
+    if (this.commitTimes.length > 10_000) this.commitTimes.splice(0, 5_000);
+    this.head = block.header;
+    for (const t of block.txs) {
+      const s: TxStatus = t.error
+        ? { status: t.status, block: number, error: t.error }
+        : { status: t.status, block: number };
+      this.remember(t.tx_hash, s);
+    }
+    this.events.emit('head', block.header);
+    for (const netuid of block.epochs) this.events.emit('epoch', { netuid, block: number });
+    for (const t of block.txs)
+      this.events.emit('tx', {
+        tx_hash: t.tx_hash,
+        status: t.status,
+        block: number,
+        ...(t.error ? { error: t.error } : {}),
+      });
+    return block;
+  }
+
+  private remember(hash: string, status: TxStatus): void {
+    this.statuses.delete(hash);
+    this.statuses.set(hash, status);
+    if (this.statuses.size > STATUS_CACHE) {
+      const oldest = this.statuses.keys().next().value;
+      if (oldest !== undefined) this.statuses.delete(oldest);
+    }
+  }
+
+  /** Validates statelessly and against the current state; queues it or throws the precise LedgerError. */
+  submit(raw: unknown): string {
+    const tx = checkTxStateless(raw, this.genesisHash);
+    this.precheck(tx);
+    this.mempool.add(tx);
+    this.remember(tx.hash, { status: 'pending' });
+    this.scheduleInstant();
+    return tx.hash;
+  }
+
+  private precheck(tx: CheckedTx): void {
+    if (this.mempool.has(tx.hash)) reject('E_DUPLICATE_TX', `transaction ${tx.hash} is already pending`);
+    const next = this.state.account(tx.signer).nonce;
+    if (tx.nonce < next) reject('E_STALE_NONCE', `nonce ${tx.nonce} was already used (next is ${next})`);
+    if (tx.nonce > next + MAX_NONCE_AHEAD)
+      reject('E_FUTURE_NONCE', `nonce ${tx.nonce} is too far ahead of the next nonce ${next}`);
+    const block = this.head.number + 1;
+    if (tx.expiry < block)
+      reject('E_EXPIRED', `the transaction expired at block ${tx.expiry} (next block ${block})`);
+    // Dry run against the current state (rolled back): every rule gives its precise code now. Txs queued
+    // behind pending ones of the same signer skip the nonce check; they are re-validated in their block.
+    const mark = this.state.journal.mark();
+    try {
+      applyTx(this.state, tx, { block, skipNonce: tx.nonce !== next });
+    } finally {
+      this.state.journal.rollback(mark);
+    }
+  }
+
+  async txStatus(hash: string): Promise<TxStatus> {
+    const cached = this.statuses.get(hash);
+    if (cached) return cached;
+    const loc = await this.store.tx(hash);
+    if (!loc) return { status: 'unknown' };
+    return loc.error
+      ? { status: loc.status, block: loc.block, error: loc.error }
+      : { status: loc.status, block: loc.block };
+  }
+
+  async block(number: number): Promise<Block | undefined> {
+    if (number < 0 || number > this.head.number) return undefined;
+    return this.store.block(number);
+  }
+
+  // ---- dev controls ----
+
+  mine(blocks: number): Promise<BlockHeader> {
+    return this.exclusive(async () => {
+      for (let i = 0; i < blocks; i++) await this.produce();
+      return this.head;
+    });
+  }
+
+  snapshot(): Promise<number> {
+    return this.exclusive(async () => {
+      const records = new Map<string, string>();
+      for await (const [id, v] of this.store.records()) records.set(id, v);
+      const id = this.nextSnapshot++;
+      this.snapshots.set(id, { head: this.head, records });
+      return id;
+    });
+  }
+
+  revert(id: number): Promise<BlockHeader> {
+    return this.exclusive(async () => {
+      const snap = this.snapshots.get(id) ?? reject('E_BAD_CALL', `no snapshot ${id}`);
+      await this.store.revertTo(snap.head, snap.records, this.head.number);
+      for (const k of [...this.snapshots.keys()]) if (k > id) this.snapshots.delete(k);
+      const { state, hasher } = await loadState(this.store, this.genesisConfig);
+      this.state = state;
+      this.hasher = hasher;
+      this.head = snap.head;
+      for (const tx of this.mempool.clear()) this.statuses.delete(tx.hash);
+      this.statuses.clear();
+      this.events.emit('head', this.head);
+      return this.head;
+    });
+  }
+
+  setTime(timestamp: number): number {
+    if (timestamp <= this.head.timestamp)
+      throw new LedgerError('E_BAD_CALL', `timestamp must be after the head's ${this.head.timestamp}`);
+    this.timeOffset = timestamp - (this.options.now ?? Date.now)();
+    return timestamp;
+  }
+}
+
+/** Rebuilds the in-memory state and its hasher from the stored records. */
+export async function loadState(
+  store: ChainStore,
+  config: GenesisConfig,
+): Promise<{ state: LedgerState; hasher: StateHasher }> {
+  const state = new LedgerState(config.params);
+  const hasher = new StateHasher();
+  const tables = new Map(state.tables.map((t) => [t.name, t]));
+  for await (const [id, value] of store.records()) {
+    const sep = id.indexOf('\0');
+    const name = id.slice(0, sep);
+    const table = tables.get(name);
+    const decode = decoders[name];
+    if (!table || !decode) throw new Error(`unknown state table "${name}" in storage`);
+    table.load(id.slice(sep + 1), decode(value));
+    hasher.update(id, value);
+  }
+  return { state, hasher };
+}

@@ -1,0 +1,314 @@
+/**
+ * One supervised child process (spawned with execa in its own process group): its state machine, restart
+ * with backoff, crash-loop detection, graceful stop (SIGTERM → SIGKILL), output to a rotated file and an
+ * in-memory ring, health checks and /proc usage.
+ */
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { redactArgv } from '../core/redact.js';
+import { HealthMonitor, unknownHealth } from './health.js';
+import { LineSplitter, LogRing, formatLogLine } from './log-lines.js';
+import { type CpuSample, readUsage } from './proc-stats.js';
+import { decideAfterExit, describeExit, freshMemory, type RestartMemory } from './restart-policy.js';
+import { RotatingFile } from './rotating-file.js';
+import {
+  type ChildSpec,
+  type ChildState,
+  type ChildStatus,
+  DEFAULTS,
+  type ExitRecord,
+  type LogLine,
+} from './types.js';
+
+const TAIL_ON_EXIT = 20;
+const BACKOFF_HISTORY = 50;
+/** After 'exit', how long to wait for the stdio pipes to close before handling the exit anyway. */
+const CLOSE_WAIT_MS = 500;
+
+interface Run {
+  proc: ResultPromise;
+  pid: number | null;
+  startedAt: number;
+  handled: boolean;
+  splitters: LineSplitter[];
+}
+
+export class ManagedChild {
+  state: ChildState = 'stopped';
+  readonly ring: LogRing;
+  readonly logFile: string;
+  private readonly file: RotatingFile;
+  private run: Run | null = null;
+  private restarts = 0;
+  private lastExit: ExitRecord | null = null;
+  private backoffHistory: number[] = [];
+  private nextRestartAt: number | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private memory: RestartMemory = freshMemory();
+  private health: HealthMonitor | null = null;
+  private stopping: { promise: Promise<void>; resolve: () => void; killTimer: NodeJS.Timeout } | null = null;
+  private killedAfterGrace = false;
+  private cpuSample: CpuSample | null = null;
+  private disposed = false;
+
+  constructor(
+    public spec: ChildSpec,
+    logsDir: string,
+    /** Called when a process starts or exits (the supervisor records live pids for crash recovery). */
+    private readonly onRunChange: () => void = () => undefined,
+  ) {
+    this.ring = new LogRing(spec.logs?.ringLines ?? DEFAULTS.ringLines);
+    this.logFile = join(logsDir, `${spec.name}.log`);
+    this.file = new RotatingFile(
+      this.logFile,
+      spec.logs?.maxFileBytes ?? DEFAULTS.maxFileBytes,
+      spec.logs?.keepFiles ?? DEFAULTS.keepFiles,
+    );
+  }
+
+  get active(): boolean {
+    return this.state === 'starting' || this.state === 'running' || this.state === 'restarting';
+  }
+
+  /** Starts a child that is not active; forgets the crash history (an operator asked for it). */
+  start(): void {
+    if (this.active || this.disposed) return;
+    this.memory = freshMemory();
+    this.spawn();
+  }
+
+  /** Stops the process (SIGTERM, SIGKILL after the grace) and cancels any pending restart. */
+  async stop(): Promise<void> {
+    this.cancelRestart();
+    if (!this.run || this.run.handled) {
+      if (this.active) this.state = 'stopped';
+      return;
+    }
+    if (!this.stopping) {
+      const grace = this.spec.stopGraceMs ?? DEFAULTS.stopGraceMs;
+      this.log('supervisor', `stopping: SIGTERM, SIGKILL after ${grace} ms`);
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.killedAfterGrace = false;
+      const killTimer = setTimeout(() => {
+        this.killedAfterGrace = true;
+        this.log('supervisor', `still running after ${grace} ms: SIGKILL`);
+        this.signal('SIGKILL');
+      }, grace);
+      this.stopping = { promise, resolve, killTimer };
+      this.signal('SIGTERM');
+    }
+    await this.stopping.promise;
+  }
+
+  /** Stop, then start again with a fresh crash history; counts as a restart. */
+  async restart(reason = 'restart requested'): Promise<void> {
+    this.log('supervisor', reason);
+    await this.stop();
+    if (this.disposed) return;
+    this.restarts++;
+    this.memory = freshMemory();
+    this.spawn();
+  }
+
+  /** Replaces the spec of a child that is not active (used by `start` with a changed spec). */
+  replaceSpec(spec: ChildSpec): void {
+    this.spec = spec;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.disposed = true;
+    this.file.close();
+  }
+
+  status(now = Date.now()): ChildStatus {
+    const pid = this.run && !this.run.handled ? this.run.pid : null;
+    let usage = null;
+    if (pid !== null) {
+      const read = readUsage(pid, this.cpuSample, now);
+      if (read) {
+        usage = read.usage;
+        this.cpuSample = read.sample;
+      }
+    }
+    return {
+      name: this.spec.name,
+      kind: this.spec.kind,
+      state: this.state,
+      stopping: this.stopping !== null,
+      pid,
+      command: this.spec.command,
+      args: redactArgv(this.spec.args ?? []),
+      cwd: this.spec.cwd ?? null,
+      startedAt: pid !== null ? this.run!.startedAt : null,
+      uptimeMs: pid !== null ? now - this.run!.startedAt : null,
+      restarts: this.restarts,
+      lastExit: this.lastExit,
+      backoffHistoryMs: [...this.backoffHistory],
+      nextRestartAt: this.nextRestartAt,
+      health: this.spec.health ? (this.health?.status ?? unknownHealth()) : null,
+      usage,
+      logFile: this.logFile,
+      meta: this.spec.meta ?? {},
+    };
+  }
+
+  private spawn(): void {
+    this.state = 'starting';
+    this.nextRestartAt = null;
+    this.cpuSample = null;
+    const spec = this.spec;
+    const proc = execa(spec.command, spec.args ?? [], {
+      cwd: spec.cwd,
+      env: spec.env,
+      extendEnv: true,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      detached: true,
+      forceKillAfterDelay: false,
+    });
+    const run: Run = { proc, pid: proc.pid ?? null, startedAt: Date.now(), handled: false, splitters: [] };
+    this.run = run;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const readable = proc[stream];
+      if (!readable) continue;
+      const splitter = new LineSplitter((text) => this.log(stream, text));
+      run.splitters.push(splitter);
+      readable.setEncoding('utf8');
+      readable.on('data', (chunk: string) => splitter.push(chunk));
+    }
+    proc.once('spawn', () => {
+      if (this.run !== run || run.handled) return;
+      run.pid = proc.pid ?? null;
+      this.state = 'running';
+      this.log(
+        'supervisor',
+        `started pid ${run.pid}: ${[spec.command, ...redactArgv(spec.args ?? [])].join(' ')}`,
+      );
+      this.startHealth();
+      this.onRunChange();
+    });
+    let exitTimer: NodeJS.Timeout | null = null;
+    proc.once('exit', (code, signal) => {
+      exitTimer = setTimeout(() => this.onExit(run, code, signal, null), CLOSE_WAIT_MS);
+    });
+    proc.once('close', (code, signal) => {
+      if (exitTimer) clearTimeout(exitTimer);
+      this.onExit(run, code, signal, null);
+    });
+    proc.then(
+      (result) => {
+        if (result.failed && run.pid === null)
+          this.onExit(run, null, null, result.shortMessage ?? 'unknown error');
+      },
+      () => undefined,
+    );
+  }
+
+  private onExit(run: Run, code: number | null, signal: string | null, spawnError: string | null): void {
+    if (run.handled) return;
+    run.handled = true;
+    this.onRunChange();
+    for (const splitter of run.splitters) splitter.flush();
+    this.health?.stop();
+    const now = Date.now();
+    const ranMs = now - run.startedAt;
+    let reason = spawnError ? `failed to start: ${spawnError}` : describeExit(code, signal);
+    if (this.stopping && this.killedAfterGrace && signal === 'SIGKILL') {
+      reason = `killed by SIGKILL after the ${this.spec.stopGraceMs ?? DEFAULTS.stopGraceMs} ms grace`;
+    }
+    this.lastExit = {
+      code,
+      signal,
+      at: now,
+      ranMs,
+      reason,
+      tail: this.ring.tail(TAIL_ON_EXIT).map((l) => l.text),
+    };
+    this.log('supervisor', `${reason} after ${ranMs} ms`);
+    if (this.stopping) {
+      const { resolve, killTimer } = this.stopping;
+      clearTimeout(killTimer);
+      this.stopping = null;
+      this.state = 'stopped';
+      resolve();
+      return;
+    }
+    if (this.disposed) return;
+    const decision = decideAfterExit(this.spec.restart, this.memory, { code, signal, ranMs, now });
+    this.memory = decision.memory;
+    if (decision.action === 'exit') {
+      this.state = 'exited';
+    } else if (decision.action === 'crash-loop') {
+      this.state = 'crash-looping';
+      this.log(
+        'supervisor',
+        `crash loop: ${decision.memory.recentExits.length} exits in the window; not restarting`,
+      );
+    } else {
+      this.state = 'restarting';
+      this.backoffHistory.push(decision.delayMs);
+      if (this.backoffHistory.length > BACKOFF_HISTORY) this.backoffHistory.shift();
+      this.nextRestartAt = now + decision.delayMs;
+      this.log('supervisor', `restarting in ${decision.delayMs} ms`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.restarts++;
+        this.spawn();
+      }, decision.delayMs);
+    }
+  }
+
+  private startHealth(): void {
+    const settings = this.spec.health;
+    if (!settings) return;
+    this.health?.stop();
+    this.health = new HealthMonitor(settings, (health) => {
+      if (health.status !== 'unhealthy' || this.state !== 'running' || this.stopping) return;
+      if (settings.restartWhenUnhealthy) {
+        void this.restart(
+          `unhealthy after ${health.consecutiveFailures} failed checks (${health.lastError})`,
+        );
+      }
+    });
+    this.health.start();
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.nextRestartAt = null;
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.run?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  log(stream: LogLine['stream'], text: string): void {
+    const line: LogLine = { ts: Date.now(), stream, text };
+    this.ring.add(line);
+    if (this.disposed) return;
+    try {
+      this.file.write(`${formatLogLine(line)}\n`);
+    } catch {
+      // a full or vanished disk must not take the supervisor down; the ring still has the line
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The set of supervised children, by name: the operations the control socket exposes, free of any
+ * socket code so tests can drive it in-process with real child processes.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import type { LineListener } from './log-lines.js';
+import { ManagedChild } from './managed-child.js';
+import { writeRegistry } from './orphans.js';
+import { sameSpec, validateSpec } from './spec.js';
+import type { ChildSpec, ChildStatus, LogLine } from './types.js';
+
+export class SupervisorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StartResult {
+  /** False when a child with the same name and spec was already active (start is idempotent). */
+  started: boolean;
+  child: ChildStatus;
+}
+
+export class Supervisor {
+  private readonly children = new Map<string, ManagedChild>();
+
+  /**
+   * `registryFile`, when given, always lists the live child processes (pid + start time), so a daemon
+   * that starts after this one crashed can find and stop the orphans (see orphans.ts).
+   */
+  constructor(
+    readonly logsDir: string,
+    readonly registryFile?: string,
+  ) {
+    mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+  }
+
+  private persist(): void {
+    if (this.registryFile)
+      writeRegistry(
+        this.registryFile,
+        this.list().filter((c) => c.pid !== null),
+      );
+  }
+
+  list(): ChildStatus[] {
+    return [...this.children.values()].map((c) => c.status());
+  }
+
+  get(name: string): ManagedChild {
+    const child = this.children.get(name);
+    if (!child) throw new SupervisorError('E_NO_CHILD', `no child named '${name}'`);
+    return child;
+  }
+
+  /**
+   * Starts a child by spec. Same name and spec while active: nothing happens. Same name, different spec:
+   * refused while active unless `replace` (then it is stopped and started with the new spec).
+   */
+  async start(input: unknown, replace = false): Promise<StartResult> {
+    let spec: ChildSpec;
+    try {
+      spec = validateSpec(input);
+    } catch (error) {
+      throw new SupervisorError('E_BAD_SPEC', (error as Error).message);
+    }
+    const existing = this.children.get(spec.name);
+    if (existing) {
+      const same = sameSpec(existing.spec, spec);
+      if (existing.active && same) return { started: false, child: existing.status() };
+      if (existing.active && !replace) {
+        throw new SupervisorError(
+          'E_SPEC_CONFLICT',
+          `'${spec.name}' is running with a different spec; restart it with replace, or remove it first`,
+        );
+      }
+      await existing.stop();
+      existing.replaceSpec(spec);
+      existing.start();
+      return { started: true, child: existing.status() };
+    }
+    const child = new ManagedChild(spec, this.logsDir, () => this.persist());
+    this.children.set(spec.name, child);
+    child.start();
+    return { started: true, child: child.status() };
+  }
+
+  async stop(name: string): Promise<ChildStatus> {
+    const child = this.get(name);
+    await child.stop();
+    return child.status();
+  }
+
+  async restart(name: string): Promise<ChildStatus> {
+    const child = this.get(name);
+    await child.restart();
+    return child.status();
+  }
+
+  /** Stops the child and forgets it (its log file stays on disk). */
+  async remove(name: string): Promise<ChildStatus> {
+    const child = this.get(name);
+    await child.dispose();
+    this.children.delete(name);
+    return child.status();
+  }
+
+  logs(name: string, lines: number): LogLine[] {
+    return this.get(name).ring.tail(lines);
+  }
+
+  /** Sends the last `backlog` lines, then every new line, until the returned function is called. */
+  follow(name: string, backlog: number, listener: LineListener): () => void {
+    const ring = this.get(name).ring;
+    for (const line of ring.tail(backlog)) listener(line);
+    return ring.subscribe(listener);
+  }
+
+  /** Stops every child in parallel. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children.values()].map((c) => c.stop()));
+  }
+
+  /** Forget the registry (children deliberately left running must not be treated as orphans later). */
+  dropRegistry(): void {
+    if (this.registryFile) rmSync(this.registryFile, { force: true });
+  }
+
+  async disposeAll(): Promise<void> {
+    await Promise.all([...this.children.values()].map((c) => c.dispose()));
+    this.children.clear();
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The console's own data model: what each view needs, independent of where it comes from. A `DataSource`
+ * produces immutable `MarketSnapshot`s (a new object on every change) and performs the few actions the
+ * console can take; the real client/supervisor and the plain-RPC poller both implement it.
+ */
+
+/** How the console currently reaches the node. */
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; retryAt: number; attempt: number; error?: string }
+  | { kind: 'offline'; error?: string };
+
+export interface NodeStatus {
+  url: string;
+  connection: ConnectionState;
+  /** Wall-clock ms of the last successful update, or null before the first one. */
+  lastUpdate: number | null;
+  head: number | null;
+  /** Blocks until the subnet's next epoch, or null when unknown. */
+  nextEpochIn: number | null;
+  blockTimeMs: number | null;
+  chain: string | null;
+  /** The flat fee of a transaction in rao (system_info.tx_fee), or null when unknown. */
+  txFee: bigint | null;
+}
+
+export interface SubnetInfo {
+  netuid: number;
+  n: number;
+  maxUids: number;
+  tempo: number;
+  lastEpoch: number | null;
+}
+
+/** One neuron of the metagraph; ranking fields are raw u16 (0..65535), money is rao. */
+export interface Neuron {
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  stake: bigint;
+  rank: number;
+  trust: number;
+  consensus: number;
+  incentive: number;
+  dividends: number;
+  validatorTrust: number;
+  emission: bigint;
+  validatorPermit: boolean;
+  active: boolean;
+}
+
+export interface OwnHotkey {
+  name: string;
+  ss58: string;
+}
+
+export interface StakeEntry {
+  hotkey: string;
+  amount: bigint;
+}
+
+export interface OwnAccount {
+  walletName: string | null;
+  coldkey: string | null;
+  hotkeys: OwnHotkey[];
+  balance: { free: bigint; staked: bigint } | null;
+  stakes: StakeEntry[];
+}
+
+/** The local peer's pruning score of one neighbour (Δloss when removed). */
+export interface NeighbourScore {
+  uid: number;
+  hotkey: string;
+  score: number;
+  se: number;
+  ema: number;
+  gate: number;
+  /** The normalised weight the peer will set, in [0, 1]. */
+  weight: number;
+  latencyMs: number | null;
+  failures: number;
+}
+
+export interface WeightsTx {
+  txHash: string;
+  block: number | null;
+  status: TxStatus;
+}
+
+export type ProcessState = 'starting' | 'running' | 'restarting' | 'crash-looping' | 'stopped' | 'exited';
+
+export interface ProcessInfo {
+  name: string;
+  kind: 'node' | 'peer' | 'other';
+  state: ProcessState;
+  pid: number | null;
+  uptimeMs: number | null;
+  restarts: number;
+  lastExit: string | null;
+  /** CPU use in percent of one core. */
+  cpu: number | null;
+  memBytes: number | null;
+  gpu: string | null;
+  device: 'cuda' | 'cpu' | null;
+}
+
+export interface LogLine {
+  ts: number;
+  source: string;
+  text: string;
+}
+
+export interface MarketSnapshot {
+  node: NodeStatus;
+  subnet: SubnetInfo | null;
+  neurons: Neuron[];
+  own: OwnAccount;
+  neighbours: NeighbourScore[];
+  lastWeightsTx: WeightsTx | null;
+  /** Block at which the peer's next weights transaction is due, or null. */
+  nextWeightsDue: number | null;
+  processes: ProcessInfo[];
+  logs: LogLine[];
+  /** Own total emission (rao) at recent updates, oldest first, for the Overview trend. */
+  emissionHistory: bigint[];
+}
+
+export type TxStatus = 'pending' | 'included' | 'rejected' | 'unknown';
+
+/** The fate of a submitted transaction, as the dialogs show it. */
+export type TxFate =
+  | { status: 'included'; block: number }
+  | { status: 'rejected'; code: string; message: string }
+  | { status: 'unknown'; message: string };
+
+export interface TxSubmitted {
+  txHash: string;
+}
+
+/** Where the coldkey password comes from for a signing action. */
+export type PasswordSource = { kind: 'keychain' } | { kind: 'password'; password: string };
+
+export interface TransferRequest {
+  dest: string;
+  amount: bigint;
+  auth: PasswordSource;
+}
+
+export interface StakeRequest {
+  hotkey: string;
+  amount: bigint;
+  auth: PasswordSource;
+}
+
+/**
+ * What the console reads and does. `getSnapshot` must return the same object until something changed
+ * (it backs `useSyncExternalStore`); `subscribe` returns an unsubscribe function.
+ */
+export interface DataSource {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): MarketSnapshot;
+  /** Begins fetching (idempotent). */
+  start(): void;
+  /** Stops fetching and releases sockets; never stops supervised processes. */
+  close(): void;
+  /** Switches the subnet shown in Ranking/Overview. */
+  setNetuid(netuid: number): void;
+  /** True when the OS keychain holds the coldkey password (no prompt needed). */
+  hasKeychainPassword(): Promise<boolean>;
+  transfer(request: TransferRequest): Promise<TxSubmitted>;
+  addStake(request: StakeRequest): Promise<TxSubmitted>;
+  removeStake(request: StakeRequest): Promise<TxSubmitted>;
+  /** Resolves when the transaction is included or rejected (or its fate cannot be known). */
+  waitForTx(txHash: string, signal?: AbortSignal): Promise<TxFate>;
+  startProcess(name: string): Promise<void>;
+  stopProcess(name: string): Promise<void>;
+  restartProcess(name: string): Promise<void>;
+}
+
+export function emptySnapshot(url: string): MarketSnapshot {
+  return {
+    node: {
+      url,
+      connection: { kind: 'connecting' },
+      lastUpdate: null,
+      head: null,
+      nextEpochIn: null,
+      blockTimeMs: null,
+      chain: null,
+      txFee: null,
+    },
+    subnet: null,
+    neurons: [],
+    own: { walletName: null, coldkey: null, hotkeys: [], balance: null, stakes: [] },
+    neighbours: [],
+    lastWeightsTx: null,
+    nextWeightsDue: null,
+    processes: [],
+    logs: [],
+    emissionHistory: [],
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * Pure list logic shared by the tabular views: column definitions, filtering, sorting, cursor movement
+ * and the virtual window (which rows are visible), all testable without rendering.
+ */
+import type { Neuron, NeighbourScore, ProcessInfo } from './data/types.js';
+import { bytes, duration, shortAddress, taoFixed, u16Fraction } from './format.js';
+
+export interface Column<T> {
+  id: string;
+  header: string;
+  /** Minimum width; columns marked `grow` share the spare width. */
+  width: number;
+  grow?: boolean;
+  align: 'left' | 'right';
+  /** Sort key: bigint, number, string or boolean. */
+  key: (row: T) => bigint | number | string | boolean;
+  text: (row: T, width: number) => string;
+}
+
+const num = <T>(id: string, header: string, get: (r: T) => number, width = 6): Column<T> => ({
+  id,
+  header,
+  width,
+  align: 'right',
+  key: get,
+  text: (r) => u16Fraction(get(r)),
+});
+
+export const RANKING_COLUMNS: readonly Column<Neuron>[] = [
+  { id: 'uid', header: 'uid', width: 4, align: 'right', key: (n) => n.uid, text: (n) => String(n.uid) },
+  {
+    id: 'hotkey',
+    header: 'hotkey',
+    width: 10,
+    grow: true,
+    align: 'left',
+    key: (n) => n.hotkey,
+    text: (n, w) => shortAddress(n.hotkey, w),
+  },
+  {
+    id: 'stake',
+    header: 'stake τ',
+    width: 10,
+    align: 'right',
+    key: (n) => n.stake,
+    text: (n) => taoFixed(n.stake, 2),
+  },
+  num('rank', 'rank', (n) => n.rank),
+  num('trust', 'trust', (n) => n.trust),
+  num('consensus', 'cons', (n) => n.consensus),
+  num('incentive', 'incent', (n) => n.incentive),
+  num('dividends', 'divs', (n) => n.dividends),
+  {
+    id: 'emission',
+    header: 'emission',
+    width: 9,
+    align: 'right',
+    key: (n) => n.emission,
+    text: (n) => taoFixed(n.emission, 4),
+  },
+  {
+    id: 'permit',
+    header: 'vp',
+    width: 2,
+    align: 'right',
+    key: (n) => n.validatorPermit,
+    text: (n) => (n.validatorPermit ? 'V' : '-'),
+  },
+  {
+    id: 'active',
+    header: 'a',
+    width: 1,
+    align: 'right',
+    key: (n) => n.active,
+    text: (n) => (n.active ? '●' : '-'),
+  },
+];
+
+const fixed = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+
+export const NEIGHBOUR_COLUMNS: readonly Column<NeighbourScore>[] = [
+  { id: 'uid', header: 'uid', width: 4, align: 'right', key: (n) => n.uid, text: (n) => String(n.uid) },
+  {
+    id: 'hotkey',
+    header: 'hotkey',
+    width: 10,
+    grow: true,
+    align: 'left',
+    key: (n) => n.hotkey,
+    text: (n, w) => shortAddress(n.hotkey, w),
+  },
+  {
+    id: 'score',
+    header: 'score',
+    width: 7,
+    align: 'right',
+    key: (n) => n.score,
+    text: (n) => fixed(n.score, 4),
+  },
+  { id: 'se', header: '±se', width: 6, align: 'right', key: (n) => n.se, text: (n) => fixed(n.se, 4) },
+  { id: 'ema', header: 'ema', width: 7, align: 'right', key: (n) => n.ema, text: (n) => fixed(n.ema, 4) },
+  { id: 'gate', header: 'gate', width: 5, align: 'right', key: (n) => n.gate, text: (n) => fixed(n.gate, 2) },
+  {
+    id: 'weight',
+    header: 'weight',
+    width: 6,
+    align: 'right',
+    key: (n) => n.weight,
+    text: (n) => fixed(n.weight, 3),
+  },
+  {
+    id: 'latency',
+    header: 'lat ms',
+    width: 6,
+    align: 'right',
+    key: (n) => n.latencyMs ?? Number.POSITIVE_INFINITY,
+    text: (n) => (n.latencyMs === null ? '-' : String(Math.round(n.latencyMs))),
+  },
+  {
+    id: 'failures',
+    header: 'fail',
+    width: 4,
+    align: 'right',
+    key: (n) => n.failures,
+    text: (n) => String(n.failures),
+  },
+];
+
+export const PROCESS_COLUMNS: readonly Column<ProcessInfo>[] = [
+  {
+    id: 'name',
+    header: 'name',
+    width: 10,
+    grow: true,
+    align: 'left',
+    key: (p) => p.name,
+    text: (p) => p.name,
+  },
+  { id: 'state', header: 'state', width: 13, align: 'left', key: (p) => p.state, text: (p) => p.state },
+  {
+    id: 'pid',
+    header: 'pid',
+    width: 7,
+    align: 'right',
+    key: (p) => p.pid ?? -1,
+    text: (p) => String(p.pid ?? '-'),
+  },
+  {
+    id: 'uptime',
+    header: 'uptime',
+    width: 8,
+    align: 'right',
+    key: (p) => p.uptimeMs ?? -1,
+    text: (p) => (p.uptimeMs === null ? '-' : duration(p.uptimeMs)),
+  },
+  {
+    id: 'restarts',
+    header: 'rst',
+    width: 3,
+    align: 'right',
+    key: (p) => p.restarts,
+    text: (p) => String(p.restarts),
+  },
+  {
+    id: 'cpu',
+    header: 'cpu%',
+    width: 5,
+    align: 'right',
+    key: (p) => p.cpu ?? -1,
+    text: (p) => (p.cpu === null ? '-' : p.cpu.toFixed(0)),
+  },
+  {
+    id: 'mem',
+    header: 'mem',
+    width: 8,
+    align: 'right',
+    key: (p) => p.memBytes ?? -1,
+    text: (p) => (p.memBytes === null ? '-' : bytes(p.memBytes)),
+  },
+  { id: 'gpu', header: 'gpu', width: 6, align: 'left', key: (p) => p.gpu ?? '', text: (p) => p.gpu ?? '-' },
+  {
+    id: 'exit',
+    header: 'last exit',
+    width: 9,
+    grow: true,
+    align: 'left',
+    key: (p) => p.lastExit ?? '',
+    text: (p) => p.lastExit ?? '-',
+  },
+];
+
+export interface SortState {
+  column: number;
+  desc: boolean;
+}
+
+function compareKeys(a: bigint | number | string | boolean, b: bigint | number | string | boolean): number {
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Rows matching `filter` (case-insensitive substring of any searchable text), sorted; stable on ties. */
+export function filterAndSort<T>(
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  sort: SortState,
+  filter: string,
+  searchable: (row: T) => string,
+): T[] {
+  const needle = filter.trim().toLowerCase();
+  const kept =
+    needle === '' ? rows.slice() : rows.filter((r) => searchable(r).toLowerCase().includes(needle));
+  const col = columns[sort.column] ?? columns[0];
+  if (!col) return kept;
+  const sign = sort.desc ? -1 : 1;
+  const keyed = kept.map((row, i) => ({ row, i, k: col.key(row) }));
+  keyed.sort((a, b) => sign * compareKeys(a.k, b.k) || a.i - b.i);
+  return keyed.map((e) => e.row);
+}
+
+export const neuronSearchText = (n: Neuron): string => `${n.uid} ${n.hotkey} ${n.coldkey}`;
+export const neighbourSearchText = (n: NeighbourScore): string => `${n.uid} ${n.hotkey}`;
+export const processSearchText = (p: ProcessInfo): string => `${p.name} ${p.kind} ${p.state}`;
+
+export type CursorMove = 'down' | 'up' | 'pagedown' | 'pageup' | 'top' | 'bottom';
+
+export function moveCursor(cursor: number, move: CursorMove, total: number, page: number): number {
+  if (total <= 0) return 0;
+  const step = Math.max(1, page);
+  const next =
+    move === 'down'
+      ? cursor + 1
+      : move === 'up'
+        ? cursor - 1
+        : move === 'pagedown'
+          ? cursor + step
+          : move === 'pageup'
+            ? cursor - step
+            : move === 'top'
+              ? 0
+              : total - 1;
+  return Math.min(total - 1, Math.max(0, next));
+}
+
+/** First visible row index so that `cursor` is inside a window of `height` rows, moving as little as possible. */
+export function windowStart(cursor: number, height: number, total: number, previous: number): number {
+  if (height <= 0 || total <= height) return 0;
+  let start = Math.min(previous, total - height);
+  if (cursor < start) start = cursor;
+  if (cursor >= start + height) start = cursor - height + 1;
+  return Math.max(0, Math.min(start, total - height));
+}
+
+/** Column widths for `total` cells: minimums, spare width shared by `grow` columns, one space between. */
+export function layoutColumns<T>(columns: readonly Column<T>[], total: number): number[] {
+  const widths = columns.map((c) => c.width);
+  const used = widths.reduce((a, b) => a + b, 0) + Math.max(0, columns.length - 1);
+  const growers = columns.map((c, i) => (c.grow ? i : -1)).filter((i) => i >= 0);
+  let spare = total - used;
+  if (spare > 0 && growers.length > 0) {
+    const each = Math.floor(spare / growers.length);
+    for (const i of growers) widths[i] = widths[i]! + each;
+    spare -= each * growers.length;
+    widths[growers[0]!] = widths[growers[0]!]! + spare;
+  }
+  return widths;
+}

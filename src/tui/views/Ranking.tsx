@@ -1,0 +1,77 @@
+/**
+ * View 2, Ranking: the subnet's consensus ranking as a virtualised, sortable, filterable table with the
+ * operator's own neurons highlighted.
+ */
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { useSnapshot } from '../data/hooks.js';
+import type { Neuron } from '../data/types.js';
+import { VirtualTable } from '../components/VirtualTable.js';
+import { fitText } from '../format.js';
+import { filterAndSort, neuronSearchText, RANKING_COLUMNS } from '../table-model.js';
+import { useTheme } from '../theme/context.js';
+import type { ListState } from '../ui-state.js';
+import { useViewFacts } from './view-facts.js';
+
+export function RankingView({ width, height, list }: { width: number; height: number; list: ListState }) {
+  const theme = useTheme();
+  const neurons = useSnapshot((s) => s.neurons);
+  const own = useSnapshot((s) => s.own);
+  const subnet = useSnapshot((s) => s.subnet);
+  const facts = useViewFacts();
+  const sort = useMemo(
+    () => ({ column: list.sortColumn, desc: list.sortDesc }),
+    [list.sortColumn, list.sortDesc],
+  );
+  const rows = useMemo(
+    () => filterAndSort(neurons, RANKING_COLUMNS, sort, list.filter, neuronSearchText),
+    [neurons, sort, list.filter],
+  );
+  const isOwn = useMemo(() => {
+    const hot = new Set(own.hotkeys.map((h) => h.ss58));
+    const cold = own.coldkey;
+    return (n: Neuron) => hot.has(n.hotkey) || (cold !== null && n.coldkey === cold);
+  }, [own]);
+  const tableHeight = height - 1;
+  const cursor = Math.min(list.cursor, Math.max(0, rows.length - 1));
+  let nextOwn: number | null = null;
+  for (let k = 1; k <= rows.length; k++) {
+    const i = (cursor + k) % rows.length;
+    if (isOwn(rows[i]!)) {
+      nextOwn = i;
+      break;
+    }
+  }
+  facts.current = { rows: rows.length, page: tableHeight - 1, nextOwn };
+  const col = RANKING_COLUMNS[sort.column];
+  const filter = list.filter ? `  /${list.filter}: ${rows.length}/${neurons.length}` : '';
+  const position = rows.length > 0 ? `  row ${cursor + 1}/${rows.length}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text>
+        <Text bold color={theme.color.accent}>
+          Ranking
+        </Text>
+        <Text color={theme.color.muted}>
+          {fitText(
+            theme.glyphs.text(
+              `  subnet ${subnet?.netuid ?? '-'}  ${neurons.length} neurons  sort ${col?.header ?? ''} ${sort.desc ? 'desc' : 'asc'}${position}${filter}`,
+            ),
+            width - 7,
+          )}
+        </Text>
+      </Text>
+      <VirtualTable
+        columns={RANKING_COLUMNS}
+        rows={rows}
+        cursor={cursor}
+        height={tableHeight}
+        width={width}
+        sort={sort}
+        isOwn={isOwn}
+        rowKey={(n) => n.uid}
+        empty={neurons.length === 0 ? 'no neurons (yet)' : 'no neuron matches the filter'}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,175 @@
+/** The client against a real ledger node (in-process LedgerNode + its real HTTP server, instant blocks). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeClient } from '../../src/client/node-client.js';
+import { TaoError } from '../../src/core/errors.js';
+import { fromHex } from '../../src/crypto/hex.js';
+import { keyPairFromUri } from '../../src/crypto/keys.js';
+import { encodeAddress } from '../../src/crypto/ss58.js';
+import { signTx } from '../../src/crypto/tx.js';
+import { devGenesis } from '../../src/ledger/genesis.js';
+import { LedgerNode } from '../../src/ledger/node.js';
+import { createRpcServer, listen } from '../../src/ledger/server.js';
+
+const TAO = 1_000_000_000n;
+const alice = keyPairFromUri('//Alice');
+const bob = keyPairFromUri('//Bob');
+const nobody = keyPairFromUri('//NobodyHasFunds');
+const addr = (p: { publicKey: Uint8Array }) => encodeAddress(p.publicKey);
+
+let dir: string;
+let node: LedgerNode;
+let server: Server;
+let client: NodeClient;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tao-client-node-'));
+  node = await LedgerNode.open({ dataDir: dir, genesis: () => devGenesis(Date.now()), blockTimeMs: 0 });
+  node.start();
+  server = createRpcServer(node);
+  const { port } = await listen(server, 0, '127.0.0.1');
+  client = new NodeClient(`http://127.0.0.1:${port}`);
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await node?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signed(pair: typeof alice, call: Record<string, unknown> & { type: string }, nonce?: number) {
+  const [info, account, head] = await Promise.all([
+    client.systemInfo(),
+    client.accountInfo(addr(pair)),
+    client.head(),
+  ]);
+  return signTx(pair, {
+    genesisHash: fromHex(info.genesisHash),
+    nonce: nonce ?? account.nonce + account.pending,
+    expiry: head.number + 64,
+    call,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<TaoError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TaoError) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('NodeClient against a real dev node', () => {
+  it('reads system info of a dev chain with its fee and dev accounts', async () => {
+    const info = await client.systemInfo();
+    expect(info.dev).toBe(true);
+    expect(info.genesisHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(typeof info.txFee).toBe('bigint');
+    expect(info.devAccounts?.map((a) => a.address)).toContain(addr(alice));
+  });
+
+  it('transfers exactly: the sender pays amount + fee, the receiver gets the amount', async () => {
+    const info = await client.systemInfo();
+    const [a0, b0] = await Promise.all([client.accountInfo(addr(alice)), client.accountInfo(addr(bob))]);
+    const amount = 12n * TAO + 345n;
+    const tx = await signed(alice, { type: 'transfer', dest: addr(bob), amount: amount.toString() });
+    const outcome = await client.submitAndWait(tx, { timeoutMs: 20_000 });
+    expect(outcome.status).toBe('included');
+    const [a1, b1] = await Promise.all([client.accountInfo(addr(alice)), client.accountInfo(addr(bob))]);
+    expect(a1.free).toBe(a0.free - amount - info.txFee);
+    expect(b1.free).toBe(b0.free + amount);
+    expect(a1.nonce).toBe(a0.nonce + 1);
+    if (outcome.status === 'included') {
+      const block = await client.block(outcome.block);
+      expect(block.txs.map((t) => t.txHash)).toContain(outcome.txHash);
+    }
+  });
+
+  it('maps a replayed nonce to exit 5 with E_STALE_NONCE', async () => {
+    const tx = await signed(alice, { type: 'transfer', dest: addr(bob), amount: '1' }, 0);
+    const err = await failure(client.submitAndWait(tx, { timeoutMs: 20_000 }));
+    expect(err.exitCode).toBe(5);
+    expect(err.code).toBe('E_STALE_NONCE');
+  });
+
+  it('reports a transfer from an empty account as rejected for insufficient balance', async () => {
+    const tx = await signed(nobody, { type: 'transfer', dest: addr(bob), amount: '1' });
+    let code: string | undefined;
+    try {
+      const outcome = await client.submitAndWait(tx, { timeoutMs: 20_000 });
+      code = outcome.status === 'rejected' ? outcome.error.code : 'included';
+    } catch (e) {
+      expect((e as TaoError).exitCode).toBe(5);
+      code = (e as TaoError).code;
+    }
+    expect(code).toBe('E_INSUFFICIENT_BALANCE');
+  });
+
+  it('streams a head event for every mined block', async () => {
+    const ac = new AbortController();
+    const heads: number[] = [];
+    let target = 0;
+    const done = () => target > 0 && heads.includes(target);
+    let opened: () => void = () => undefined;
+    const open = new Promise<void>((r) => (opened = r));
+    const reader = (async () => {
+      for await (const ev of client.events(ac.signal, { onConnection: (s) => s === 'open' && opened() })) {
+        if (ev.type === 'head') heads.push(ev.number);
+        if (done()) ac.abort();
+      }
+    })();
+    await open;
+    target = await client.devMine(2);
+    if (done()) ac.abort();
+    await reader;
+    expect(heads.slice(-2)).toEqual([target - 1, target]);
+  });
+
+  it('decodes subnet 1 of the dev genesis, its metagraph and hyperparameters', async () => {
+    const subnets = await client.subnetList();
+    const one = subnets.find((s) => s.netuid === 1);
+    expect(one?.owner).toBe(addr(alice));
+    const m = await client.metagraph(1);
+    expect(m.netuid).toBe(1);
+    expect(m.neurons).toHaveLength(one!.n);
+    const hp = await client.hyperparameters(1);
+    expect(hp.tempo).toBe(one!.tempo);
+    expect(await client.weights(1)).toEqual([]);
+  });
+
+  it('answers an unknown subnet with exit 5 E_UNKNOWN_SUBNET', async () => {
+    const err = await failure(client.metagraph(4242));
+    expect(err.exitCode).toBe(5);
+    expect(err.code).toBe('E_UNKNOWN_SUBNET');
+  });
+});
+
+describe('prepareTx and sendTx', () => {
+  it('takes the next nonce even while an earlier tx of the signer may still be pending', async () => {
+    const { prepareTx, sendTx } = await import('../../src/client/send.js');
+    const before = await client.accountInfo(addr(bob));
+    const first = await prepareTx(client, bob, { type: 'transfer', dest: addr(alice), amount: '5' });
+    const hash = await client.submitTx(first);
+    const second = await prepareTx(client, bob, { type: 'transfer', dest: addr(alice), amount: '7' });
+    expect(second.nonce).toBe(first.nonce + 1);
+    const outcomes = await Promise.all([
+      client.waitForTx(hash, { timeoutMs: 20_000 }),
+      client.submitAndWait(second, { timeoutMs: 20_000 }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['included', 'included']);
+    const third = await sendTx(
+      client,
+      bob,
+      { type: 'transfer', dest: addr(alice), amount: '1' },
+      { timeoutMs: 20_000 },
+    );
+    expect(third.status).toBe('included');
+    expect((await client.accountInfo(addr(bob))).nonce).toBe(before.nonce + 3);
+  });
+});

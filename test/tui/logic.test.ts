@@ -1,0 +1,247 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RpcDataSource } from '../../src/tui/data/rpc-source.js';
+import { intentFor, parsePalette, registerActions } from '../../src/tui/intents.js';
+import {
+  applyOverrides,
+  DEFAULT_BINDINGS,
+  isPrivileged,
+  matchAction,
+  registeredBindings,
+} from '../../src/tui/keys.js';
+import { keysBlock } from '../../src/tui/keys-doc.js';
+import { createLifecycle, LEAVE_ALT_SCREEN } from '../../src/tui/lifecycle.js';
+import { windowStart } from '../../src/tui/table-model.js';
+import { detectColorDepth, detectUnicode } from '../../src/tui/theme/terminal.js';
+import { loadTheme, resolveTheme, toAnsi16 } from '../../src/tui/theme/theme.js';
+import { taoFixed } from '../../src/tui/format.js';
+
+const ctx = { selectedProcess: 'peer-1', selectedHotkey: null, args: [] };
+
+describe('keybinding table', () => {
+  it('matches view keys before global ones and ignores keys of other views', () => {
+    expect(matchAction(DEFAULT_BINDINGS, 'wallet', 't')).toBe('tx.transfer');
+    expect(matchAction(DEFAULT_BINDINGS, 'peer', 't')).toBe('log.timestamps');
+    expect(matchAction(DEFAULT_BINDINGS, 'overview', 't')).toBeNull();
+    expect(matchAction(DEFAULT_BINDINGS, 'ranking', 'ctrl+c')).toBe('quit');
+  });
+
+  it('applies valid overrides and refuses unknown actions, bad keys and conflicts', () => {
+    const b = applyOverrides(DEFAULT_BINDINGS, { quit: 'Q ctrl+c' });
+    expect(matchAction(b, 'overview', 'Q')).toBe('quit');
+    expect(matchAction(b, 'overview', 'q')).toBeNull();
+    expect(() => applyOverrides(DEFAULT_BINDINGS, { nope: 'x' })).toThrow(/unknown action "nope"/);
+    expect(() => applyOverrides(DEFAULT_BINDINGS, { quit: 'shift+alt+q' })).toThrow(/unknown key name/);
+    expect(() => applyOverrides(DEFAULT_BINDINGS, { 'cursor.down': 'q' })).toThrow(
+      /bound to both "quit" and "cursor.down"/,
+    );
+  });
+
+  it('read-only registers no binding or action that signs, stops or starts anything', () => {
+    const ro = registeredBindings(DEFAULT_BINDINGS, true);
+    expect(ro.some(isPrivileged)).toBe(false);
+    const actions = registerActions(true);
+    for (const b of DEFAULT_BINDINGS.filter(isPrivileged)) {
+      expect(actions.has(b.id)).toBe(false);
+      expect(intentFor(actions, b.id, ctx, true)).toMatchObject({ type: 'run', effect: { kind: 'message' } });
+    }
+  });
+
+  it('turns commands into intents: stop asks to confirm, stake opens a dialog', () => {
+    const actions = registerActions(false);
+    expect(intentFor(actions, 'process.stop', ctx, false)).toMatchObject({
+      type: 'confirm',
+      effect: { kind: 'process', op: 'stop', name: 'peer-1' },
+    });
+    expect(intentFor(actions, 'stake.add', ctx, false)).toEqual({
+      type: 'dialog',
+      dialog: { kind: 'stake-add', hotkey: null },
+    });
+    expect(parsePalette('stake add')).toEqual({ id: 'stake.add', args: [] });
+    expect(parsePalette('metagraph 3')).toEqual({ id: 'view.ranking', args: ['3'] });
+    expect(parsePalette('frobnicate')).toBeNull();
+  });
+
+  it('the README key list is the one generated from the table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(keysBlock());
+  });
+});
+
+describe('pure helpers', () => {
+  it('keeps the cursor inside the virtual window, moving it as little as possible', () => {
+    expect(windowStart(0, 18, 4096, 0)).toBe(0);
+    expect(windowStart(18, 18, 4096, 0)).toBe(1);
+    expect(windowStart(4095, 18, 4096, 0)).toBe(4078);
+    expect(windowStart(4077, 18, 4096, 4078)).toBe(4077);
+  });
+
+  it('formats rao exactly, truncating', () => {
+    expect(taoFixed(1_999_999_999n, 2)).toBe('1.99');
+    expect(taoFixed(18_446_744_073_709_551_615n, 9)).toBe('18446744073.709551615');
+  });
+
+  it('detects colour depth and UTF-8 from the environment', () => {
+    expect(detectColorDepth({ NO_COLOR: '1', COLORTERM: 'truecolor' }, true)).toBe('none');
+    expect(detectColorDepth({ COLORTERM: 'truecolor' }, true)).toBe('truecolor');
+    expect(detectColorDepth({ TERM: 'xterm-256color' }, true)).toBe('256');
+    expect(detectColorDepth({ TERM: 'xterm' }, true)).toBe('16');
+    expect(detectColorDepth({ TERM: 'xterm-256color' }, false)).toBe('none');
+    expect(detectUnicode({ LANG: 'en_US.UTF-8' })).toBe(true);
+    expect(detectUnicode({ LANG: 'C' })).toBe(false);
+    expect(detectUnicode({ LC_ALL: 'C', LANG: 'en_US.UTF-8' })).toBe(false);
+  });
+
+  it('degrades theme colours to 256 and 16 colours, and loads a user theme over a built-in one', () => {
+    const file = loadTheme('default');
+    expect(resolveTheme(file, '256', true).color.error).toMatch(/^ansi256\(\d+\)$/);
+    expect(resolveTheme(file, '16', true).color.error).toBe(toAnsi16('#ff5f5f'));
+    expect(resolveTheme(file, 'none', true).color.error).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'tao-themes-'));
+    writeFileSync(join(dir, 'default.json'), JSON.stringify({ name: 'mine', colors: { error: '#000000' } }));
+    expect(loadTheme('default', dir).name).toBe('mine');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'bad', colors: { error: 'red' } }));
+    expect(() => loadTheme('bad', dir)).toThrow(/must be "#rrggbb"/);
+    expect(() => loadTheme('nosuch', dir)).toThrow(/no theme named "nosuch"/);
+  });
+});
+
+describe('lifecycle', () => {
+  it('SIGHUP runs every cleanup once and restores the terminal', () => {
+    const written: string[] = [];
+    const stdout = Object.assign(new EventEmitter(), {
+      writable: true,
+      write: (s: string) => written.push(s),
+    }) as unknown as NodeJS.WriteStream;
+    const ran: string[] = [];
+    const signals: [string, number][] = [];
+    const life = createLifecycle({ stdout, altScreen: true, onSignal: (s, c) => signals.push([s, c]) });
+    life.add(() => ran.push('source'));
+    life.add(() => ran.push('ink'));
+    process.emit('SIGHUP', 'SIGHUP');
+    life.dispose();
+    expect(ran).toEqual(['ink', 'source']);
+    expect(signals).toEqual([['SIGHUP', 129]]);
+    expect(written.at(-1)).toBe(LEAVE_ALT_SCREEN);
+    expect(process.listenerCount('SIGHUP')).toBe(0);
+  });
+});
+
+describe('RPC data source against an HTTP JSON-RPC server', () => {
+  let server: Server | null = null;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  function serve(): Promise<string> {
+    const results: Record<string, unknown> = {
+      system_info: {
+        chain: 'tao-dev',
+        version: '0.1.0',
+        genesis_hash: '0x00',
+        dev: true,
+        block_time_ms: 500,
+        tx_fee: '1000',
+        head: 7,
+      },
+      chain_head: { number: 7, hash: '0x01', parent_hash: '0x00', state_root: '0x02', timestamp: 0 },
+      subnet_list: {
+        subnets: [
+          {
+            netuid: 1,
+            owner: '5X',
+            n: 1,
+            max_uids: 64,
+            tempo: 10,
+            burn: '0',
+            pending_emission: '0',
+            last_epoch: 5,
+          },
+        ],
+      },
+      subnet_metagraph: {
+        netuid: 1,
+        block: 7,
+        neurons: [
+          {
+            uid: 0,
+            hotkey: '5H',
+            coldkey: '5C',
+            stake: '1500000000',
+            rank: 65535,
+            trust: 0,
+            consensus: 1,
+            incentive: 2,
+            dividends: 3,
+            emission: '42',
+            validator_trust: 4,
+            validator_permit: true,
+            active: true,
+            last_update: 7,
+            registered_at: 1,
+            axon: null,
+          },
+        ],
+      },
+      account_info: { address: '5C', free: '900', staked: '1500000000', nonce: 0 },
+      stake_list: { stakes: [{ coldkey: '5C', hotkey: '5H', amount: '1500000000' }] },
+    };
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const { id, method } = JSON.parse(body);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ jsonrpc: '2.0', id, result: results[method] }));
+      });
+    });
+    return new Promise((r) =>
+      server!.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`)),
+    );
+  }
+
+  it('maps the node state into a snapshot, then backs off when the node goes away', async () => {
+    const url = await serve();
+    const source = new RpcDataSource({
+      url,
+      netuid: 1,
+      walletName: 'w',
+      coldkey: '5C',
+      hotkeys: [{ name: 'default', ss58: '5H' }],
+      intervalMs: 50,
+    });
+    await source.refresh();
+    const s = source.getSnapshot();
+    expect(s.node).toMatchObject({
+      connection: { kind: 'connected' },
+      head: 7,
+      nextEpochIn: 8,
+      txFee: 1000n,
+      chain: 'tao-dev',
+    });
+    expect(s.neurons[0]).toMatchObject({
+      uid: 0,
+      stake: 1_500_000_000n,
+      rank: 65535,
+      emission: 42n,
+      validatorPermit: true,
+    });
+    expect(s.own.balance).toEqual({ free: 900n, staked: 1_500_000_000n });
+    expect(s.emissionHistory).toEqual([42n]);
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = null;
+    source.start();
+    for (let i = 0; i < 100 && source.getSnapshot().node.connection.kind === 'connected'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    source.close();
+    const c = source.getSnapshot().node.connection;
+    expect(c.kind).toBe('reconnecting');
+    expect(c.kind === 'reconnecting' && c.retryAt).toBeGreaterThan(Date.now());
+    expect(source.getSnapshot().neurons).toHaveLength(1);
+  });
+});
