@@ -1,6 +1,9 @@
 // Ledger node throughput and footprint: signed transfers/s (submit → included, durable) for ed25519 and
-// sr25519 signers (pre-signed; tx_submitBatch), block commit latency p50/p99 (build + synced LevelDB batch),
-// RSS growth over 10,000 blocks (dev_mine). Runs a real node process (`tao node start --dev --instant`).
+// sr25519 signers (pre-signed; tx_submitBatch), block commit latency p50/p99 — as awaited (build + synced
+// LevelDB batch, including any event-loop wait before the write's completion runs), and split into the
+// synchronous build and the awaited write — the node's event-loop delay, node CPU per tx (all threads,
+// workers included), RSS growth over 10,000 blocks (dev_mine). Runs a real node process
+// (`tao node start --dev --instant`). The machine's load average is printed: the box is shared.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -90,7 +93,7 @@ async function throughput(scheme, signers, perSigner) {
     for (const k of keys) txs.push(sign(k, n, { type: 'transfer', dest, amount: '1000' }));
   // signing blocked this process for a while: let a keep-alive socket the server closed meanwhile fail here
   await rpc('system_info').catch(() => rpc('system_info'));
-  await rpc('system_metrics', { reset: true });
+  const m0 = await rpc('system_metrics', { reset: true });
   const t0 = performance.now();
   await submitAll(txs);
   await drained();
@@ -101,7 +104,11 @@ async function throughput(scheme, signers, perSigner) {
       throw new Error(`signer nonce ${acct.nonce}, expected ${perSigner + 1}`);
   }
   const m = await rpc('system_metrics');
-  return { n: txs.length, tps: txs.length / seconds, m };
+  const cpu =
+    m.cpu_user_ms === undefined
+      ? undefined
+      : (m.cpu_user_ms + m.cpu_system_ms - m0.cpu_user_ms - m0.cpu_system_ms) / txs.length;
+  return { n: txs.length, tps: txs.length / seconds, m, cpu };
 }
 
 const rows = [];
@@ -112,6 +119,21 @@ rows.push([
   `${fmtMs(ed.m.commit_ms.p50)} / ${fmtMs(ed.m.commit_ms.p99)}`,
   'p99 ≤ 50 ms',
 ]);
+if (ed.m.build_ms) {
+  rows.push(['  build (sync) p50 / p99', `${fmtMs(ed.m.build_ms.p50)} / ${fmtMs(ed.m.build_ms.p99)}`, '']);
+  rows.push([
+    '  durable write (awaited) p50 / p99',
+    `${fmtMs(ed.m.write_ms.p50)} / ${fmtMs(ed.m.write_ms.p99)}`,
+    '',
+  ]);
+  rows.push([
+    '  node event-loop delay p50 / p99',
+    `${fmtMs(ed.m.event_loop_delay_ms.p50)} / ${fmtMs(ed.m.event_loop_delay_ms.p99)}`,
+    '',
+  ]);
+}
+if (ed.cpu !== undefined)
+  rows.push(['  node CPU per transfer (all threads)', `${(ed.cpu * 1000).toFixed(0)} µs`, '']);
 const sr = await throughput('sr25519', 100, 30);
 rows.push(['transfers/s sr25519 (3,000 txs)', sr.tps.toFixed(0), '']);
 
@@ -130,6 +152,7 @@ rows.push([
   'growth ≤ 50 MB',
 ]);
 rows.push(['RSS growth', `${((after.rss_bytes - rss0) / 2 ** 20).toFixed(1)} MiB`, '']);
+rows.push(['load average (1 min) at the end', (await import('node:os')).loadavg()[0].toFixed(2), '']);
 printTable(['measure', 'value', 'target'], rows);
 cleanup();
 process.exit(0);

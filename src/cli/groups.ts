@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { registerConsole } from './console.js';
 import { registerDaemon } from './daemon.js';
 import { registerNode } from './node.js';
+import { registerPeer } from './peer.js';
 import { registerWallet } from './wallet.js';
 import { registerWalletLedger } from './wallet-ledger.js';
 import { registerSim } from './sim.js';
 import { registerStake } from './stake.js';
 import { registerSubnet } from './subnet.js';
 import { registerWeights } from './weights.js';
+import { registerUp } from './up.js';
 
 export const commandGroups: ((program: Command) => void)[] = [
   registerWallet,
@@ -18,6 +20,8 @@ export const commandGroups: ((program: Command) => void)[] = [
   registerWeights,
   registerDaemon,
   registerNode,
+  registerPeer,
   registerConsole,
   registerSim,
+  registerUp,
 ];

@@ -48,13 +48,20 @@ function amount(v: unknown, field: string): bigint {
   return a;
 }
 
+/** Addresses already decoded successfully (SS58 checks cost a blake2b-512 each); bounded, oldest dropped. */
+const knownGood = new Set<string>();
+const KNOWN_MAX = 65_536;
+
 export function address(v: unknown, field: string): string {
   if (typeof v !== 'string') return reject('E_BAD_ADDRESS', `call.${field} must be an SS58 address string`);
+  if (knownGood.has(v)) return v;
   try {
     decodeAddress(v);
   } catch (e) {
     throw new LedgerError('E_BAD_ADDRESS', `call.${field}: ${(e as Error).message}`);
   }
+  if (knownGood.size >= KNOWN_MAX) knownGood.delete(knownGood.values().next().value!);
+  knownGood.add(v);
   return v;
 }
 

@@ -5,7 +5,6 @@
  */
 import { decodeAddress } from '../crypto/ss58.js';
 import { VERSION } from '../core/version.js';
-import { isLedgerError } from './errors.js';
 import { DEV_ACCOUNTS } from './genesis.js';
 import { MAX_NONCE_AHEAD, type LedgerNode } from './node.js';
 import type { Neuron } from './state.js';
@@ -233,16 +232,11 @@ export const methods: Record<string, Handler> = {
   tx_submitBatch: (node, p) => {
     if (!Array.isArray(p.txs) || p.txs.length > 10_000)
       throw invalidParams('"txs" must be an array of at most 10000 transactions');
-    return {
-      results: p.txs.map((tx) => {
-        try {
-          return submitOne(node, tx);
-        } catch (e) {
-          if (isLedgerError(e)) return { error: { code: e.code, message: e.message } };
-          throw e;
-        }
-      }),
-    };
+    return node.submitBatch(p.txs).then((out) => ({
+      results: out.map((r) =>
+        typeof r === 'string' ? { tx_hash: r } : { error: { code: r.code, message: r.message } },
+      ),
+    }));
   },
   tx_status: async (node, p) => {
     const h = p.tx_hash;
@@ -254,14 +248,37 @@ export const methods: Record<string, Handler> = {
     const times = [...node.commitTimes].sort((a, b) => a - b);
     const pct = (q: number) =>
       times.length === 0 ? 0 : times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-    if (p.reset === true) node.commitTimes.length = 0;
-    const mem = process.memoryUsage();
-    return {
-      rss_bytes: mem.rss,
-      heap_used_bytes: mem.heapUsed,
+    const stats = (xs: readonly number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const q = (f: number) =>
+        sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted.length) - 1)]!;
+      return { count: sorted.length, p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? 0 };
+    };
+    const d = node.loopDelay;
+    const loop = {
+      p50: d.count === 0 ? 0 : d.percentile(50) / 1e6,
+      p99: d.count === 0 ? 0 : d.percentile(99) / 1e6,
+      max: d.count === 0 ? 0 : d.max / 1e6,
+    };
+    const cpu = process.cpuUsage();
+    const result = {
+      cpu_user_ms: cpu.user / 1000,
+      cpu_system_ms: cpu.system / 1000,
+      rss_bytes: process.memoryUsage().rss,
+      heap_used_bytes: process.memoryUsage().heapUsed,
       pool_pending: node.mempool.size,
       commit_ms: { count: times.length, p50: pct(0.5), p99: pct(0.99), max: times.at(-1) ?? 0 },
+      build_ms: stats(node.buildTimes),
+      write_ms: stats(node.writeTimes),
+      event_loop_delay_ms: loop,
     };
+    if (p.reset === true) {
+      node.commitTimes.length = 0;
+      node.buildTimes.length = 0;
+      node.writeTimes.length = 0;
+      node.loopDelay.reset();
+    }
+    return result;
   },
   dev_mine: devOnly(async (node, p) => {
     const blocks = p.blocks === undefined ? 1 : int(p, 'blocks', 1, 100_000);

@@ -118,9 +118,26 @@ export class ChainStore {
     );
   }
 
-  /** One atomic, synced batch: the block, its tx index entries, the new head and the state changes. */
+  /**
+   * One atomic, synced batch: the block, its tx index entries, the new head and the state changes. Written
+   * as a chained batch (one native put per record), which costs far less per op than the array form.
+   */
   async commitBlock(block: Block, changes: readonly RecordChange[]): Promise<void> {
-    await this.db.batch([...ChainStore.blockOps(block), ...ChainStore.stateOps(changes)], { sync: true });
+    const batch = this.db.batch();
+    const n = block.header.number;
+    batch.put(blockKey(n), JSON.stringify(block));
+    for (let index = 0; index < block.txs.length; index++) {
+      const t = block.txs[index]!;
+      const loc: TxLocation = { block: n, index, status: t.status };
+      if (t.error) loc.error = t.error;
+      batch.put(`t${t.tx_hash}`, JSON.stringify(loc));
+    }
+    batch.put('head', JSON.stringify({ number: n, hash: block.header.hash }));
+    for (const c of changes) {
+      if (c.value === undefined) batch.del(`s${c.id}`);
+      else batch.put(`s${c.id}`, c.value);
+    }
+    await batch.write({ sync: true });
   }
 
   /** Dev revert: drop blocks after `head`, replace every state record, set the head — atomically. */

@@ -1,10 +1,12 @@
 /**
  * set_weights as subtensor's `internal_set_weights` (yuma.md §6): every check in the chain's order, then the
  * row stored as `vec_u16_max_upscale_to_u16(values)` in the caller's uid order, and last_update = block.
- * Deviation, by design: any self-weight is rejected with E_SELF_WEIGHT (the chain accepts a lone self-weight).
+ * Deviations, by design: any self-weight is rejected with E_SELF_WEIGHT (the chain accepts a lone self-weight);
+ * while no neuron of the subnet holds a permit, the bootstrap permits count (epoch-hook.ts).
  */
+import { effectivePermits } from './epoch-hook.js';
 import { reject } from './errors.js';
-import type { LedgerState, SparseRow } from './state.js';
+import type { LedgerState, Neuron, SparseRow, Subnet } from './state.js';
 import { neuronKey } from './state.js';
 
 const SHIFT = 32n;
@@ -36,6 +38,12 @@ export function checkVecMaxLimited(values: readonly number[], limit: number): bo
   if (sum === 0n) return true;
   const max = BigInt(Math.max(...values));
   return (max << SHIFT) / sum <= limitBits;
+}
+
+/** The stored permit, or the bootstrap one while no neuron of the subnet holds a permit (epoch-hook.ts). */
+function hasPermit(state: LedgerState, sn: Subnet, neuron: Neuron): boolean {
+  if (neuron.validator_permit) return true;
+  return effectivePermits(state, sn, state.neuronsOf(sn.netuid))[neuron.uid] === true;
 }
 
 export function setWeights(
@@ -71,10 +79,10 @@ export function setWeights(
     );
   const selfOnly = uids.length === 1 && uids[0] === uid;
   const isOwner = sn.owner_hotkey === hotkey;
-  if (!selfOnly && !isOwner && !neuron.validator_permit)
+  if (!selfOnly && !isOwner && !hasPermit(state, sn, neuron))
     reject(
       'E_NO_VALIDATOR_PERMIT',
-      `uid ${uid} has no validator permit on subnet ${netuid} (permits come from the last epoch)`,
+      `uid ${uid} has no validator permit on subnet ${netuid} (permits come from the last epoch: stake the hotkey and wait for the next epoch)`,
     );
   if (new Set(uids).size !== uids.length) reject('E_DUPLICATE_UIDS', 'a uid appears more than once');
   for (const u of uids)

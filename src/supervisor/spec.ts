@@ -3,7 +3,8 @@ import type { ChildSpec } from './types.js';
 
 export class SpecError extends Error {}
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Letters, digits, '.', '_', '-' and ':' (peer children are `peer:NAME`, peer-contract.md). */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,7 +21,7 @@ export function validateSpec(input: unknown): ChildSpec {
   if (!isObject(input)) throw new SpecError('spec must be an object');
   const { name, kind, command, args, env, cwd, health, restart, logs, meta } = input;
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new SpecError('spec.name must be 1-64 characters of letters, digits, ".", "_" or "-"');
+    throw new SpecError('spec.name must be 1-64 characters of letters, digits, ".", "_", ":" or "-"');
   }
   if (typeof kind !== 'string' || kind.length === 0) throw new SpecError('spec.kind must be a string');
   if (typeof command !== 'string' || command.length === 0) throw new SpecError('spec.command is required');

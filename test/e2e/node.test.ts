@@ -145,6 +145,30 @@ describe('ledger node process', () => {
     expect((await rpc(url, 'chain_head')).number).toBeGreaterThan(0);
   });
 
+  it('tx_submitBatch checks a large batch in worker threads with the same verdicts, in order', async () => {
+    const h = home();
+    node = await startNode(h, await freePort(), ['--instant']);
+    const info = await rpc(node.url, 'system_info');
+    const f = await rpc(node.url, 'tx_submit', { tx: tx(info.genesis_hash, 0, { type: 'faucet' }) });
+    expect((await waitFinal(node.url, f.tx_hash)).status).toBe('included');
+    const txs: unknown[] = [];
+    for (let n = 1; n <= 100; n++)
+      txs.push(tx(info.genesis_hash, n, { type: 'transfer', dest, amount: String(n) }));
+    txs[10] = { ...(txs[10] as object), nonce: 999 }; // signature no longer matches
+    txs[20] = tx(`0x${'22'.repeat(32)}`, 21, { type: 'faucet' });
+    txs[30] = { nonsense: true };
+    const { results } = await rpc(node.url, 'tx_submitBatch', { txs });
+    expect(results).toHaveLength(100);
+    expect(results[10].error.code).toBe('E_BAD_SIGNATURE');
+    expect(results[20].error.code).toBe('E_WRONG_CHAIN');
+    expect(results[30].error.code).toBe('E_MALFORMED_TX');
+    const ok = results.filter((r: Json) => r.tx_hash);
+    expect(ok).toHaveLength(97);
+    // nonces 1..10 are included; 12.. wait behind the gap at 11 (rejected), as with tx_submit
+    expect((await waitFinal(node.url, results[9].tx_hash)).status).toBe('included');
+    expect((await rpc(node.url, 'tx_status', { tx_hash: results[11].tx_hash })).status).toBe('pending');
+  });
+
   it('refuses a second node on the same data dir with a clear message', async () => {
     const h = home();
     node = await startNode(h, await freePort());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBlock } from '../../src/ledger/block.js';
 import { blockEmission, splitEvenly } from '../../src/ledger/emission.js';
-import { placeholderEpoch, topkNonzero } from '../../src/ledger/epoch-hook.js';
+import { topkNonzero } from '../../src/ledger/epoch-hook.js';
 import { checkTxStateless } from '../../src/ledger/tx-check.js';
 import { isEpochBlock, splitDividends } from '../../src/ledger/payout.js';
 import { Chain, key, TAO } from './helpers.js';
@@ -41,37 +41,9 @@ describe('epochs and payout', () => {
     expect(isEpochBlock(10, 1, 10)).toBe(false);
   });
 
-  it('the placeholder (NOT consensus) pays the pool pro rata to stake, flooring, permits to the top-k staked', () => {
-    const out = placeholderEpoch({
-      n: 3,
-      current_block: 10,
-      params: {
-        kappa: 32767,
-        bonds_penalty: 65535,
-        bonds_moving_average: 900000,
-        liquid_alpha_enabled: false,
-        alpha_low: 45875,
-        alpha_high: 58982,
-        alpha_sigmoid_steepness: 1000,
-        yuma3_enabled: true,
-        max_allowed_validators: 1,
-        stake_threshold: 0n,
-        tempo: 10,
-        activity_cutoff: 138,
-        last_mechanism_step_block: 0,
-        owner_uid: null,
-        rao_emission: 10n,
-      },
-      stake: [1n, 2n, 0n],
-      validator_permits: [false, false, false],
-      weights: [[], [], []],
-      bonds: [[], [], []],
-      last_update: [0, 0, 0],
-      block_at_registration: [0, 0, 0],
-    });
-    expect(out.validator_emission).toEqual([3n, 6n, 0n]);
-    expect(out.new_validator_permits).toEqual([false, true, false]);
+  it('is_topk_nonzero: the k largest non-zero stakes, ties lose to the higher uid', () => {
     expect(topkNonzero([5n, 5n, 1n], 1)).toEqual([false, true, false]);
+    expect(topkNonzero([0n, 3n], 5)).toEqual([false, true]);
   });
 
   it('pays validator emission: take to the owner, the rest pro rata to nominators, remainder to the owner; sums exactly', () => {
@@ -105,12 +77,14 @@ describe('epochs and payout', () => {
     c.mine(7); // blocks 3..9; block 9 is subnet 1's epoch
     expect(c.state.subnet(1)!.last_epoch).toBe(9);
     const staked = c.state.stakeOf(hot.address, c.alice.address);
-    expect(staked).toBe(TAO + 9n * TAO); // the whole pool of 9 blocks, all stake is Alice's
+    // no weights → no consensus: the whole pool of 9 blocks goes to validators ∝ active stake (all Alice's)
+    expect(staked).toBe(TAO + 9n * TAO);
     expect(c.state.subnet(1)!.pending_emission).toBe(0n);
     const n = c.state.neuron(1, 0)!;
     expect(n.emission).toBe(9n * TAO);
     expect(n.validator_permit).toBe(true);
-    expect(n.dividends).toBe(65535);
+    expect(n.stake_weight).toBe(65535);
+    expect([n.incentive, n.dividends, n.consensus, n.rank, n.trust]).toEqual([0, 0, 0, 0, 0]);
     expect(c.invariantHolds()).toBe(true);
   });
 });

@@ -91,6 +91,18 @@ describe('axon and dendrite over real HTTP', () => {
     expect(stale.body.error?.code).toBe('E_REPLAY');
   });
 
+  it('accepts concurrent requests whose nonces arrive out of order, but each nonce only once', async () => {
+    const { port } = await startAxon();
+    const body = batch(1);
+    const first = nowNonce();
+    const second = first + 10n;
+    expect((await rawForward(port, caller, second, body)).status).toBe(200);
+    expect((await rawForward(port, caller, first, body)).status).toBe(200);
+    expect((await rawForward(port, caller, first, body)).body.error?.code).toBe('E_REPLAY');
+    const future = nowNonce() + 3_600_000_000n;
+    expect((await rawForward(port, caller, future, body)).body.error?.code).toBe('E_REPLAY');
+  });
+
   it('refuses an oversized body and a malformed batch, and keeps serving', async () => {
     const { port, endpoint } = await startAxon();
     const huge = Buffer.alloc(2 << 20, 32);

@@ -40,6 +40,8 @@ export interface AxonOptions {
   resolveCaller: (ss58: string) => CallerInfo | null;
   /** Extra fields for GET /health. */
   health?: () => Record<string, unknown>;
+  /** The body of GET /status (404 when absent). */
+  status?: () => unknown;
   maxConcurrent?: number;
   maxQueue?: number;
   /** Nonces older than this are refused even if never seen (bounds replay memory across restarts). */
@@ -66,7 +68,8 @@ class HttpError extends Error {
 export class Axon {
   private server: Server | null = null;
   private readonly gate: PriorityGate;
-  private readonly lastNonce = new Map<string, bigint>();
+  /** Nonces seen per caller inside the freshness window (requests may arrive out of order). */
+  private readonly seenNonces = new Map<string, Set<bigint>>();
   private readonly startedAtMicros = BigInt(Date.now()) * 1000n;
   private readonly stats: AxonStats = { served: 0, rejected: {}, running: 0, waiting: 0 };
 
@@ -110,6 +113,9 @@ export class Axon {
     if (req.method === 'GET' && req.url === '/health') {
       return this.reply(res, 200, { ok: true, ...(this.options.health?.() ?? {}), axon: this.snapshot() });
     }
+    if (req.method === 'GET' && req.url === '/status' && this.options.status) {
+      return this.reply(res, 200, this.options.status());
+    }
     if (req.method !== 'POST' || req.url !== '/forward')
       throw new HttpError(404, 'E_NOT_FOUND', 'no such endpoint');
     const body = await readBody(req);
@@ -147,18 +153,31 @@ export class Axon {
     const payload = requestPayload(this.options.hotkeyPublicKey, callerKey, nonce, body);
     if (!verify(scheme, callerKey, payload, signature))
       throw new HttpError(401, 'E_BAD_SIGNATURE', 'bad signature');
-    const floor = this.minimumNonce(hotkey);
-    if (nonce <= floor)
+    if (!this.acceptNonce(hotkey, nonce)) {
       throw new HttpError(401, 'E_REPLAY', 'nonce already used or too old (replay refused)');
-    this.lastNonce.set(hotkey, nonce);
+    }
     return caller;
   }
 
-  private minimumNonce(hotkey: string): bigint {
-    const maxAgeMicros = BigInt(this.options.maxNonceAgeMs ?? 60_000) * 1000n;
-    const ageFloor = BigInt(Date.now()) * 1000n - maxAgeMicros;
-    const seen = this.lastNonce.get(hotkey) ?? this.startedAtMicros - 1n;
-    return seen > ageFloor ? seen : ageFloor;
+  /**
+   * A nonce is fresh when it is inside the window [now − maxAge, now + maxAge], not older than this axon's
+   * start (so a restart cannot be fed old requests) and not seen before. Seen nonces older than the window
+   * are forgotten, which keeps memory bounded.
+   */
+  private acceptNonce(hotkey: string, nonce: bigint): boolean {
+    const window = BigInt(this.options.maxNonceAgeMs ?? 60_000) * 1000n;
+    const now = BigInt(Date.now()) * 1000n;
+    const oldest = now - window > this.startedAtMicros ? now - window : this.startedAtMicros;
+    if (nonce < oldest || nonce > now + window) return false;
+    let seen = this.seenNonces.get(hotkey);
+    if (!seen) {
+      seen = new Set();
+      this.seenNonces.set(hotkey, seen);
+    }
+    if (seen.has(nonce)) return false;
+    for (const old of seen) if (old < oldest) seen.delete(old);
+    seen.add(nonce);
+    return true;
   }
 
   private fail(res: ServerResponse, error: unknown): void {

@@ -1,0 +1,92 @@
+/**
+ * `tao down`: stops what `tao up` started — its peers, then the node when `up` started it — and removes
+ * them from the supervisor; stops the supervisor when nothing else is left in it. Chain data, wallets and
+ * the record stay, so a later `up` resumes; `purge` also deletes the dev chain, the record, the neighbours'
+ * dev wallets and their peer state (never the operator's own wallet).
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { paths } from '../core/paths.js';
+import { connectSupervisor, stopSupervisor } from '../supervisor/client.js';
+import { isActive } from './node.js';
+import { NEIGHBOUR_WALLET_PREFIX, NODE_CHILD, upPaths } from './plan.js';
+import type { Progress } from './progress.js';
+import { readUpState } from './state.js';
+
+export interface DownResult {
+  /** Supervisor children stopped and removed, with the pid each had. */
+  stopped: { name: string; pid: number | null }[];
+  supervisor_stopped: boolean;
+  supervisor_pid: number | null;
+  /** Paths deleted by --purge. */
+  purged: string[];
+  /** Children the supervisor keeps running (not started by `tao up`). */
+  kept: string[];
+  /** Nothing recorded: `tao up` never ran here (or was purged). */
+  nothing_recorded: boolean;
+}
+
+export async function runDown(
+  home: string,
+  options: { purge: boolean },
+  progress: Progress,
+): Promise<DownResult> {
+  const state = readUpState(home);
+  const result: DownResult = {
+    stopped: [],
+    supervisor_stopped: false,
+    supervisor_pid: null,
+    purged: [],
+    kept: [],
+    nothing_recorded: state === null,
+  };
+  const client = await connectSupervisor(home).catch(() => null);
+  if (client) {
+    try {
+      const children = (await client.status()).children;
+      const names = new Set(children.map((c) => c.name));
+      const pidOf = (name: string) => children.find((c) => c.name === name)?.pid ?? null;
+      const peerChildren = (state?.peers ?? []).map((p) => p.child).filter((n) => names.has(n));
+      if (peerChildren.length > 0) progress.step(`stopping ${peerChildren.length} peers`);
+      await Promise.all(
+        peerChildren.map(async (name) => {
+          const pid = pidOf(name);
+          await client.remove(name);
+          result.stopped.push({ name, pid });
+        }),
+      );
+      if (state?.owns_node && names.has(NODE_CHILD)) {
+        progress.step('stopping the ledger node');
+        const pid = pidOf(NODE_CHILD);
+        await client.remove(NODE_CHILD);
+        result.stopped.push({ name: NODE_CHILD, pid });
+      }
+      const left = (await client.status()).children.filter(isActive);
+      result.supervisor_pid = (await client.ping()).pid;
+      client.close();
+      if (left.length === 0) {
+        progress.step('stopping the supervisor (nothing else runs in it)');
+        const r = await stopSupervisor(home);
+        result.supervisor_stopped = r.stopped;
+      } else {
+        progress.note(`the supervisor keeps running for: ${left.map((c) => c.name).join(', ')}`);
+        result.kept = left.map((c) => c.name);
+      }
+    } finally {
+      client.close();
+    }
+  }
+  if (options.purge) {
+    progress.step('deleting the dev chain and the neighbours’ dev wallets');
+    const p = paths(home);
+    const targets = [upPaths(home).dir];
+    for (const wallet of state?.created_wallets ?? [])
+      if (wallet.startsWith(NEIGHBOUR_WALLET_PREFIX)) targets.push(p.wallet(wallet));
+    for (const peer of state?.peers ?? []) if (peer.flavour !== 'own') targets.push(join(p.peers, peer.name));
+    for (const target of targets) {
+      rmSync(target, { recursive: true, force: true });
+      result.purged.push(target);
+    }
+  }
+  return result;
+}

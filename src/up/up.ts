@@ -1,0 +1,273 @@
+/**
+ * `tao up`: a live market out of the box. In order: the wallets (neighbours' dev wallets, the operator's
+ * own — made password-less as a dev wallet on first run), the supervisor, the dev ledger node, funding +
+ * registration + stake for every peer, the peers themselves, and a wait until they all answer. Every step
+ * reuses what already exists, so a second `up` changes nothing that runs. Returns the document `--json` prints.
+ */
+import { fileURLToPath } from 'node:url';
+import { NodeClient } from '../client/index.js';
+import { unlockColdkey } from '../wallet/index.js';
+import { type ChainFacts, chainFacts, ensureNeuron } from './chain.js';
+import { ensureNode } from './node.js';
+import { portsFor, startPeers, upPeerSpec, waitPeersHealthy } from './peers.js';
+import {
+  DEFAULT_BLOCK_TIME_MS,
+  DEFAULT_GOOD,
+  DEFAULT_PEER_PORT_BASE,
+  DEFAULT_RPC_PORT,
+  DEFAULT_TEMPO,
+  type Flavour,
+  neighbourPlans,
+  ownPlan,
+  type PeerPlan,
+  supervisorName,
+  UP_NETUID,
+  upPaths,
+} from './plan.js';
+import type { Progress } from './progress.js';
+import { type PeerRecord, readUpState, type UpState, writeUpState } from './state.js';
+import { ensureDevWallet, ensureOwnWallet, type PeerUnlock, peerUnlock, type WalletKeys } from './wallets.js';
+
+export const UP_STEPS = 6;
+
+export interface UpOptions {
+  home: string;
+  /** The operator's wallet and hotkey (global --wallet/--hotkey). */
+  wallet: string;
+  hotkey: string;
+  passwordFile?: string;
+  interactive: boolean;
+  json: boolean;
+  rpcPort?: number;
+  peerPortBase?: number;
+  blockTimeMs?: number;
+  tempo?: number;
+  /** How many `good` neighbours (default 4). */
+  good?: number;
+  device?: string;
+  /** How long to wait for the peers to answer (default 120 s). */
+  peerTimeoutMs?: number;
+  /** `bin/tao.js` the supervisor runs (default: this package's). */
+  bin?: string;
+}
+
+export interface UpPeer {
+  name: string;
+  flavour: Flavour;
+  hotkey: string;
+  uid: number;
+  port: number;
+  wallet: string;
+  /** Its supervisor child. */
+  child: string;
+}
+
+export interface UpResult {
+  node: string;
+  netuid: number;
+  supervisor: { pid: number; started: boolean };
+  wallet: {
+    name: string;
+    hotkey_name: string;
+    coldkey: string;
+    hotkey: string;
+    created: boolean;
+    dev: boolean;
+  };
+  peers: UpPeer[];
+  /** How to open the console on this market. */
+  attach: string;
+}
+
+export const defaultBin = (): string => fileURLToPath(new URL('../../bin/tao.js', import.meta.url));
+
+export const DEV_WALLET_NOTICE = (wallet: string, home: string) =>
+  [
+    '',
+    '  ╔══════════════════════════════════════════════════════════════════╗',
+    '  ║  DEV WALLET — no password                                        ║',
+    '  ╚══════════════════════════════════════════════════════════════════╝',
+    `  tao up created wallet '${wallet}' in ${home}/wallets without a password,`,
+    '  for the local dev market only. Anyone who can read these files can spend',
+    '  from it. For real funds, create an encrypted wallet: tao wallet create',
+    '',
+  ].join('\n');
+
+export async function runUp(options: UpOptions, progress: Progress): Promise<UpResult> {
+  const home = options.home;
+  const bin = options.bin ?? defaultBin();
+  const rpcPort = options.rpcPort ?? DEFAULT_RPC_PORT;
+  const previous = readUpState(home);
+
+  // 1. Wallets: everything that can refuse (a locked hotkey with no password source) refuses before
+  // anything starts.
+  progress.step('wallets');
+  const plans = neighbourPlans(options.good ?? DEFAULT_GOOD);
+  const own = ownPlan(options.wallet, options.hotkey);
+  const ownCtx = {
+    home,
+    wallet: options.wallet,
+    hotkey: options.hotkey,
+    passwordFile: options.passwordFile,
+    interactive: options.interactive,
+    json: options.json,
+  };
+  const ownKeys = await ensureOwnWallet(ownCtx);
+  if (ownKeys.created) progress.warn(DEV_WALLET_NOTICE(options.wallet, home));
+  else progress.note(`using your wallet '${options.wallet}' (hotkey '${options.hotkey}')`);
+  const unlock: PeerUnlock = await peerUnlock(ownCtx);
+  const keys = new Map<string, WalletKeys>();
+  const created = new Set(previous?.created_wallets ?? []);
+  for (const plan of plans) {
+    const k = await ensureDevWallet(home, plan.wallet);
+    if (k.created) created.add(plan.wallet);
+    keys.set(plan.name, k);
+  }
+  keys.set(own.name, ownKeys);
+  progress.note(`${plans.length} neighbour dev wallets (up-*) ready`);
+
+  // 2. Supervisor.
+  progress.step('supervisor');
+  const { ensureSupervisor } = await import('../supervisor/client.js');
+  const supervisor = await ensureSupervisor(home);
+  try {
+    const { pid } = await supervisor.ping();
+    progress.note(supervisor.started ? `started (pid ${pid})` : `already running (pid ${pid})`);
+
+    // 3. Ledger node.
+    progress.step('dev ledger node');
+    const node = await ensureNode(
+      supervisor,
+      {
+        bin,
+        home,
+        rpcPort,
+        blockTimeMs: options.blockTimeMs ?? DEFAULT_BLOCK_TIME_MS,
+        tempo: options.tempo ?? DEFAULT_TEMPO,
+        dataDir: upPaths(home).chain,
+      },
+      progress.note,
+      { ownedBefore: previous?.owns_node === true && previous.rpc_url !== undefined },
+    );
+    const state: UpState = {
+      version: 1,
+      rpc_url: node.url,
+      rpc_port: Number(new URL(node.url).port),
+      data_dir: upPaths(home).chain,
+      owns_node: node.owned,
+      netuid: UP_NETUID,
+      created_wallets: [...created].sort(),
+      peers: previous?.peers ?? [],
+      updated_at: Date.now(),
+    };
+    writeUpState(home, state);
+
+    // 4. Funding, registration and stake.
+    progress.step('registering and staking on subnet 1');
+    const client = new NodeClient(node.url);
+    const facts: ChainFacts = await chainFacts(client, UP_NETUID);
+    const all = [...plans, own];
+    const uids = new Map<string, number>();
+    let registeredNow = 0;
+    await Promise.all(
+      all.map(async (plan) => {
+        const k = keys.get(plan.name)!;
+        const signer = () =>
+          unlockColdkey(
+            plan === own ? ownCtx : { home, wallet: plan.wallet, interactive: false, json: true },
+          );
+        const r = await ensureNeuron(
+          client,
+          signer,
+          {
+            netuid: UP_NETUID,
+            coldkey: k.coldkey,
+            hotkey: k.hotkey,
+            stakeRao: plan.stakeRao,
+            spareRao: plan.spareRao,
+          },
+          facts,
+        );
+        uids.set(plan.name, r.uid);
+        if (r.registered) registeredNow++;
+      }),
+    );
+    progress.note(
+      registeredNow === 0
+        ? `all ${all.length} already registered and staked`
+        : `${registeredNow} registered now${registeredNow < all.length ? `, ${all.length - registeredNow} already were` : ''}; validators staked`,
+    );
+
+    // 5. Peers.
+    progress.step('starting peers');
+    const recorded = new Map((previous?.peers ?? []).map((p) => [p.name, p.port] as const));
+    const ports = await portsFor(supervisor, all, recorded, options.peerPortBase ?? DEFAULT_PEER_PORT_BASE, [
+      rpcPort,
+    ]);
+    const specOf = (plan: PeerPlan) =>
+      upPeerSpec(plan, {
+        home,
+        nodeUrl: node.url,
+        port: ports.get(plan.name)!,
+        hotkeyAddress: keys.get(plan.name)!.hotkey,
+        ...(plan === own ? { passwordFile: unlock.passwordFile, env: unlock.env } : {}),
+        device: options.device,
+      });
+    const records: PeerRecord[] = all.map((plan) => ({
+      name: plan.name,
+      flavour: plan.flavour,
+      wallet: plan.wallet,
+      hotkey_name: plan.hotkey,
+      hotkey: keys.get(plan.name)!.hotkey,
+      port: ports.get(plan.name)!,
+      uid: uids.get(plan.name) ?? null,
+      child: supervisorName(plan.name),
+    }));
+    // Peers recorded by an earlier run with another plan stay recorded, so `tao down` still stops them.
+    const kept = (previous?.peers ?? []).filter((p) => !records.some((r) => r.name === p.name));
+    writeUpState(home, { ...state, peers: [...records, ...kept], updated_at: Date.now() });
+    const restarted = await startPeers(supervisor, all.map(specOf));
+    progress.note(
+      restarted.length === 0
+        ? `all ${all.length} peers already running`
+        : `${restarted.length} started, ${all.length - restarted.length} already running`,
+    );
+
+    // 6. Wait until they answer.
+    progress.step('waiting for peers to answer');
+    await waitPeersHealthy(
+      supervisor,
+      records.map((r) => ({ name: r.name, port: r.port })),
+      (ready, total) => progress.note(`${ready}/${total} peers answering`),
+      options.peerTimeoutMs,
+    );
+
+    const defaultUrl = `http://127.0.0.1:${DEFAULT_RPC_PORT}`;
+    const walletFlag = options.wallet === 'default' ? '' : ` --wallet ${options.wallet}`;
+    return {
+      node: node.url,
+      netuid: UP_NETUID,
+      supervisor: { pid, started: supervisor.started },
+      wallet: {
+        name: options.wallet,
+        hotkey_name: options.hotkey,
+        coldkey: ownKeys.coldkey,
+        hotkey: ownKeys.hotkey,
+        created: ownKeys.created,
+        dev: ownKeys.created || !ownKeys.encrypted,
+      },
+      peers: records.map((r) => ({
+        name: r.name,
+        flavour: r.flavour,
+        hotkey: r.hotkey,
+        uid: r.uid ?? -1,
+        port: r.port,
+        wallet: r.wallet,
+        child: r.child,
+      })),
+      attach: `tao${node.url === defaultUrl ? '' : ` --node ${node.url}`}${walletFlag} console`,
+    };
+  } finally {
+    supervisor.close();
+  }
+}

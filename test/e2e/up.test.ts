@@ -1,0 +1,249 @@
+/**
+ * `tao up` / `tao down` end to end: the real binary brings up a supervisor, a dev ledger node and real
+ * peer processes (one of every flavour) in a temp home on free ports; the market is live (neurons
+ * registered, the validators set weights), a second `up` reuses everything, and `down` leaves no process.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeClient } from '../../src/client/index.js';
+import { connectSupervisor } from '../../src/supervisor/client.js';
+import { pidAlive, readPid, runFiles } from '../../src/supervisor/instance.js';
+import { parseJson, runTao, tempHome } from '../helpers/tao.js';
+import { freePort } from './node-helpers.js';
+
+interface UpDoc {
+  node: string;
+  netuid: number;
+  supervisor: { pid: number; started: boolean };
+  wallet: { name: string; coldkey: string; hotkey: string; created: boolean; dev: boolean };
+  peers: { name: string; flavour: string; hotkey: string; uid: number; port: number; child: string }[];
+  attach: string;
+}
+
+interface DownDoc {
+  stopped: { name: string; pid: number | null }[];
+  supervisor_stopped: boolean;
+  supervisor_pid: number | null;
+}
+
+const FLAVOURS = ['good', 'noisy', 'copycat', 'adversarial', 'lazy', 'random', 'validator', 'own'];
+const TAO = 1_000_000_000n;
+
+let home: string;
+let cleanup: () => void;
+let upArgs: string[];
+let first: UpDoc;
+/** Every pid this test has seen (supervisor, node, peers): none may survive. */
+const seenPids = new Set<number>();
+
+async function childPids(): Promise<Map<string, number | null>> {
+  const client = await connectSupervisor(home);
+  try {
+    const status = await client.status();
+    seenPids.add(status.daemon.pid);
+    for (const c of status.children) if (c.pid) seenPids.add(c.pid);
+    return new Map(status.children.map((c) => [c.name, c.pid]));
+  } finally {
+    client.close();
+  }
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | false>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+beforeAll(async () => {
+  ({ home, cleanup } = tempHome('tao-up-e2e-'));
+  const rpcPort = await freePort();
+  const peerBase = 20_000 + Math.floor(Math.random() * 20_000);
+  upArgs = [
+    'up',
+    '--headless',
+    '--rpc-port',
+    String(rpcPort),
+    '--peer-port',
+    String(peerBase),
+    '--good',
+    '1',
+    '--device',
+    'cpu',
+  ];
+});
+
+afterAll(async () => {
+  await runTao(['down'], { home, timeoutMs: 60_000 }).catch(() => undefined);
+  const daemon = readPid(runFiles(home).pidFile);
+  if (daemon) seenPids.add(daemon);
+  try {
+    const state = JSON.parse(readFileSync(join(home, 'up', 'state.json'), 'utf8')) as {
+      peers: { name: string }[];
+    };
+    for (const p of state.peers) {
+      const s = JSON.parse(readFileSync(join(home, 'peers', p.name, 'state.json'), 'utf8')) as {
+        pid?: number;
+      };
+      if (s.pid) seenPids.add(s.pid);
+    }
+  } catch {}
+  for (const pid of seenPids) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  cleanup();
+}, 90_000);
+
+describe('tao up / tao down', () => {
+  it('up --headless --json brings up a market with a peer of every flavour, each with a uid', async () => {
+    const r = await runTao(['--json', ...upArgs], { home, timeoutMs: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(''); // --json: only the final document
+    first = parseJson<UpDoc>(r);
+    expect(first.node).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.netuid).toBe(1);
+    expect(first.supervisor.started).toBe(true);
+    expect(first.wallet).toMatchObject({ name: 'default', created: true, dev: true });
+    expect(new Set(first.peers.map((p) => p.flavour))).toEqual(new Set(FLAVOURS));
+    const own = first.peers.find((p) => p.flavour === 'own')!;
+    expect(own).toMatchObject({ name: 'default', hotkey: first.wallet.hotkey, child: 'peer:default' });
+    const uids = first.peers.map((p) => p.uid);
+    for (const uid of uids) expect(Number.isInteger(uid) && uid >= 0).toBe(true);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(new Set(first.peers.map((p) => p.port)).size).toBe(first.peers.length);
+    const pids = await childPids();
+    expect([...pids.keys()].sort()).toEqual(['node', ...first.peers.map((p) => p.child)].sort());
+  }, 180_000);
+
+  it('the market is live: every peer is a neuron with its axon, and both validators set weights', async () => {
+    const client = new NodeClient(first.node);
+    const mg = await client.metagraph(1);
+    for (const peer of first.peers)
+      expect(mg.neurons.find((x) => x.hotkey === peer.hotkey)?.uid, peer.name).toBe(peer.uid);
+    // Each peer announces its axon (serve_axon) once it runs.
+    await waitFor(
+      'every axon announced',
+      async () => {
+        const neurons = (await client.metagraph(1)).neurons;
+        return first.peers.every((p) => neurons.find((n) => n.hotkey === p.hotkey)?.axon?.port === p.port);
+      },
+      30_000,
+    );
+    const scorers = first.peers.filter((p) => p.flavour === 'own' || p.flavour === 'validator');
+    await waitFor(
+      'both validators to set weights',
+      async () => {
+        const rows = await client.weights(1);
+        return scorers.every((s) => rows.some((r) => r.uid === s.uid && r.weights.length > 0));
+      },
+      60_000,
+    );
+    const own = first.peers.find((p) => p.flavour === 'own')!;
+    const status = async () =>
+      (await (await fetch(`http://127.0.0.1:${own.port}/status`)).json()) as {
+        round: number;
+        neighbours: unknown[];
+      };
+    const before = (await status()).round;
+    await waitFor('another scoring round', async () => (await status()).round > before, 30_000);
+    expect((await status()).neighbours.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a second up reuses everything: same uids and ports, same processes, no second stake', async () => {
+    const client = new NodeClient(first.node);
+    const stakeOf = async () =>
+      (await client.stakeList({ coldkey: first.wallet.coldkey, hotkey: first.wallet.hotkey })).reduce(
+        (sum, s) => sum + s.amount,
+        0n,
+      );
+    const stakeBefore = await stakeOf();
+    expect(stakeBefore).toBeGreaterThanOrEqual(500n * TAO);
+    const pidsBefore = await childPids();
+
+    const r = await runTao(['--json', ...upArgs], { home, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const again = parseJson<UpDoc>(r);
+    expect(again.supervisor).toEqual({ pid: first.supervisor.pid, started: false });
+    expect(again.wallet).toMatchObject({ coldkey: first.wallet.coldkey, created: false });
+    const key = (d: UpDoc) =>
+      d.peers.map((p) => `${p.name}:${p.flavour}:${p.hotkey}:${p.uid}:${p.port}`).sort();
+    expect(key(again)).toEqual(key(first));
+    expect(await childPids()).toEqual(pidsBefore);
+    // Emission may add a little stake; a second 500 TAO stake may not.
+    expect((await stakeOf()) - stakeBefore).toBeLessThan(100n * TAO);
+  }, 150_000);
+
+  it('without a terminal and without --headless, up runs headless, says so, and shows progress on stderr', async () => {
+    const r = await runTao(
+      upArgs.filter((a) => a !== '--headless'),
+      { home, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('not a terminal');
+    expect(r.stderr).toMatch(/\[1\/6\] wallets/);
+    expect(r.stderr).toMatch(/\[6\/6\] waiting for peers/);
+    expect(r.stdout).toContain(`live market on ${first.node}`);
+    expect(r.stdout).toContain('tao down');
+    expect(r.stdout).toMatch(/attach\s+tao --node http:\/\/127\.0\.0\.1:\d+ console/);
+  }, 150_000);
+
+  it('down stops every process up started (peers, node, supervisor) and keeps the chain', async () => {
+    await childPids();
+    const supervisorPid = first.supervisor.pid;
+    const r = await runTao(['--json', 'down'], { home, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseJson<DownDoc>(r);
+    expect(doc.stopped.map((s) => s.name).sort()).toEqual(
+      ['node', ...first.peers.map((p) => p.child)].sort(),
+    );
+    expect(doc.supervisor_stopped).toBe(true);
+    expect(doc.supervisor_pid).toBe(supervisorPid);
+    await waitFor('every process gone', async () => [...seenPids].every((pid) => !pidAlive(pid)), 15_000);
+    expect(readFileSync(join(home, 'up', 'state.json'), 'utf8')).toContain('"owns_node": true');
+    const again = await runTao(['down'], { home });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing was running');
+  }, 90_000);
+});
+
+describe('tao up with an encrypted wallet', () => {
+  it('refuses (exit 3) before starting anything when the peer could not unlock the hotkey unattended', async () => {
+    const h = tempHome('tao-up-locked-');
+    try {
+      const pw = join(h.home, 'pw.txt');
+      writeFileSync(pw, 'correct horse battery\n', { mode: 0o600 });
+      const env = { TAO_NO_KEYCHAIN: '1' };
+      const made = await runTao(['--json', '--password-file', pw, 'wallet', 'create'], { home: h.home, env });
+      expect(made.code, made.stderr).toBe(0);
+      const port = await freePort();
+      const r = await runTao(['--json', 'up', '--headless', '--rpc-port', String(port)], {
+        home: h.home,
+        env,
+      });
+      expect(r.code).toBe(3);
+      const err = JSON.parse(r.stderr) as { error: { code: string; hint: string } };
+      expect(err.error.code).toBe('E_PASSWORD_REQUIRED');
+      expect(err.error.hint).toContain('--password-file');
+      expect(r.stdout).toBe('');
+      // Nothing was started: no supervisor, no chain, and the wallet was left as it was.
+      expect(existsSync(runFiles(h.home).socket)).toBe(false);
+      expect(existsSync(join(h.home, 'up', 'chain'))).toBe(false);
+      expect(readFileSync(join(h.home, 'wallets', 'default', 'coldkey'), 'utf8')).toContain(
+        '"encrypted": true',
+      );
+    } finally {
+      h.cleanup();
+    }
+  }, 60_000);
+});
