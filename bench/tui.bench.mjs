@@ -1,14 +1,27 @@
-// Render time per frame of the console's Ranking view at 256 and 4,096 neurons: Ink renders into a fake
-// 120x40 stdout; each frame follows a data change (new neuron objects, as a poll would deliver) or a
-// cursor move. Target: <= 16 ms per frame at 4,096 neurons.
+// The console's speed. (1) Render time per frame of the Ranking view at 256 and 4,096 neurons: Ink
+// renders into a fake 120x40 stdout; each frame follows a data change (new neuron objects, as a poll
+// would deliver) or a cursor move. Target: <= 16 ms per frame at 4,096 neurons. (2) Against a real dev
+// ledger with fast blocks: time from a new-block event to the frame showing that block, and the RSS of
+// the real `tao console` process (in tmux) over TAO_BENCH_SOAK_S seconds (default 120; 0 skips it).
+// Run with NODE_ENV=production, as `tao console` does.
+import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { render } from 'ink';
-import React from 'react';
-import { SnapshotStore } from '../dist/tui/data/snapshot-store.js';
-import { DEFAULT_BINDINGS } from '../dist/tui/keys.js';
-import { Console } from '../dist/tui/root.js';
-import { loadTheme, resolveTheme } from '../dist/tui/theme/theme.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fmtMs, median, percentile, printTable } from './table.mjs';
+
+// As `tao console` does: React's production build, chosen before React/Ink load (dynamic imports).
+process.env.NODE_ENV ??= 'production';
+const { render } = await import('ink');
+const { default: React } = await import('react');
+const { SnapshotStore } = await import('../dist/tui/data/snapshot-store.js');
+const { LiveDataSource } = await import('../dist/tui/data/live-source.js');
+const { NodeClient } = await import('../dist/client/index.js');
+const { DEFAULT_BINDINGS } = await import('../dist/tui/keys.js');
+const { Console } = await import('../dist/tui/root.js');
+const { loadTheme, resolveTheme } = await import('../dist/tui/theme/theme.js');
 
 class FakeStdout extends EventEmitter {
   columns = 120;
@@ -113,23 +126,31 @@ for (const n of [256, 4096]) {
     },
   );
   while (stdin.listenerCount('readable') === 0) await new Promise((r) => setTimeout(r, 10));
-  // One frame: from the change until Ink has written the new frame to stdout.
-  const measure = async (change) => {
+  // One frame: from the change until Ink has written the new frame to stdout. `prepare` (outside the
+  // timing) builds what a poll would deliver; `apply` hands it to the console.
+  const measure = async (prepare, apply) => {
     const times = [];
     inkTimes.length = 0;
     for (let i = 0; i < FRAMES + 5; i++) {
+      const input = prepare(i);
       const written = new Promise((r) => stdout.once('frame', r));
       const t0 = performance.now();
-      change(i);
+      apply(input);
       await written;
       if (i >= 5) times.push(performance.now() - t0); // 5 warm-up frames
     }
     return { times, ink: inkTimes.slice(5) };
   };
-  // Data change: a poll delivers a new metagraph (filter + sort + visible rows + Ink layout and output).
-  const data = await measure((i) => store.update({ neurons: neurons(n, i + 1) }));
+  // Data change: a poll delivers a new metagraph (store diff + filter + sort + visible rows + Ink output).
+  const data = await measure(
+    (i) => neurons(n, i + 1),
+    (next) => store.update({ neurons: next }),
+  );
   // Cursor move: j (the handler, React commit, Ink layout and output).
-  const cursor = await measure(() => stdin.write('j'));
+  const cursor = await measure(
+    () => null,
+    () => stdin.write('j'),
+  );
   for (const [label, m] of [
     ['data change', data],
     ['cursor move (j)', cursor],
@@ -143,4 +164,195 @@ for (const n of [256, 4096]) {
   }
   app.unmount();
 }
-printTable(['Ranking view, 120x40, 50 frames', 'median', 'p99', 'Ink output (median)'], rows);
+printTable(
+  [
+    `Ranking view, 120x40, 50 frames (NODE_ENV=${process.env.NODE_ENV})`,
+    'median',
+    'p99',
+    'Ink output (median)',
+  ],
+  rows,
+);
+
+// ---- (2) live: a real dev ledger -------------------------------------------------------------------
+const bin = join(import.meta.dirname, '..', 'bin', 'tao.js');
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const home = mkdtempSync(join(tmpdir(), 'tao-tui-bench-'));
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const BLOCK_MS = 200;
+const node = spawn(
+  process.execPath,
+  [
+    bin,
+    'node',
+    'start',
+    '--dev',
+    '--block-time',
+    String(BLOCK_MS),
+    '--rpc-port',
+    String(port),
+    '--home',
+    home,
+  ],
+  { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } },
+);
+const client = new NodeClient(url, { retries: 0, timeoutMs: 2000 });
+const tmuxSocket = join(home, 'tmux.sock');
+try {
+  for (let i = 0; ; i++) {
+    try {
+      await client.systemInfo();
+      break;
+    } catch (error) {
+      if (i > 200) throw error;
+      await sleep(100);
+    }
+  }
+  // (2a) block event -> frame: from the moment the console's own event stream yields head N to the
+  // first frame written that shows "#N" in the status line (Ink throttles to 30 fps, included).
+  const stdout = new FakeStdout();
+  stdout.isTTY = true;
+  const stdin = new FakeStdin();
+  const source = new LiveDataSource({
+    url,
+    netuid: 1,
+    home,
+    walletName: null,
+    coldkey: null,
+    hotkeys: [],
+    connectSupervisor: () => Promise.reject(new Error('no supervisor in this bench')),
+  });
+  const seen = new Map();
+  const latencies = [];
+  const events = source.client.events.bind(source.client);
+  source.client.events = (signal, options) =>
+    (async function* () {
+      for await (const e of events(signal, options)) {
+        if (e.type === 'head') seen.set(e.number, performance.now());
+        yield e;
+      }
+    })();
+  stdout.write = (text) => {
+    const now = performance.now();
+    for (const [n, at] of seen) {
+      if (text.includes(`#${n} `)) {
+        latencies.push(now - at);
+        seen.delete(n);
+      } else if (now - at > 5000) seen.delete(n);
+    }
+    return true;
+  };
+  source.start();
+  const app = render(
+    React.createElement(Console, {
+      source,
+      theme,
+      readonly: true,
+      bindings: DEFAULT_BINDINGS,
+      initialView: 'ranking',
+    }),
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: false },
+  );
+  await sleep(1500); // connect and first metagraph
+  latencies.length = 0;
+  await sleep(12_000);
+  app.unmount();
+  source.close();
+  printTable(
+    [`live: dev ledger, ${BLOCK_MS} ms blocks, Ranking 120x40`, 'blocks', 'median', 'p99', 'max'],
+    [
+      [
+        'new-block event -> frame with that block',
+        String(latencies.length),
+        fmtMs(median(latencies)),
+        fmtMs(percentile(latencies, 99)),
+        fmtMs(Math.max(...latencies)),
+      ],
+    ],
+  );
+
+  // (2b) RSS of the real console process over time, in a real terminal (tmux).
+  const soakS = Number(process.env.TAO_BENCH_SOAK_S ?? 120);
+  const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+  if (soakS > 0 && hasTmux) {
+    const tmux = (...args) => spawnSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
+    tmux(
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'bench',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      `env TAO_HOME=${home} TERM=xterm-256color LANG=C.UTF-8 ${process.execPath} ${bin} --node ${url} console`,
+    );
+    let pid = null;
+    for (let i = 0; i < 100 && pid === null; i++) {
+      await sleep(100);
+      const panePid = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').stdout.trim());
+      if (panePid > 0) pid = panePid;
+    }
+    const rssMb = () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : Number.NaN;
+    };
+    await sleep(3000);
+    tmux('send-keys', '-t', 'bench', '2'); // the Ranking view, redrawn on every block
+    await sleep(2000);
+    const samples = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < soakS * 1000) {
+      samples.push([Math.round((Date.now() - t0) / 1000), rssMb()]);
+      await sleep(Math.min(10_000, soakS * 100));
+    }
+    samples.push([Math.round((Date.now() - t0) / 1000), rssMb()]);
+    tmux('send-keys', '-t', 'bench', 'q');
+    const first = samples[0][1];
+    const last = samples.at(-1)[1];
+    const max = Math.max(...samples.map((s) => s[1]));
+    const firstHalf = samples.slice(0, Math.ceil(samples.length / 2)).map((s) => s[1]);
+    const secondHalf = samples.slice(Math.floor(samples.length / 2)).map((s) => s[1]);
+    printTable(
+      [
+        `tao console RSS, ${soakS} s of ${BLOCK_MS} ms blocks (tmux 120x40)`,
+        'start',
+        'end',
+        'max',
+        'median 1st half',
+        'median 2nd half',
+      ],
+      [
+        [
+          'MB',
+          first.toFixed(1),
+          last.toFixed(1),
+          max.toFixed(1),
+          median(firstHalf).toFixed(1),
+          median(secondHalf).toFixed(1),
+        ],
+      ],
+    );
+  } else {
+    console.log(
+      soakS > 0 ? '(RSS soak skipped: tmux is not installed)' : '(RSS soak skipped: TAO_BENCH_SOAK_S=0)',
+    );
+  }
+} finally {
+  spawnSync('tmux', ['-S', tmuxSocket, 'kill-server']);
+  node.kill('SIGTERM');
+  await new Promise((r) => (node.exitCode !== null ? r() : node.once('exit', r)));
+  rmSync(home, { recursive: true, force: true });
+}

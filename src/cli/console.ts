@@ -18,6 +18,8 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
   }
   const netuid = flags.netuid === undefined ? 1 : Number(flags.netuid);
   if (!Number.isInteger(netuid) || netuid < 0) throw usageError('E_USAGE', `--netuid must be a whole number`);
+  // React's development build costs several ms per frame: choose production before React/Ink load.
+  process.env.NODE_ENV ??= 'production';
   const [{ readConfig }, { paths }, tui] = await Promise.all([
     import('../core/config.js'),
     import('../core/paths.js'),
@@ -26,12 +28,15 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
   const config = readConfig(globals.home);
   const p = paths(globals.home);
   const keys = tui.readOwnKeys(p.wallet(globals.wallet));
-  const source = new tui.RpcDataSource({
+  const source = new tui.LiveDataSource({
     url: globals.node,
     netuid,
+    home: globals.home,
     walletName: keys.coldkey ? globals.wallet : null,
     coldkey: keys.coldkey,
     hotkeys: keys.hotkeys,
+    readonly: Boolean(flags.readonly),
+    ...(globals.passwordFile !== undefined ? { passwordFile: globals.passwordFile } : {}),
   });
   await tui.runConsole({
     source,

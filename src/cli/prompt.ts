@@ -14,11 +14,13 @@ export function readLine(question: string, mask = false): Promise<string> {
   requireTty(mask ? 'a password' : 'an answer');
   const stdin = process.stdin;
   const out = process.stderr;
+  // Raw (no-echo) mode first, then the question: a password typed as soon as the prompt appears is
+  // never echoed by the terminal.
+  const wasRaw = stdin.isRaw;
+  stdin.setRawMode(true);
   out.write(question);
   return new Promise((resolve, reject) => {
     let value = '';
-    const wasRaw = stdin.isRaw;
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     const finish = (err?: Error) => {

@@ -232,7 +232,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
         <Box flexDirection="column" width={width} height={height}>
           <TabBar view={ui.view} width={width} />
           <DisconnectedBanner width={width} />
-          <Box flexDirection="column" height={content} overflow="hidden">
+          <Box flexDirection="column" height={content} overflowY="hidden">
             {main}
           </Box>
           <Text color={ui.message ? theme.color.warn : theme.color.muted}>

@@ -1,12 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RpcDataSource } from '../../src/tui/data/rpc-source.js';
+import { describe, expect, it } from 'vitest';
 import { intentFor, parsePalette, registerActions } from '../../src/tui/intents.js';
 import {
   applyOverrides,
@@ -130,118 +127,5 @@ describe('lifecycle', () => {
     expect(signals).toEqual([['SIGHUP', 129]]);
     expect(written.at(-1)).toBe(LEAVE_ALT_SCREEN);
     expect(process.listenerCount('SIGHUP')).toBe(0);
-  });
-});
-
-describe('RPC data source against an HTTP JSON-RPC server', () => {
-  let server: Server | null = null;
-  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
-
-  function serve(): Promise<string> {
-    const results: Record<string, unknown> = {
-      system_info: {
-        chain: 'tao-dev',
-        version: '0.1.0',
-        genesis_hash: '0x00',
-        dev: true,
-        block_time_ms: 500,
-        tx_fee: '1000',
-        head: 7,
-      },
-      chain_head: { number: 7, hash: '0x01', parent_hash: '0x00', state_root: '0x02', timestamp: 0 },
-      subnet_list: {
-        subnets: [
-          {
-            netuid: 1,
-            owner: '5X',
-            n: 1,
-            max_uids: 64,
-            tempo: 10,
-            burn: '0',
-            pending_emission: '0',
-            last_epoch: 5,
-          },
-        ],
-      },
-      subnet_metagraph: {
-        netuid: 1,
-        block: 7,
-        neurons: [
-          {
-            uid: 0,
-            hotkey: '5H',
-            coldkey: '5C',
-            stake: '1500000000',
-            rank: 65535,
-            trust: 0,
-            consensus: 1,
-            incentive: 2,
-            dividends: 3,
-            emission: '42',
-            validator_trust: 4,
-            validator_permit: true,
-            active: true,
-            last_update: 7,
-            registered_at: 1,
-            axon: null,
-          },
-        ],
-      },
-      account_info: { address: '5C', free: '900', staked: '1500000000', nonce: 0 },
-      stake_list: { stakes: [{ coldkey: '5C', hotkey: '5H', amount: '1500000000' }] },
-    };
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const { id, method } = JSON.parse(body);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ jsonrpc: '2.0', id, result: results[method] }));
-      });
-    });
-    return new Promise((r) =>
-      server!.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`)),
-    );
-  }
-
-  it('maps the node state into a snapshot, then backs off when the node goes away', async () => {
-    const url = await serve();
-    const source = new RpcDataSource({
-      url,
-      netuid: 1,
-      walletName: 'w',
-      coldkey: '5C',
-      hotkeys: [{ name: 'default', ss58: '5H' }],
-      intervalMs: 50,
-    });
-    await source.refresh();
-    const s = source.getSnapshot();
-    expect(s.node).toMatchObject({
-      connection: { kind: 'connected' },
-      head: 7,
-      nextEpochIn: 8,
-      txFee: 1000n,
-      chain: 'tao-dev',
-    });
-    expect(s.neurons[0]).toMatchObject({
-      uid: 0,
-      stake: 1_500_000_000n,
-      rank: 65535,
-      emission: 42n,
-      validatorPermit: true,
-    });
-    expect(s.own.balance).toEqual({ free: 900n, staked: 1_500_000_000n });
-    expect(s.emissionHistory).toEqual([42n]);
-    await new Promise<void>((r) => server!.close(() => r()));
-    server = null;
-    source.start();
-    for (let i = 0; i < 100 && source.getSnapshot().node.connection.kind === 'connected'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    source.close();
-    const c = source.getSnapshot().node.connection;
-    expect(c.kind).toBe('reconnecting');
-    expect(c.kind === 'reconnecting' && c.retryAt).toBeGreaterThan(Date.now());
-    expect(source.getSnapshot().neurons).toHaveLength(1);
   });
 });

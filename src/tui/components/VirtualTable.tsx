@@ -1,6 +1,6 @@
 /**
  * A virtualised table: a header with the sort indicator and only the rows that fit in `height` (one
- * <Text> per row), so 4,096 rows cost what 20 do. The window follows the cursor, moving as little as
+ * pre-styled <Text> for the whole body), so 4,096 rows cost what 20 do. The window follows the cursor, moving as little as
  * possible; own rows are highlighted.
  */
 import { Box, Text } from 'ink';
@@ -8,6 +8,7 @@ import { memo, useRef } from 'react';
 import { fitText } from '../format.js';
 import { type Column, layoutColumns, type SortState, windowStart } from '../table-model.js';
 import { useTheme } from '../theme/context.js';
+import { styled } from '../theme/sgr.js';
 
 export interface VirtualTableProps<T> {
   columns: readonly Column<T>[];
@@ -25,7 +26,7 @@ export interface VirtualTableProps<T> {
 const MARK = 2;
 
 function VirtualTableInner<T>(props: VirtualTableProps<T>) {
-  const { columns, rows, cursor, height, width, sort, isOwn, rowKey } = props;
+  const { columns, rows, cursor, height, width, sort, isOwn } = props;
   const theme = useTheme();
   const g = theme.glyphs;
   const startRef = useRef(0);
@@ -40,33 +41,37 @@ function VirtualTableInner<T>(props: VirtualTableProps<T>) {
     })
     .join(' ');
   const visible = rows.slice(start, start + bodyHeight);
+  // The visible rows as ONE pre-styled string: Ink lays out, measures and clips one node, not one per row.
+  const lines: string[] = [];
+  for (let i = 0; i < visible.length; i++) {
+    const row = visible[i]!;
+    const selected = start + i === cursor;
+    const own = isOwn?.(row) ?? false;
+    const line = columns
+      .map((c, ci) => fitText(g.text(c.text(row, widths[ci]!)), widths[ci]!, c.align))
+      .join(' ');
+    const mark = selected ? g.cursor : own ? g.bullet : ' ';
+    const bg = selected ? theme.color.selectionBg : undefined;
+    lines.push(
+      styled(fitText(`${mark} ${line}`, width), {
+        color: selected ? theme.color.selectionFg : own ? theme.color.own : theme.color.text,
+        backgroundColor: bg,
+        inverse: selected && bg === undefined,
+        bold: own,
+      }),
+    );
+  }
+  const body = lines.join('\n');
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color={theme.color.header}>
         {fitText(`  ${header}`, width)}
       </Text>
-      {visible.length === 0 ? <Text color={theme.color.muted}>{`  ${props.empty ?? 'no rows'}`}</Text> : null}
-      {visible.map((row, i) => {
-        const index = start + i;
-        const selected = index === cursor;
-        const own = isOwn?.(row) ?? false;
-        const line = columns
-          .map((c, ci) => fitText(g.text(c.text(row, widths[ci]!)), widths[ci]!, c.align))
-          .join(' ');
-        const mark = selected ? g.cursor : own ? g.bullet : ' ';
-        const bg = selected ? theme.color.selectionBg : undefined;
-        return (
-          <Text
-            key={rowKey(row)}
-            color={selected ? theme.color.selectionFg : own ? theme.color.own : theme.color.text}
-            backgroundColor={bg}
-            inverse={selected && bg === undefined}
-            bold={own}
-          >
-            {fitText(`${mark} ${line}`, width)}
-          </Text>
-        );
-      })}
+      {visible.length === 0 ? (
+        <Text color={theme.color.muted}>{`  ${props.empty ?? 'no rows'}`}</Text>
+      ) : (
+        <Text>{body}</Text>
+      )}
     </Box>
   );
 }

@@ -86,6 +86,7 @@ export interface WeightsTx {
   txHash: string;
   block: number | null;
   status: TxStatus;
+  error?: string;
 }
 
 export type ProcessState = 'starting' | 'running' | 'restarting' | 'crash-looping' | 'stopped' | 'exited';
@@ -111,6 +112,23 @@ export interface LogLine {
   text: string;
 }
 
+/** Whether the console reaches the supervisor daemon (it never starts one). */
+export type SupervisorState =
+  | { kind: 'unknown' }
+  | { kind: 'running'; pid: number | null }
+  | { kind: 'absent'; message: string };
+
+/** The operator's own peer (supervised child with flavour `own`, else `validator`) and its /status. */
+export interface OwnPeerState {
+  name: string;
+  url: string;
+  reachable: boolean;
+  error?: string;
+  uid: number | null;
+  round: number | null;
+  device: string | null;
+}
+
 export interface MarketSnapshot {
   node: NodeStatus;
   subnet: SubnetInfo | null;
@@ -122,6 +140,8 @@ export interface MarketSnapshot {
   nextWeightsDue: number | null;
   processes: ProcessInfo[];
   logs: LogLine[];
+  supervisor: SupervisorState;
+  ownPeer: OwnPeerState | null;
   /** Own total emission (rao) at recent updates, oldest first, for the Overview trend. */
   emissionHistory: bigint[];
 }
@@ -198,6 +218,8 @@ export function emptySnapshot(url: string): MarketSnapshot {
     nextWeightsDue: null,
     processes: [],
     logs: [],
+    supervisor: { kind: 'unknown' },
+    ownPeer: null,
     emissionHistory: [],
   };
 }

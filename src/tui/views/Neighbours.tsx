@@ -18,6 +18,8 @@ export function NeighboursView({ width, height, list }: { width: number; height:
   const lastTx = useSnapshot((s) => s.lastWeightsTx);
   const due = useSnapshot((s) => s.nextWeightsDue);
   const head = useSnapshot((s) => s.node.head);
+  const ownPeer = useSnapshot((s) => s.ownPeer);
+  const supervisor = useSnapshot((s) => s.supervisor.kind);
   const facts = useViewFacts();
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
@@ -30,7 +32,7 @@ export function NeighboursView({ width, height, list }: { width: number; height:
   const tableHeight = height - 3;
   facts.current = { rows: rows.length, page: tableHeight - 1 };
   const txText = lastTx
-    ? `last weights tx ${shortAddress(lastTx.txHash, 12)} ${lastTx.status}${lastTx.block !== null ? ` in #${lastTx.block}` : ''}`
+    ? `last weights tx ${shortAddress(lastTx.txHash, 12)} ${lastTx.status}${lastTx.block !== null ? ` in #${lastTx.block}` : ''}${lastTx.error ? `: ${lastTx.error}` : ''}`
     : 'no weights tx yet';
   const dueText =
     due === null
@@ -55,9 +57,15 @@ export function NeighboursView({ width, height, list }: { width: number; height:
         sort={sort}
         rowKey={(n) => n.uid}
         empty={
-          neighbours.length === 0
-            ? 'no scores yet (is your peer running?)'
-            : 'no neighbour matches the filter'
+          neighbours.length > 0
+            ? 'no neighbour matches the filter'
+            : supervisor === 'absent'
+              ? 'no supervisor is running, so no own peer to ask (tao up)'
+              : ownPeer === null
+                ? 'no own peer (flavour own or validator) among the supervised processes'
+                : !ownPeer.reachable
+                  ? `your peer ${ownPeer.name} does not answer at ${ownPeer.url}: ${ownPeer.error ?? ''}`
+                  : 'no scores yet (the peer has not finished a round)'
         }
       />
       <Text color={theme.color.muted}>{fitText(theme.glyphs.text(`${txText}; ${dueText}`), width)}</Text>

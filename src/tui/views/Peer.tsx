@@ -40,6 +40,7 @@ export function PeerView(props: { width: number; height: number; list: ListState
   const theme = useTheme();
   const processes = useSnapshot((s) => s.processes);
   const logs = useSnapshot((s) => s.logs);
+  const supervisor = useSnapshot((s) => s.supervisor);
   const facts = useViewFacts();
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
@@ -75,7 +76,11 @@ export function PeerView(props: { width: number; height: number; list: ListState
         <Text bold color={theme.color.accent}>
           Peer
         </Text>
-        <Text color={theme.color.muted}>{`  ${processes.length} supervised processes`}</Text>
+        <Text color={theme.color.muted}>
+          {supervisor.kind === 'absent'
+            ? '  supervisor: not running'
+            : `  ${processes.length} supervised processes${supervisor.kind === 'running' && supervisor.pid !== null ? ` (supervisor pid ${supervisor.pid})` : ''}`}
+        </Text>
       </Text>
       <VirtualTable
         columns={PROCESS_COLUMNS}
@@ -85,7 +90,11 @@ export function PeerView(props: { width: number; height: number; list: ListState
         width={width}
         sort={sort}
         rowKey={(p) => p.name}
-        empty="no supervised processes (start them with tao up or tao peer start)"
+        empty={
+          supervisor.kind === 'absent'
+            ? 'no supervisor is running (the console does not start one): tao up, or tao daemon start'
+            : 'no supervised processes (start them with tao up or tao peer start)'
+        }
       />
       <Text bold color={theme.color.header}>
         {theme.glyphs.text(

@@ -1,0 +1,248 @@
+/**
+ * The process half of the live console data: polls the supervisor daemon (never starts one) for its
+ * children and their log tails, finds the operator's own peer (flavour `own`, else `validator`) and
+ * polls that peer's `GET /status` for the neighbour scores. Process control goes through the daemon.
+ */
+import type { ChildStatus, LogLine as SupervisorLogLine } from '../../supervisor/types.js';
+import type { SnapshotStore } from './snapshot-store.js';
+import type {
+  LogLine,
+  MarketSnapshot,
+  NeighbourScore,
+  OwnPeerState,
+  ProcessInfo,
+  ProcessState,
+  TxStatus,
+  WeightsTx,
+} from './types.js';
+
+/** The slice of the supervisor client the feed uses (src/supervisor/client.ts SupervisorClient). */
+export interface SupervisorLink {
+  status(): Promise<{ daemon: { pid: number }; children: ChildStatus[] }>;
+  logs(name: string, lines?: number): Promise<SupervisorLogLine[]>;
+  stop(name: string): Promise<unknown>;
+  restart(name: string): Promise<unknown>;
+  close(): void;
+  readonly closedPromise: Promise<void>;
+}
+
+export interface SupervisorFeedOptions {
+  /** Connects to the running daemon; rejects when none runs. */
+  connect: () => Promise<SupervisorLink>;
+  /** Poll period (default 1000 ms). */
+  intervalMs?: number;
+  /** Log lines kept per process (default 300). */
+  logLines?: number;
+}
+
+const STATES: readonly ProcessState[] = [
+  'starting',
+  'running',
+  'restarting',
+  'crash-looping',
+  'stopped',
+  'exited',
+];
+
+export function processFromChild(c: ChildStatus, device: string | null = null): ProcessInfo {
+  const d = typeof c.meta.device === 'string' ? c.meta.device : device;
+  return {
+    name: c.name,
+    kind: c.kind === 'node' || c.kind === 'peer' ? c.kind : 'other',
+    state: STATES.includes(c.state as ProcessState) ? (c.state as ProcessState) : 'exited',
+    pid: c.pid,
+    uptimeMs: c.uptimeMs,
+    restarts: c.restarts,
+    lastExit: c.lastExit?.reason ?? null,
+    cpu: c.usage?.cpuPercent ?? null,
+    memBytes: c.usage?.rssBytes ?? null,
+    gpu: typeof c.meta.gpu === 'string' ? c.meta.gpu : null,
+    device: d === 'cuda' || d === 'cpu' ? d : null,
+  };
+}
+
+/** The operator's own peer among the children: flavour `own`, else `validator`; null when neither. */
+export function findOwnPeer(children: readonly ChildStatus[]): { name: string; url: string } | null {
+  const peers = children.filter((c) => c.kind === 'peer' && typeof c.meta.port === 'number');
+  const pick =
+    peers.find((c) => c.meta.flavour === 'own') ?? peers.find((c) => c.meta.flavour === 'validator');
+  if (!pick) return null;
+  const host = typeof pick.meta.host === 'string' ? pick.meta.host : '127.0.0.1';
+  return { name: pick.name, url: `http://${host}:${pick.meta.port as number}` };
+}
+
+const num = (v: unknown, fallback = Number.NaN) => (typeof v === 'number' ? v : fallback);
+const TX_STATES: readonly TxStatus[] = ['pending', 'included', 'rejected', 'unknown'];
+
+/** Maps the peer's `GET /status` JSON (peer-contract.md, snake_case) into the console's model. */
+export function peerStatusPatch(json: unknown): Pick<
+  MarketSnapshot,
+  'neighbours' | 'lastWeightsTx' | 'nextWeightsDue'
+> & {
+  uid: number | null;
+  round: number | null;
+  device: string | null;
+} {
+  const o = (json ?? {}) as Record<string, unknown>;
+  const list = Array.isArray(o.neighbours) ? (o.neighbours as Record<string, unknown>[]) : [];
+  const neighbours: NeighbourScore[] = list.map((n) => ({
+    uid: num(n.uid, -1),
+    hotkey: typeof n.hotkey === 'string' ? n.hotkey : '',
+    score: num(n.score),
+    se: num(n.se),
+    ema: num(n.ema),
+    gate: num(n.gate),
+    weight: num(n.weight, 0),
+    latencyMs: typeof n.latency_ms === 'number' ? n.latency_ms : null,
+    failures: num(n.failures, 0),
+  }));
+  const tx = o.last_weights_tx as Record<string, unknown> | null | undefined;
+  let lastWeightsTx: WeightsTx | null = null;
+  if (tx && typeof tx.tx_hash === 'string') {
+    const status = TX_STATES.includes(tx.status as TxStatus) ? (tx.status as TxStatus) : 'unknown';
+    lastWeightsTx = { txHash: tx.tx_hash, block: typeof tx.block === 'number' ? tx.block : null, status };
+    if (typeof tx.error === 'string') lastWeightsTx.error = tx.error;
+  }
+  const device = (o.device ?? null) as { device?: unknown } | null;
+  return {
+    neighbours,
+    lastWeightsTx,
+    nextWeightsDue: typeof o.next_weights_due === 'number' ? o.next_weights_due : null,
+    uid: typeof o.uid === 'number' ? o.uid : null,
+    round: typeof o.round === 'number' ? o.round : null,
+    device: device && typeof device.device === 'string' ? device.device : null,
+  };
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class SupervisorFeed {
+  private link: SupervisorLink | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly options: SupervisorFeedOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.tick();
+  }
+
+  close(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort.abort();
+    this.link?.close();
+    this.link = null;
+  }
+
+  /** The connected daemon, connecting on demand; throws E_SUPERVISOR_UNREACHABLE when none runs. */
+  async supervisor(): Promise<SupervisorLink> {
+    if (this.link) return this.link;
+    const link = await this.options.connect();
+    if (!this.running) {
+      link.close();
+      throw new Error('the console is closing');
+    }
+    this.link = link;
+    void link.closedPromise.then(() => {
+      if (this.link === link) this.link = null;
+    });
+    return link;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.refresh();
+    } catch {
+      // refresh records what went wrong in the snapshot
+    }
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.tick(), this.options.intervalMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  async refresh(): Promise<void> {
+    let link: SupervisorLink;
+    let status: Awaited<ReturnType<SupervisorLink['status']>>;
+    try {
+      link = await this.supervisor();
+      status = await link.status();
+    } catch (error) {
+      this.link?.close();
+      this.link = null;
+      this.store.update({
+        supervisor: { kind: 'absent', message: message(error) },
+        processes: [],
+        logs: [],
+        ownPeer: null,
+        neighbours: [],
+        lastWeightsTx: null,
+        nextWeightsDue: null,
+      });
+      return;
+    }
+    const children = status.children;
+    const n = this.options.logLines ?? 300;
+    const tails = await Promise.all(
+      children.map((c) =>
+        link.logs(c.name, n).then(
+          (lines) => lines.map((l): LogLine => ({ ts: l.ts, source: c.name, text: l.text })),
+          () => [] as LogLine[],
+        ),
+      ),
+    );
+    const logs = tails.flat().sort((a, b) => a.ts - b.ts);
+    const own = findOwnPeer(children);
+    const patch: Partial<MarketSnapshot> = {
+      supervisor: { kind: 'running', pid: status.daemon.pid },
+      logs,
+    };
+    let ownPeer: OwnPeerState | null = null;
+    if (own) {
+      ownPeer = { name: own.name, url: own.url, reachable: false, uid: null, round: null, device: null };
+      try {
+        const res = await fetch(`${own.url}/status`, {
+          signal: AbortSignal.any([AbortSignal.timeout(2000), this.abort.signal]),
+        });
+        if (!res.ok) throw new Error(`GET /status answered HTTP ${res.status}`);
+        const peer = peerStatusPatch(await res.json());
+        patch.neighbours = peer.neighbours;
+        patch.lastWeightsTx = peer.lastWeightsTx;
+        patch.nextWeightsDue = peer.nextWeightsDue;
+        ownPeer = { ...ownPeer, reachable: true, uid: peer.uid, round: peer.round, device: peer.device };
+      } catch (error) {
+        ownPeer.error = message(error);
+      }
+    } else {
+      patch.neighbours = [];
+      patch.lastWeightsTx = null;
+      patch.nextWeightsDue = null;
+    }
+    patch.ownPeer = ownPeer;
+    // The own peer first, so the Overview's "your peer" is the one the operator runs.
+    const ordered = own
+      ? [...children].sort((a, b) => Number(b.name === own.name) - Number(a.name === own.name))
+      : children;
+    patch.processes = ordered.map((c) =>
+      processFromChild(c, c.name === own?.name ? (ownPeer?.device ?? null) : null),
+    );
+    if (!this.running) return;
+    this.store.update(patch);
+  }
+
+  async control(op: 'start' | 'stop' | 'restart', name: string): Promise<void> {
+    const link = await this.supervisor();
+    // A stopped child is started again by restarting it (the daemon keeps its spec).
+    if (op === 'stop') await link.stop(name);
+    else await link.restart(name);
+    await this.refresh();
+  }
+}
