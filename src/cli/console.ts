@@ -20,6 +20,10 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
   if (!Number.isInteger(netuid) || netuid < 0) throw usageError('E_USAGE', `--netuid must be a whole number`);
   // React's development build costs several ms per frame: choose production before React/Ink load.
   process.env.NODE_ENV ??= 'production';
+  // Ink renders only a final frame when it thinks it runs in CI (is-in-ci reads CI at import). We have just
+  // checked that stdin and stdout are a real terminal, so an operator's shell that exports CI=1 (common on
+  // build boxes) must still get a live console.
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = '0';
   const [{ readConfig }, { paths }, tui] = await Promise.all([
     import('../core/config.js'),
     import('../core/paths.js'),

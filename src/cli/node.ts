@@ -19,6 +19,18 @@ const render = (data: Record<string, unknown>) =>
       .map(([k, v]) => [k, String(v)] as const),
   );
 
+/** What dev mode created, for people. */
+function devLines(d: Record<string, unknown>): string[] {
+  if (!d.dev) return [];
+  const lines = ['dev chain created with:'];
+  for (const a of (d.dev_accounts as { name: string; address: string; free: string }[]) ?? [])
+    lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${BigInt(a.free) / 1_000_000_000n} TAO`);
+  for (const s of (d.dev_subnets as { netuid: number }[]) ?? [])
+    lines.push(`  subnet ${s.netuid} (owner //Alice)`);
+  lines.push('  faucet: tao wallet faucet');
+  return lines;
+}
+
 interface StartFlags {
   dev?: boolean;
   blockTime?: string;
@@ -46,12 +58,12 @@ export function registerNode(program: Command): void {
       .option('--rpc-port <port>', 'RPC port (default 9944)')
       .option('--rpc-host <host>', 'RPC bind address (default 127.0.0.1; anything else prints a warning)')
       .option('--data <dir>', 'chain data dir (default $TAO_HOME/node/data)')
-      .option('--detach', 'run in the background (log in $TAO_HOME/logs/node.log)'),
+      .option('--detach', 'hand it to the supervisor: runs in the background, restarted if it crashes'),
     'tao node start --dev',
     'tao node start --dev --instant --rpc-port 9955 --detach',
   ).action(async (flags: StartFlags, cmd: Command) => {
     const g = globalsOf(cmd);
-    const { runNode, startDetached } = await import('../ledger/process.js');
+    const { runNode, startSupervised } = await import('../ledger/process.js');
     if (flags.instant && flags.blockTime !== undefined)
       throw usageError('E_BAD_FLAG', '--instant and --block-time exclude each other');
     const opts = {
@@ -64,8 +76,17 @@ export function registerNode(program: Command): void {
       dataDir: flags.data,
     };
     if (flags.detach) {
-      const info = await startDetached(opts, process.argv);
-      emit(g.json, info, (d) => `node started in the background (pid ${d.pid}, ${d.rpc})\nlog: ${d.log}`);
+      const info = await startSupervised(opts);
+      emit(g.json, info, (d) => {
+        const lines = [
+          `tao ledger node: ${d.chain} at block ${d.block}, RPC ${d.rpc_url} (pid ${d.pid})`,
+          `supervised: restarted if it crashes; log ${d.log}`,
+          `data: ${d.data_dir}`,
+          ...devLines(d),
+          'stop with tao node stop',
+        ];
+        return lines.join('\n');
+      });
       return;
     }
     await runNode(opts, (info) => {
@@ -73,15 +94,8 @@ export function registerNode(program: Command): void {
         const lines = [
           `tao ledger node: ${d.chain} at block ${d.block}, RPC ${d.rpc} (pid ${d.pid})`,
           `data: ${d.data_dir}`,
+          ...devLines(d),
         ];
-        if (d.dev) {
-          lines.push('dev chain created with:');
-          for (const a of (d.dev_accounts as { name: string; address: string; free: string }[]) ?? [])
-            lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${BigInt(a.free) / 1_000_000_000n} TAO`);
-          for (const s of (d.dev_subnets as { netuid: number }[]) ?? [])
-            lines.push(`  subnet ${s.netuid} (owner //Alice)`);
-          lines.push('  faucet: tao wallet faucet');
-        }
         lines.push('stop with Ctrl-C or tao node stop');
         return lines.join('\n');
       });
@@ -89,7 +103,9 @@ export function registerNode(program: Command): void {
   });
 
   withExamples(
-    node.command('stop').description('stop the node started by tao node start (SIGTERM, then SIGKILL)'),
+    node
+      .command('stop')
+      .description('stop the node: the supervised one (--detach), else the one in the pid file'),
     'tao node stop',
   ).action(async (_flags: unknown, cmd: Command) => {
     const g = globalsOf(cmd);
@@ -97,7 +113,7 @@ export function registerNode(program: Command): void {
     const r = await stopNode(g.home);
     emit(g.json, r, (d) =>
       d.stopped
-        ? `node stopped (pid ${d.pid}${d.killed ? ', killed after the grace period' : ''})`
+        ? `node stopped (pid ${d.pid}${d.supervised ? ', supervised' : ''}${d.killed ? ', killed after the grace period' : ''})`
         : 'no node is running',
     );
   });
@@ -109,7 +125,15 @@ export function registerNode(program: Command): void {
     const g = globalsOf(cmd);
     const { nodeStatus } = await import('../ledger/process.js');
     const r = await nodeStatus(g.home, g.node);
-    emit(g.json, r, (d) => (d.running ? render(d) : `no node answers at ${d.rpc}`));
+    emit(g.json, r, (d) => {
+      const sup = d.supervisor as
+        | { state: string; pid: number | null; restarts: number; uptime_ms: number | null }
+        | undefined;
+      const supLine = sup
+        ? `\nsupervisor: ${sup.state}, pid ${sup.pid ?? '-'}, ${sup.restarts} restarts, up ${Math.round((sup.uptime_ms ?? 0) / 1000)} s`
+        : '';
+      return `${d.running ? render(d) : `no node answers at ${d.rpc}`}${supLine}`;
+    });
   });
 
   withExamples(
@@ -127,7 +151,7 @@ export function registerNode(program: Command): void {
       const { confirmOrCancel } = await import('./prompt.js');
       await confirmOrCancel(`Delete the chain in ${flags.data ?? defaultDataDir(g.home)}?`);
     }
-    const r = resetNode(g.home, flags.data);
+    const r = await resetNode(g.home, flags.data);
     emit(g.json, r, (d) => `chain data deleted: ${d.data_dir}`);
   });
 

@@ -1,4 +1,7 @@
-/** `tao stake add | remove | list`: stake the wallet coldkey's TAO on a hotkey (own hotkey by default). */
+/**
+ * `tao stake add | remove | list | take`: stake the wallet coldkey's TAO on a hotkey (own hotkey by default),
+ * and set the delegate take the owner keeps of its nominators' dividends.
+ */
 import type { Command } from 'commander';
 import { formatTao } from '../core/amount.js';
 import { rejectedError, usageError } from '../core/errors.js';
@@ -77,6 +80,58 @@ export async function handleStake(
   });
 }
 
+/** The ledger's highest delegate take (docs/rpc.md `E_TAKE_TOO_HIGH`): 11796 / 65535 = 18 %. */
+export const MAX_TAKE_U16 = 11796;
+export const MAX_TAKE_PERCENT = 18;
+
+/**
+ * `--take PERCENT` → u16 (percent · 65535 / 100, rounded half up; 18 → 11796), exact decimal arithmetic.
+ * Exit 2 unless it is a decimal 0..18 with at most 6 decimals.
+ */
+export function parseTakePercent(text: string): number {
+  const t = text.trim();
+  const m = /^(\d{1,3})(?:\.(\d{1,6}))?$/.exec(t);
+  const bad = () =>
+    usageError(
+      'E_BAD_TAKE',
+      `--take must be a percentage from 0 to ${MAX_TAKE_PERCENT} (the ledger's maximum), got '${text}'`,
+      'e.g. --take 18 (= 11796/65535), --take 9.5',
+    );
+  if (!m) throw bad();
+  const frac = m[2] ?? '';
+  const scale = 10n ** BigInt(frac.length);
+  const scaled = BigInt(m[1]!) * scale + BigInt(frac === '' ? '0' : frac);
+  if (scaled > BigInt(MAX_TAKE_PERCENT) * scale) throw bad();
+  const den = 100n * scale;
+  const u16 = Number((2n * scaled * 65535n + den) / (2n * den));
+  return Math.min(u16, MAX_TAKE_U16);
+}
+
+/** u16 take → "18.00 %" for people. */
+export const takePercentText = (u16: number) => `${((u16 * 100) / 65535).toFixed(2)} %`;
+
+export async function handleTake(
+  globals: GlobalOptions,
+  opts: TxFlags & { take?: string; hotkeyAddress?: string },
+): Promise<TxReport & { hotkey: string; take: number; take_percent: string }> {
+  const take = parseTakePercent(await requireValue(globals, opts.take, '--take', 'Take (percent, 0-18)'));
+  const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
+  const report = await runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    build: () => ({
+      title: 'Set the delegate take',
+      call: { type: 'set_delegate_take', hotkey, take },
+      details: [
+        ['hotkey', hotkey],
+        ['take', `${takePercentText(take)} of nominators' dividends (${take}/65535)`],
+      ],
+      freeDelta: 0n,
+    }),
+  });
+  return { hotkey, take, take_percent: takePercentText(take), ...report };
+}
+
 export interface StakeRow {
   coldkey: string;
   hotkey: string;
@@ -148,5 +203,25 @@ export function registerStake(program: Command): void {
         emit(globals.json, await handleStakeList(globals, opts), renderStakes);
       }),
     'tao stake list --json',
+  );
+  withExamples(
+    addTxOptions(
+      stake
+        .command('take')
+        .description(
+          "set the share of its nominators' dividends a hotkey's owner keeps (signed by the owning coldkey)",
+        )
+        .option('--take <percent>', `percent, 0 to ${MAX_TAKE_PERCENT} (18 = 11796/65535)`)
+        .option('--hotkey-address <ss58>', "the hotkey (default: the wallet's own hotkey)"),
+    ).action(async (opts: TxFlags & { take?: string; hotkeyAddress?: string }, cmd: Command) => {
+      const globals = globalsOf(cmd);
+      emit(
+        globals.json,
+        await handleTake(globals, opts),
+        (r) => `${renderTxReport('delegate take', r)}\ntake ${r.take_percent} on ${r.hotkey}`,
+      );
+    }),
+    'tao stake take --take 18',
+    'tao stake take --hotkey-address 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --take 9.5 --yes',
   );
 }

@@ -1,4 +1,7 @@
-/** `tao subnet list | create | register | metagraph | hyperparameters`: subnets and their neurons. */
+/**
+ * `tao subnet list | create | register | serve | metagraph | hyperparameters`: subnets, their neurons and
+ * where a neuron's axon serves.
+ */
 import type { Command } from 'commander';
 import type { Metagraph, SubnetInfo } from '../client/types.js';
 import { formatTao } from '../core/amount.js';
@@ -136,6 +139,68 @@ export async function handleSubnetRegister(
   return { netuid, uid, ...report };
 }
 
+/** `--port` → 1..65535 (exit 2 otherwise). */
+export function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text.trim()) || Number(text) < 1 || Number(text) > 65535)
+    throw usageError('E_BAD_PORT', `--port must be an integer 1..65535, got '${text}'`);
+  return Number(text);
+}
+
+/** `--ip` → an IPv4 or IPv6 address as given (exit 2 otherwise; no host names, the ledger stores an IP). */
+export async function parseIp(text: string): Promise<string> {
+  const { isIP } = await import('node:net');
+  const ip = text.trim();
+  if (isIP(ip) === 0 || ip.includes('%'))
+    throw usageError('E_BAD_IP', `--ip must be an IPv4 or IPv6 address, got '${text}'`);
+  return ip;
+}
+
+/** `--protocol` → 0..255 (default 4, as the ledger). */
+function parseProtocol(text: string | undefined): number {
+  if (text === undefined) return 4;
+  if (!/^\d{1,3}$/.test(text.trim()) || Number(text) > 255)
+    throw usageError('E_BAD_PROTOCOL', `--protocol must be an integer 0..255, got '${text}'`);
+  return Number(text);
+}
+
+export interface ServeFlags extends TxFlags {
+  netuid?: string;
+  ip?: string;
+  port?: string;
+  protocol?: string;
+}
+
+/** `serve_axon`, signed by the wallet hotkey: tells the subnet where this neuron's axon listens. */
+export async function handleSubnetServe(
+  globals: GlobalOptions,
+  opts: ServeFlags,
+): Promise<
+  TxReport & { netuid: number; hotkey: string; axon: { ip: string; port: number; protocol: number } }
+> {
+  const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
+  const ip = await parseIp(await requireValue(globals, opts.ip, '--ip', 'Axon IP address'));
+  const port = parsePort(await requireValue(globals, opts.port, '--port', 'Axon port'));
+  const protocol = parseProtocol(opts.protocol);
+  let hotkey = '';
+  const report = await runTx(globals, {
+    role: 'hotkey',
+    flags: opts,
+    build: ({ signer }) => {
+      hotkey = signer.address;
+      return {
+        title: `Serve an axon on subnet ${netuid}`,
+        call: { type: 'serve_axon', netuid, ip, port, protocol },
+        details: [
+          ['netuid', String(netuid)],
+          ['axon', `${ip.includes(':') ? `[${ip}]` : ip}:${port} (protocol ${protocol})`],
+        ],
+        freeDelta: 0n,
+      };
+    },
+  });
+  return { netuid, hotkey, axon: { ip, port, protocol }, ...report };
+}
+
 const ratio = (u16: number) => u16 / 65535;
 
 export interface NeuronRow {
@@ -209,6 +274,7 @@ function renderMetagraph(data: ReturnType<typeof metagraphJson>): string {
       'vtrust',
       'vpermit',
       'active',
+      'axon',
     ],
     data.neurons.map((n) => [
       String(n.uid),
@@ -223,6 +289,7 @@ function renderMetagraph(data: ReturnType<typeof metagraphJson>): string {
       f4(n.validator_trust),
       n.validator_permit ? 'yes' : 'no',
       n.active ? 'yes' : 'no',
+      n.axon ? `${n.axon.ip.includes(':') ? `[${n.axon.ip}]` : n.axon.ip}:${n.axon.port}` : '-',
     ]),
   )}`;
 }
@@ -244,7 +311,7 @@ function renderHyperparameters(data: Record<string, unknown>): string {
 export function registerSubnet(program: Command): void {
   const subnet = program
     .command('subnet')
-    .description('subnets: list, create, register, metagraph, hyperparameters');
+    .description('subnets: list, create, register, serve, metagraph, hyperparameters');
   withExamples(
     subnet
       .command('list')
@@ -287,6 +354,29 @@ export function registerSubnet(program: Command): void {
       );
     }),
     'tao subnet register --netuid 1',
+  );
+  withExamples(
+    addTxOptions(
+      subnet
+        .command('serve')
+        .description(
+          "announce where the wallet hotkey's axon listens on a subnet (signed by the hotkey, no fee)",
+        )
+        .option('--netuid <n>', 'the subnet (the hotkey must be registered on it)')
+        .option('--ip <address>', 'IPv4 or IPv6 address of the axon')
+        .option('--port <port>', 'TCP port of the axon, 1..65535')
+        .option('--protocol <n>', 'protocol number 0..255 (default 4)'),
+    ).action(async (opts: ServeFlags, cmd: Command) => {
+      const globals = globalsOf(cmd);
+      emit(
+        globals.json,
+        await handleSubnetServe(globals, opts),
+        (r) =>
+          `${renderTxReport(`serve on subnet ${r.netuid}`, r)}\naxon ${r.axon.ip}:${r.axon.port} for ${r.hotkey}`,
+      );
+    }),
+    'tao subnet serve --netuid 1 --ip 203.0.113.7 --port 8091',
+    'tao subnet serve --netuid 1 --ip 2001:db8::7 --port 8091 --yes --json',
   );
   withExamples(
     subnet

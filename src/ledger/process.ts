@@ -1,13 +1,19 @@
 /**
- * The node process: run in the foreground (`tao node start`), or detached (setsid, pid file
- * `$TAO_HOME/run/node.pid`, run info `run/node.json`, log `logs/node.log`) until the supervisor takes over;
- * stop (SIGTERM, then SIGKILL after a grace period), status over RPC, reset and verify of the data dir.
+ * The node process: run in the foreground (`tao node start`: pid file `$TAO_HOME/run/node.pid`, run info
+ * `run/node.json`), or detached as the supervisor child `node` (`--detach`: restarted when it crashes, log
+ * `logs/node.log`); stop (the supervised child, else the pid file's process: SIGTERM, then SIGKILL after a
+ * grace period), status over RPC (+ the supervisor's view), reset of the data dir.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { TaoError, usageError } from '../core/errors.js';
 import { paths } from '../core/paths.js';
+import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
+import { TAO_BIN } from '../supervisor/launch.js';
+import type { ChildStatus } from '../supervisor/types.js';
+import { exitStory } from '../up/node.js';
+import { NODE_CHILD, nodeSpec, rpcUrl } from '../up/plan.js';
+import { portBusy, probeNode } from '../up/probe.js';
 import { devGenesis, localGenesis } from './genesis.js';
 import { LedgerNode } from './node.js';
 import { createRpcServer, listen } from './server.js';
@@ -25,7 +31,6 @@ export interface StartOptions {
 export const defaultDataDir = (home: string) => join(paths(home).node, 'data');
 const pidFile = (home: string) => join(paths(home).run, 'node.pid');
 const runFile = (home: string) => join(paths(home).run, 'node.json');
-export const logFile = (home: string) => join(paths(home).logs, 'node.log');
 
 export interface RunInfo {
   pid: number;
@@ -152,67 +157,128 @@ async function rpcCall(url: string, method: string, timeoutMs = 2000): Promise<R
   return body.result;
 }
 
-/** Starts `tao node start …` (without --detach) as a detached session leader and waits until it serves. */
-export async function startDetached(
-  opts: StartOptions,
-  argv: readonly string[],
-): Promise<Record<string, unknown>> {
-  const running = readRunInfo(opts.home);
-  if (running)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The supervisor's `node` child when a supervisor answers for `home` (never starts one). */
+async function supervisedNode(
+  home: string,
+): Promise<{ client: SupervisorClient; child?: ChildStatus } | null> {
+  const client = await connectSupervisor(home).catch(() => null);
+  if (!client) return null;
+  try {
+    const child = (await client.status()).children.find((c) => c.name === NODE_CHILD);
+    return child ? { client, child } : { client };
+  } catch {
+    client.close();
+    return null;
+  }
+}
+
+const ACTIVE = new Set(['starting', 'running', 'restarting']);
+
+/** What dev mode created, from `system_info` (the node reports its own genesis). */
+function devFromInfo(info: Record<string, unknown>): Record<string, unknown> {
+  if (!info.dev) return {};
+  const accounts = (info.dev_accounts ?? []) as { name: string; address: string; genesis_free: string }[];
+  return {
+    dev_accounts: accounts.map((a) => ({ name: a.name, address: a.address, free: a.genesis_free })),
+    dev_subnets: info.dev_subnets ?? [],
+    faucet: true,
+  };
+}
+
+/**
+ * `tao node start --detach`: registers the node as the supervisor child `node` (starting the supervisor
+ * on demand), waits until its RPC answers and reports it. A crash of the node is then the supervisor's to
+ * restart; a node that exits during startup fails this call with its own last output.
+ */
+export async function startSupervised(opts: StartOptions): Promise<Record<string, unknown>> {
+  const running = await supervisedNode(opts.home);
+  running?.client.close();
+  const existing = running?.child;
+  if (existing && ACTIVE.has(existing.state))
     throw new TaoError(
       'E_NODE_RUNNING',
-      `a node is already running (pid ${running.pid}, ${running.rpc})`,
+      `the supervisor already runs a node (pid ${existing.pid ?? '?'}, ${String(existing.meta.rpc_url ?? '?')})`,
       2,
       'tao node stop',
     );
-  mkdirSync(paths(opts.home).logs, { recursive: true });
-  const log = openSync(logFile(opts.home), 'a');
-  const args = argv.slice(1).filter((a) => a !== '--detach');
-  const child = spawn(process.execPath, args, {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, TAO_HOME: opts.home },
-  });
-  child.unref();
-  const host = opts.rpcHost.includes(':') ? `[${opts.rpcHost}]` : opts.rpcHost;
-  const rpc = `http://${host}:${opts.rpcPort}`;
-  let exited: number | null = null;
-  child.on('exit', (code) => {
-    exited = code ?? 1;
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited !== null)
-      throw new TaoError(
-        'E_NODE_START_FAILED',
-        `the node exited during startup (code ${exited})`,
-        1,
-        `see ${logFile(opts.home)}`,
-      );
-    try {
-      const info = await rpcCall(rpc, 'system_info', 500);
-      return {
-        running: true,
-        detached: true,
-        pid: child.pid,
-        rpc,
-        log: logFile(opts.home),
-        block: info.head,
-        ...info,
-      };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+  const legacy = readRunInfo(opts.home);
+  if (legacy)
+    throw new TaoError(
+      'E_NODE_RUNNING',
+      `a node is already running (pid ${legacy.pid}, ${legacy.rpc})`,
+      2,
+      'tao node stop',
+    );
+  const url = rpcUrl(opts.rpcPort, opts.rpcHost);
+  if (await probeNode(url, 1000))
+    throw new TaoError('E_NODE_RUNNING', `a node already answers at ${url}`, 2, 'tao node stop');
+  if (LOOPBACK.has(opts.rpcHost) && (await portBusy(opts.rpcPort)))
+    throw usageError(
+      'E_PORT_IN_USE',
+      `port ${opts.rpcPort} on ${opts.rpcHost} is in use`,
+      'pick another --rpc-port',
+    );
+  const client = await ensureSupervisor(opts.home);
+  try {
+    const dataDir = resolve(opts.dataDir ?? defaultDataDir(opts.home));
+    await client.start(
+      nodeSpec({
+        bin: TAO_BIN,
+        home: resolve(opts.home),
+        rpcPort: opts.rpcPort,
+        rpcHost: opts.rpcHost,
+        blockTimeMs: opts.blockTimeMs,
+        ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
+        dataDir,
+        dev: opts.dev,
+        startedBy: 'tao node start',
+      }),
+      { replace: true },
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const info = await probeNode(url, 1000);
+      const child = (await client.status()).children.find((c) => c.name === NODE_CHILD);
+      if (info && child)
+        return {
+          running: true,
+          block: info.head,
+          rpc_url: url,
+          supervised: true,
+          pid: child.pid,
+          data_dir: dataDir,
+          log: child.logFile,
+          chain: info.chain,
+          genesis_hash: info.genesis_hash,
+          dev: info.dev,
+          block_time_ms: info.block_time_ms,
+          ...devFromInfo(info),
+        };
+      if (!child || child.lastExit || !ACTIVE.has(child.state) || Date.now() > deadline) {
+        const why = child ? exitStory(child) : 'the supervisor lost the child';
+        await client.remove(NODE_CHILD).catch(() => undefined);
+        // A daemon started just for this node has nothing left to do.
+        if (client.started && (await client.status()).children.length === 0)
+          await client.shutdown().catch(() => undefined);
+        throw new TaoError(
+          'E_NODE_START_FAILED',
+          Date.now() > deadline
+            ? `the node did not answer at ${url} within 30 s`
+            : `the node did not start: ${why}`,
+          1,
+          child ? `see ${child.logFile}` : undefined,
+        );
+      }
+      await sleep(100);
     }
+  } finally {
+    client.close();
   }
-  throw new TaoError(
-    'E_NODE_START_FAILED',
-    'the node did not answer within 20 s',
-    1,
-    `see ${logFile(opts.home)}`,
-  );
 }
 
-export async function stopNode(home: string, graceMs = 10_000): Promise<Record<string, unknown>> {
+async function stopPidFile(home: string, graceMs: number): Promise<Record<string, unknown>> {
   let pid: number | undefined;
   try {
     pid = Number(readFileSync(pidFile(home), 'utf8').trim());
@@ -224,41 +290,102 @@ export async function stopNode(home: string, graceMs = 10_000): Promise<Record<s
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
   let killed = false;
   if (isAlive(pid)) {
     process.kill(pid, 'SIGKILL');
     killed = true;
-    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+    while (isAlive(pid)) await sleep(20);
   }
   rmSync(pidFile(home), { force: true });
   rmSync(runFile(home), { force: true });
-  return { stopped: true, running: false, pid, killed };
+  return { stopped: true, running: false, supervised: false, pid, killed };
 }
 
+/**
+ * `tao node stop`: stops and removes the supervisor child `node` (SIGTERM, SIGKILL after its grace);
+ * without one, the node in the pid file (a foreground node, or a detached one from an older version).
+ */
+export async function stopNode(home: string, graceMs = 10_000): Promise<Record<string, unknown>> {
+  const sup = await supervisedNode(home);
+  if (sup) {
+    try {
+      if (sup.child) {
+        const active = ACTIVE.has(sup.child.state);
+        const pid = sup.child.pid;
+        const removed = await sup.client.remove(NODE_CHILD);
+        if (active)
+          return {
+            stopped: true,
+            running: false,
+            supervised: true,
+            pid,
+            killed: removed.lastExit?.signal === 'SIGKILL',
+          };
+      }
+    } finally {
+      sup.client.close();
+    }
+  }
+  return stopPidFile(home, graceMs);
+}
+
+/** `tao node status`: the RPC's view (running, block, …) plus the supervisor's when the node is its child. */
 export async function nodeStatus(home: string, nodeUrl: string): Promise<Record<string, unknown>> {
+  const sup = await supervisedNode(home);
+  sup?.client.close();
+  const child = sup?.child;
   const run = readRunInfo(home);
-  const url = run?.rpc ?? nodeUrl;
+  const url = typeof child?.meta.rpc_url === 'string' ? child.meta.rpc_url : (run?.rpc ?? nodeUrl);
+  const supervisor = child
+    ? {
+        supervisor: {
+          state: child.state,
+          pid: child.pid,
+          restarts: child.restarts,
+          uptime_ms: child.uptimeMs,
+          log: child.logFile,
+        },
+      }
+    : {};
   try {
     const info = await rpcCall(url, 'system_info');
     return {
       running: true,
       block: info.head,
       rpc: url,
-      ...(run ? { pid: run.pid, data_dir: run.data_dir } : {}),
+      supervised: child !== undefined,
+      ...(run && !child ? { pid: run.pid, data_dir: run.data_dir } : {}),
       ...info,
+      ...supervisor,
     };
   } catch {
-    return { running: false, block: null, rpc: url, ...(run ? { pid: run.pid } : {}) };
+    return {
+      running: false,
+      block: null,
+      rpc: url,
+      supervised: child !== undefined,
+      ...(run && !child ? { pid: run.pid } : {}),
+      ...supervisor,
+    };
   }
 }
 
-export function resetNode(home: string, dataDir?: string): Record<string, unknown> {
+export async function resetNode(home: string, dataDir?: string): Promise<Record<string, unknown>> {
   const run = readRunInfo(home);
   if (run)
     throw new TaoError(
       'E_NODE_RUNNING',
       `a node is running (pid ${run.pid}); stop it first`,
+      2,
+      'tao node stop',
+    );
+  const sup = await supervisedNode(home);
+  sup?.client.close();
+  if (sup?.child && ACTIVE.has(sup.child.state))
+    throw new TaoError(
+      'E_NODE_RUNNING',
+      `the supervisor runs a node (pid ${sup.child.pid ?? '?'}); stop it first`,
       2,
       'tao node stop',
     );

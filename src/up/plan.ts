@@ -96,42 +96,46 @@ export interface NodeSpecInput {
   bin: string;
   home: string;
   rpcPort: number;
+  /** 0 = `--instant` (a block as soon as transactions arrive). */
   blockTimeMs: number;
-  tempo: number;
-  dataDir: string;
+  /** Omitted: the node's default for its chain. */
+  tempo?: number;
+  /** Omitted: the node's default, `$TAO_HOME/node/data`. */
+  dataDir?: string;
+  /** Default true: `tao up` always runs a dev chain. */
+  dev?: boolean;
+  /** Default 127.0.0.1. */
+  rpcHost?: string;
+  /** `meta.started_by` (default 'tao up'; `tao down` stops only a node that `tao up` started). */
+  startedBy?: string;
 }
 
-export const rpcUrl = (port: number) => `http://127.0.0.1:${port}`;
+export const rpcUrl = (port: number, host = '127.0.0.1') =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-/** The dev ledger node as the supervisor's child `node` (kind `node`, meta `{rpc_url}`). */
+/**
+ * The ledger node as the supervisor's child `node` (kind `node`, meta `{rpc_url, started_by}`): shared by
+ * `tao up` and `tao node start --detach`.
+ */
 export function nodeSpec(input: NodeSpecInput): ChildSpec {
-  const url = rpcUrl(input.rpcPort);
+  const host = input.rpcHost ?? '127.0.0.1';
+  const url = rpcUrl(input.rpcPort, host);
+  const args = [input.bin, '--home', input.home, 'node', 'start'];
+  if (input.dev ?? true) args.push('--dev');
+  if (input.blockTimeMs === 0) args.push('--instant');
+  else args.push('--block-time', String(input.blockTimeMs));
+  if (input.tempo !== undefined) args.push('--tempo', String(input.tempo));
+  args.push('--rpc-port', String(input.rpcPort), '--rpc-host', host);
+  if (input.dataDir !== undefined) args.push('--data', input.dataDir);
   return {
     name: NODE_CHILD,
     kind: 'node',
     command: process.execPath,
-    args: [
-      input.bin,
-      '--home',
-      input.home,
-      'node',
-      'start',
-      '--dev',
-      '--block-time',
-      String(input.blockTimeMs),
-      '--tempo',
-      String(input.tempo),
-      '--rpc-port',
-      String(input.rpcPort),
-      '--rpc-host',
-      '127.0.0.1',
-      '--data',
-      input.dataDir,
-    ],
+    args,
     env: { NO_COLOR: '1' },
     health: { url: `${url}/health`, intervalMs: 5000, graceMs: 30_000 },
     stopGraceMs: 10_000,
-    meta: { rpc_url: url, started_by: 'tao up' },
+    meta: { rpc_url: url, started_by: input.startedBy ?? 'tao up' },
   };
 }
 
