@@ -215,7 +215,22 @@ export function filterAndSort<T>(
   const col = columns[sort.column] ?? columns[0];
   if (!col) return kept;
   const sign = sort.desc ? -1 : 1;
-  const keyed = kept.map((row, i) => ({ row, i, k: col.key(row) }));
+  const keys = kept.map((row) => col.key(row));
+  const n = kept.length;
+  // Integer keys (uid, u16 scores, counts): one Float64Array of `key * n + index` sorted natively; the
+  // index breaks ties, so the order is stable. Anything else: a comparator sort over wrapper entries.
+  if (keys.every((k) => typeof k === 'number' && Number.isSafeInteger(k) && Math.abs(k) * n < 2 ** 52)) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = sign * (keys[i] as number) * n + i;
+    packed.sort();
+    const out: T[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = packed[i]!;
+      out[i] = kept[((p % n) + n) % n]!;
+    }
+    return out;
+  }
+  const keyed = kept.map((row, i) => ({ row, i, k: keys[i]! }));
   keyed.sort((a, b) => sign * compareKeys(a.k, b.k) || a.i - b.i);
   return keyed.map((e) => e.row);
 }

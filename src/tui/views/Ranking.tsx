@@ -28,20 +28,21 @@ export function RankingView({ width, height, list }: { width: number; height: nu
     [neurons, sort, list.filter],
   );
   const isOwn = useMemo(() => {
-    const hot = new Set(own.hotkeys.map((h) => h.ss58));
+    // A handful of own hotkeys: compared directly, which (unlike a Set lookup) does not hash every
+    // neuron's freshly delivered hotkey string on each poll.
+    const hot = own.hotkeys.map((h) => h.ss58);
     const cold = own.coldkey;
-    return (n: Neuron) => hot.has(n.hotkey) || (cold !== null && n.coldkey === cold);
+    return (n: Neuron) => (cold !== null && n.coldkey === cold) || hot.includes(n.hotkey);
   }, [own]);
   const tableHeight = height - 1;
   const cursor = Math.min(list.cursor, Math.max(0, rows.length - 1));
-  let nextOwn: number | null = null;
-  for (let k = 1; k <= rows.length; k++) {
-    const i = (cursor + k) % rows.length;
-    if (isOwn(rows[i]!)) {
-      nextOwn = i;
-      break;
-    }
-  }
+  // Positions of own rows, once per (rows, own): a cursor move then finds the next one without a scan.
+  const ownPositions = useMemo(() => {
+    const out: number[] = [];
+    for (let i = 0; i < rows.length; i++) if (isOwn(rows[i]!)) out.push(i);
+    return out;
+  }, [rows, isOwn]);
+  const nextOwn = ownPositions.find((i) => i > cursor) ?? ownPositions[0] ?? null;
   facts.current = { rows: rows.length, page: tableHeight - 1, nextOwn };
   const col = RANKING_COLUMNS[sort.column];
   const filter = list.filter ? `  /${list.filter}: ${rows.length}/${neurons.length}` : '';
