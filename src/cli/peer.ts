@@ -31,7 +31,11 @@ function peerOptions(cmd: Command): Command {
     )
     .option('--device <d>', 'auto, cpu or cuda (default auto)')
     .option('--batch <b>', 'validation items per scoring round (default 256)')
-    .option('--round-ms <ms>', 'pause between scoring rounds (default 2000)');
+    .option('--round-ms <ms>', 'pause between scoring rounds (default 2000)')
+    .option(
+      '--max-neighbours <k>',
+      'query at most k neighbours per round; more → a random k each round, scores become semivalues (default 64)',
+    );
 }
 
 type PeerFlagsIn = import('../peer/runtime/config.js').PeerFlags;
@@ -80,6 +84,7 @@ export function registerPeer(program: Command): void {
     ),
     'tao peer run --netuid 1 --flavour good --block 2 --port 8092 --name good2',
     'tao peer run --netuid 1 --flavour validator --port 8091 --device cpu',
+    'tao peer run --netuid 1 --flavour validator --max-neighbours 32',
   ).action(async (flags: PeerFlagsIn, cmd: Command) => {
     const g = globalsOf(cmd);
     const { parsePeerFlags } = await import('../peer/runtime/config.js');

@@ -11,6 +11,7 @@ import { LineSplitter, LogRing, formatLogLine } from './log-lines.js';
 import { type CpuSample, readUsage } from './proc-stats.js';
 import { decideAfterExit, describeExit, freshMemory, type RestartMemory } from './restart-policy.js';
 import { RotatingFile } from './rotating-file.js';
+import { childSecrets, scrub } from './secrets.js';
 import {
   type ChildSpec,
   type ChildState,
@@ -176,10 +177,12 @@ export class ManagedChild {
     });
     const run: Run = { proc, pid: proc.pid ?? null, startedAt: Date.now(), handled: false, splitters: [] };
     this.run = run;
+    // The child's output never carries the secrets it was given (env passwords, secret flags).
+    const secrets = childSecrets(spec);
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = proc[stream];
       if (!readable) continue;
-      const splitter = new LineSplitter((text) => this.log(stream, text));
+      const splitter = new LineSplitter((text) => this.log(stream, scrub(text, secrets)));
       run.splitters.push(splitter);
       readable.setEncoding('utf8');
       readable.on('data', (chunk: string) => splitter.push(chunk));

@@ -24,8 +24,15 @@ export interface StartResult {
   child: ChildStatus;
 }
 
+interface Follower {
+  listener: LineListener;
+  unsubscribe: () => void;
+}
+
 export class Supervisor {
   private readonly children = new Map<string, ManagedChild>();
+  /** Followers by child name: a child removed and started again under the same name keeps them. */
+  private readonly followers = new Map<string, Set<Follower>>();
 
   /**
    * `registryFile`, when given, always lists the live child processes (pid + start time), so a daemon
@@ -84,6 +91,10 @@ export class Supervisor {
     }
     const child = new ManagedChild(spec, this.logsDir, () => this.persist());
     this.children.set(spec.name, child);
+    for (const f of this.followers.get(spec.name) ?? []) {
+      f.unsubscribe();
+      f.unsubscribe = child.ring.subscribe(f.listener);
+    }
     child.start();
     return { started: true, child: child.status() };
   }
@@ -112,11 +123,27 @@ export class Supervisor {
     return this.get(name).ring.tail(lines);
   }
 
-  /** Sends the last `backlog` lines, then every new line, until the returned function is called. */
+  /**
+   * Sends the last `backlog` lines, then every new line, until the returned function is called. The
+   * follow is by name: when the child is removed and started again (`tao down`, `tao up`), the new
+   * child's lines keep coming.
+   */
   follow(name: string, backlog: number, listener: LineListener): () => void {
     const ring = this.get(name).ring;
     for (const line of ring.tail(backlog)) listener(line);
-    return ring.subscribe(listener);
+    const follower: Follower = { listener, unsubscribe: ring.subscribe(listener) };
+    let set = this.followers.get(name);
+    if (!set) {
+      set = new Set();
+      this.followers.set(name, set);
+    }
+    set.add(follower);
+    const followers = set;
+    return () => {
+      follower.unsubscribe();
+      followers.delete(follower);
+      if (followers.size === 0 && this.followers.get(name) === followers) this.followers.delete(name);
+    };
   }
 
   /** Stops every child in parallel. */

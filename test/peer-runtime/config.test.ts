@@ -32,7 +32,7 @@ function flagsOf(args: string[]): PeerFlags {
 }
 
 describe('parsePeerFlags', () => {
-  it('fills the documented defaults (validator, port 8091, 127.0.0.1, auto device, B = 256)', () => {
+  it('fills the documented defaults (validator, port 8091, 127.0.0.1, auto device, B = 256, k = 64)', () => {
     expect(parsePeerFlags({ netuid: '1' })).toEqual({
       name: 'default',
       flavour: 'validator',
@@ -46,6 +46,7 @@ describe('parsePeerFlags', () => {
       device: 'auto',
       batch: 256,
       roundMs: 2000,
+      maxNeighbours: 64,
     });
   });
 
@@ -59,7 +60,9 @@ describe('parsePeerFlags', () => {
       device: 'cpu',
       batch: '64',
       roundMs: '500',
+      maxNeighbours: '16',
     });
+    expect(c.maxNeighbours).toBe(16);
     expect(parsePeerFlags(flagsOf(peerRunArgs(c)))).toEqual(c);
   });
 
@@ -70,6 +73,9 @@ describe('parsePeerFlags', () => {
     );
     expect(usage(() => parsePeerFlags({ netuid: '1', port: '70000' })).message).toMatch(/--port/);
     expect(usage(() => parsePeerFlags({ netuid: '1', block: '4' })).message).toMatch(/--block/);
+    expect(usage(() => parsePeerFlags({ netuid: '1', maxNeighbours: '0' })).message).toMatch(
+      /--max-neighbours must be an integer in 1\.\.65535/,
+    );
     expect(usage(() => parsePeerFlags({ netuid: '1', tau: '-1' })).message).toMatch(/--tau/);
     expect(usage(() => parsePeerFlags({ netuid: '1', device: 'tpu' })).message).toMatch(/--device/);
     expect(usage(() => parsePeerFlags({ netuid: '1', flavour: 'copycat' })).message).toMatch(/--copy-of/);

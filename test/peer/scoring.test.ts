@@ -9,7 +9,7 @@ import { openJoin } from '../../src/peer/model/session.js';
 import { closedFormLogProbs, removalDeltas, scoreRound } from '../../src/peer/scoring/ablation.js';
 import { ScoreBook } from '../../src/peer/scoring/ema.js';
 import { uniformTheta } from '../../src/peer/scoring/gates.js';
-import { mixQueries, pickSubset, takeValidationRows } from '../../src/peer/scoring/queries.js';
+import { mixQueries, takeValidationRows } from '../../src/peer/scoring/queries.js';
 import { observationsOf, roundLog } from '../../src/peer/scoring/record.js';
 import { checkResponse } from '../../src/peer/scoring/responses.js';
 import { buildWeightRow } from '../../src/peer/scoring/weights.js';
@@ -84,10 +84,6 @@ describe('responses and query mixing', () => {
       expect(back[b * CLASSES]).toBe(pos);
     });
     expect(takeValidationRows(new Float32Array(3), mixed)!.length).toBe(3); // wrong shape passes through to be rejected
-    const sub = pickSubset(new Rng(4), [1, 2, 3, 4, 5, 6], 3);
-    expect(sub.uids.length).toBe(3);
-    expect(sub.note).toMatch(/semivalue/);
-    expect(pickSubset(new Rng(4), [1, 2], 3).note).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@
 import { usageError } from '../../core/errors.js';
 import type { NeighbourSpec } from '../model/graphs.js';
 import type { DeviceRequest } from '../model/session.js';
+import { DEFAULT_MAX_NEIGHBOURS } from '../scoring/subset.js';
 import { fnv1a64 } from '../task/prng.js';
 
 export const FLAVOURS = [
@@ -46,6 +47,11 @@ export interface PeerConfig {
   batch: number;
   /** Pause between scoring rounds. */
   roundMs: number;
+  /**
+   * Neighbours queried per round (k). With more neighbours than k, each round queries a random k and
+   * scores leave-one-out inside it: the scores become semivalues (pruning.md §3.2.6).
+   */
+  maxNeighbours: number;
 }
 
 /** Raw string flags as commander hands them over. */
@@ -62,6 +68,7 @@ export interface PeerFlags {
   device?: string;
   batch?: string;
   roundMs?: string;
+  maxNeighbours?: string;
 }
 
 function int(value: string | undefined, flag: string, min: number, max: number, fallback?: number): number {
@@ -121,6 +128,7 @@ export function parsePeerFlags(flags: PeerFlags): PeerConfig {
     device,
     batch: int(flags.batch, 'batch', 8, 1024, DEFAULT_BATCH),
     roundMs: int(flags.roundMs, 'round-ms', 0, 3_600_000, DEFAULT_ROUND_MS),
+    maxNeighbours: int(flags.maxNeighbours, 'max-neighbours', 1, 65535, DEFAULT_MAX_NEIGHBOURS),
   };
 }
 
@@ -147,6 +155,8 @@ export function peerRunArgs(c: PeerConfig): string[] {
     String(c.batch),
     '--round-ms',
     String(c.roundMs),
+    '--max-neighbours',
+    String(c.maxNeighbours),
   ];
   if (c.copyOf) args.push('--copy-of', c.copyOf);
   if (c.model) args.push('--model', c.model);

@@ -112,6 +112,7 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
     join = await openJoin(ensureModel(paths(ctx.home).models, { kind: 'join', ownLogits }).path, device);
     scorer = new Scorer({
       batch: config.batch,
+      maxNeighbours: config.maxNeighbours,
       queryAll: (targets, x, b) => dendrite.queryAll(targets, x, b),
       join,
       ...(ownLogits && served ? { own: (x: Float32Array, rows: number) => served.forward(x, rows) } : {}),
@@ -147,6 +148,7 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
         note: note ?? scorer?.note ?? null,
         lastWeightsTx: setter?.last ?? null,
         nextWeightsDue: setter?.due(cache.rules) ?? null,
+        weightsPending: setter?.pending ?? false,
         head,
         axon: axon.snapshot(),
       }),

@@ -2,18 +2,28 @@
  * The validator's scoring loop, one round at a time (pruning.md §3.2–3.5): a fresh private validation batch
  * mixed among ordinary queries, every neighbour queried once (failures count as removed), one stacked-mask
  * join run, the EMA with zero-pushing, and the weight row under the subnet's rules. Gates are trained on
- * the peer's own private training split whenever the neighbour set changes. No ledger I/O here: the
- * runtime decides when the row goes on chain.
+ * the peer's own private training split whenever the neighbour set changes. When there are more than
+ * `maxNeighbours` (k) neighbours, each round queries a seeded random subset of k and scores leave-one-out
+ * inside it (§3.2.6; see subset.ts): neighbours not sampled keep their EMA untouched — not sampled is not
+ * a failure. No ledger I/O here: the runtime decides when the row goes on chain.
  */
 import { takeValidationRows, mixQueries } from '../scoring/queries.js';
 import { type JoinRunner, scoreRound, type RoundScores } from '../scoring/ablation.js';
 import { ScoreBook, type Observation } from '../scoring/ema.js';
 import { gatesOf, trainGates, uniformTheta } from '../scoring/gates.js';
 import { checkResponse, writeClippedLogProbs } from '../scoring/responses.js';
+import {
+  DEFAULT_MAX_NEIGHBOURS,
+  pick,
+  pickTheta,
+  type ScoringModeInfo,
+  SubsetSchedule,
+  scoringMode,
+} from '../scoring/subset.js';
 import { buildWeightRow, type WeightRow } from '../scoring/weights.js';
 import type { NeighbourEndpoint, QueryResult } from '../net/dendrite.js';
 import { CLASSES, randomValidationSeed, sampleBatch, seedHash } from '../task/blocked-gaussian.js';
-import { Rng } from '../task/prng.js';
+import { Rng, type Seed } from '../task/prng.js';
 import type { SubnetRules } from './metagraph-cache.js';
 import { neighbourKey } from './metagraph-cache.js';
 
@@ -38,7 +48,11 @@ export interface RoundSummary {
   round: number;
   seedHash: string;
   B: number;
+  /** Current neighbours. */
   K: number;
+  /** Uids queried and scored this round (all K unless subset mode is on), ascending. */
+  sampled: number[];
+  mode: ScoringModeInfo;
   lossAll: number;
   accAll: number;
   /** Weight row for the current neighbours (null when there were none). */
@@ -54,6 +68,10 @@ export interface ScorerOptions {
   /** Ordinary (unscored) rows mixed into each round's query (default batch / 4). */
   ordinaryRows?: number;
   trainRows?: number;
+  /** Query at most this many neighbours per round (k; default 64): more → random subsets, semivalue. */
+  maxNeighbours?: number;
+  /** Seed of the subset schedule (default: random per process). Fixed in tests for reproducibility. */
+  subsetSeed?: Seed;
   log?: (line: string) => void;
 }
 
@@ -78,11 +96,18 @@ export class Scorer {
   gatesFor = '';
   gateLoss: { before: number; after: number } | null = null;
   note: string | null = null;
+  /** Uids sampled in the last round. */
+  lastSampled: ReadonlySet<number> = new Set();
+  readonly maxNeighbours: number;
+  private readonly schedule: SubsetSchedule;
+  private lastMode: string | null = null;
   private readonly trainSeed = randomValidationSeed();
   private readonly ordinary: number;
 
   constructor(private readonly options: ScorerOptions) {
     this.ordinary = options.ordinaryRows ?? Math.max(1, Math.floor(options.batch / 4));
+    this.maxNeighbours = options.maxNeighbours ?? DEFAULT_MAX_NEIGHBOURS;
+    this.schedule = new SubsetSchedule(options.subsetSeed ?? randomValidationSeed(), this.maxNeighbours);
   }
 
   private log(line: string): void {
@@ -123,20 +148,34 @@ export class Scorer {
       this.theta = uniformTheta(neighbours.length);
       await this.trainGatesFor(neighbours);
     }
+    const mode = scoringMode(neighbours.length, this.maxNeighbours);
+    if (mode.mode !== this.lastMode) {
+      this.lastMode = mode.mode;
+      this.log(`scoring mode ${mode.mode}: ${mode.note}`);
+    }
+    const indices = this.schedule.next(neighbours.length, neighbourKey(neighbours));
+    const queried = pick(neighbours, indices);
     const B = this.options.batch;
     const seed = randomValidationSeed();
     const rng = new Rng(seed);
     const validation = sampleBatch(rng, B);
     const ordinary = sampleBatch(rng, this.ordinary);
     const mixed = mixQueries(rng, validation.x, B, ordinary.x, this.ordinary);
-    const results = await this.options.queryAll(neighbours, mixed.x, mixed.rows);
+    const results = await this.options.queryAll(queried, mixed.x, mixed.rows);
     const responses = results.map((r) => (r.ok ? takeValidationRows(r.probs, mixed) : null));
     const u = await ownLogits(this.options.own, validation.x, B);
     const scores = await scoreRound(
-      { B, x: validation.x, y: validation.y, responses, theta: this.theta, ...(u ? { u } : {}) },
+      {
+        B,
+        x: validation.x,
+        y: validation.y,
+        responses,
+        theta: pickTheta(this.theta, indices),
+        ...(u ? { u } : {}),
+      },
       this.options.join,
     );
-    const observations: Observation[] = neighbours.map((n, j) => {
+    const observations: Observation[] = queried.map((n, j) => {
       const s = scores.neighbours[j]!;
       const r = results[j]!;
       this.live.set(n.uid, {
@@ -163,6 +202,7 @@ export class Scorer {
           };
     });
     this.book.update(observations);
+    this.lastSampled = new Set(queried.map((n) => n.uid));
     this.neighbours = [...neighbours];
     this.round++;
     this.lastRoundAt = Date.now();
@@ -177,9 +217,11 @@ export class Scorer {
         seed_hash: hash,
         B,
         K: neighbours.length,
+        mode: mode.mode,
+        k: queried.length,
         loss: Number(scores.lossAll.toFixed(5)),
         acc: Number(scores.accAll.toFixed(4)),
-        scores: neighbours.map((n, j) => {
+        scores: queried.map((n, j) => {
           const s = scores.neighbours[j]!;
           return {
             uid: n.uid,
@@ -205,6 +247,8 @@ export class Scorer {
       seedHash: hash,
       B,
       K: neighbours.length,
+      sampled: queried.map((n) => n.uid),
+      mode,
       lossAll: scores.lossAll,
       accAll: scores.accAll,
       row,

@@ -2,10 +2,16 @@
  * The body of the axon's `GET /status` (peer-contract.md, snake_case): identity, device, scoring progress,
  * every current neighbour with its pruning score (Δloss when removed, nats), EMA, gate and weight, the last
  * weights tx and the axon's counters. Pure: built from the runtime's in-memory state.
+ * - `scoring`: `{mode: 'leave-one-out' | 'subset-semivalue', subset_size, of, max_neighbours, note}` — in
+ *   subset mode each round queries a random k of K neighbours and the scores are semivalues (§3.2.6).
+ * - per neighbour, `rounds` = rounds it was sampled (queried) in, `sampled` = whether it was in the last.
+ * - `next_weights_due` is null while a weights tx is in flight (`weights_pending: true`): the next due
+ *   block depends on the block that tx lands in.
  */
 import type { AxonStats } from '../net/axon.js';
 import type { NeighbourEndpoint } from '../net/dendrite.js';
 import type { DeviceChoice } from '../model/session.js';
+import { scoringMode } from '../scoring/subset.js';
 import type { Scorer } from './scorer.js';
 import type { WeightsTxStatus } from './weight-setter.js';
 
@@ -22,11 +28,19 @@ export interface PeerStatusInput {
   note: string | null;
   lastWeightsTx: WeightsTxStatus | null;
   nextWeightsDue: number | null;
+  /** A weights tx is being prepared, submitted or awaited. */
+  weightsPending?: boolean;
   head: number | null;
   axon: AxonStats;
 }
 
 const round6 = (v: number) => Number(v.toFixed(6));
+
+/** The `scoring` block: how many neighbours a round queries and what the scores mean. */
+export function scoringJson(K: number, maxNeighbours: number) {
+  const m = scoringMode(K, maxNeighbours);
+  return { mode: m.mode, subset_size: m.subsetSize, of: m.of, max_neighbours: maxNeighbours, note: m.note };
+}
 
 export function peerStatusJson(s: PeerStatusInput) {
   const scorer = s.scorer;
@@ -50,6 +64,7 @@ export function peerStatusJson(s: PeerStatusInput) {
           latency_ms: live?.latencyMs === null || live === undefined ? null : Math.round(live.latencyMs),
           failures: known ? st.failures : 0,
           rounds: known ? st.rounds : 0,
+          sampled: scorer.lastSampled.has(n.uid),
           status: !known ? 'new' : failed ? 'failed' : 'scored',
           ...(failed ? { reason: st.lastReason } : {}),
         };
@@ -68,9 +83,11 @@ export function peerStatusJson(s: PeerStatusInput) {
     last_round_at: scorer?.lastRoundAt ? new Date(scorer.lastRoundAt).toISOString() : null,
     ...(s.note ? { note: s.note } : {}),
     score_label: 'pruning score (Δloss when removed, nats)',
+    scoring: scorer ? scoringJson(s.neighbours.length, scorer.maxNeighbours) : null,
     neighbours,
     last_weights_tx: s.lastWeightsTx,
-    next_weights_due: s.nextWeightsDue,
+    next_weights_due: s.weightsPending ? null : s.nextWeightsDue,
+    weights_pending: s.weightsPending ?? false,
     head: s.head,
     weight_row_note: row?.reason ?? null,
     axon: {

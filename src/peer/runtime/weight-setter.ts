@@ -1,11 +1,14 @@
 /**
  * Putting the validator's row on the ledger (pruning.md §3.5): at most once per tempo and never inside the
  * subnet's weights rate limit, never an empty row, one tx in flight at a time, and the last tx followed to
- * inclusion (or rejection) so `/status` can show what happened to it.
+ * inclusion (or rejection) so `/status` can show what happened to it. While a tx is in flight the next
+ * due block is unknown (it counts from the block the tx lands in), so `due()` answers null then instead of
+ * the stale block computed from the previous set.
  */
 import type { NodeClient } from '../../client/node-client.js';
 import { prepareTx } from '../../client/send.js';
 import type { KeyPair } from '../../crypto/keys.js';
+import { signedTxHash } from '../../crypto/tx.js';
 import type { WeightRow } from '../scoring/weights.js';
 import type { SubnetRules } from './metagraph-cache.js';
 
@@ -56,10 +59,16 @@ export class WeightSetter {
     this.ledgerLastUpdate = Math.max(this.ledgerLastUpdate, lastUpdate);
   }
 
+  /** The next due block; null without rules or while a weights tx is in flight (see `pending`). */
   due(rules: SubnetRules | null): number | null {
-    return rules
+    return rules && !this.inFlight
       ? nextWeightsDue(rules, this.lastSetBlock, this.ledgerLastUpdate, this.retryAfterBlock)
       : null;
+  }
+
+  /** True from the moment a weights tx is started until its fate is known. */
+  get pending(): boolean {
+    return this.inFlight;
   }
 
   /** Sends the row when it is due; returns whether a tx was started. Does not wait for inclusion. */
@@ -83,8 +92,16 @@ export class WeightSetter {
     try {
       const tx = await prepareTx(this.client, this.pair, call, { expiryBlocks: Math.max(8, rules.tempo) });
       head = tx.expiry - Math.max(8, rules.tempo);
+      // Pending from before the submit, so /status never pairs the previous tx with a stale due block.
+      this.last = {
+        tx_hash: signedTxHash(tx),
+        block: null,
+        status: 'pending',
+        uids: row.uids,
+        weights: row.u16,
+      };
       const hash = await this.client.submitTx(tx);
-      this.last = { tx_hash: hash, block: null, status: 'pending', uids: row.uids, weights: row.u16 };
+      this.last = { ...this.last, tx_hash: hash };
       this.log(`set_weights submitted: ${hash} uids [${row.uids.join(',')}] u16 [${row.u16.join(',')}]`);
       const outcome = await this.client.waitForTx(hash, { expiry: tx.expiry, timeoutMs: 120_000 });
       if (outcome.status === 'included') {

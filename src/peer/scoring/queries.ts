@@ -59,20 +59,3 @@ export function takeValidationRows(
   });
   return out;
 }
-
-/**
- * A random subset of k neighbours (all of them when k ≥ uids.length). Leave-one-out inside a random subset
- * averages, through the EMA, over random coalitions: it estimates a semivalue, not pure leave-one-out.
- */
-export function pickSubset(
-  rng: Rng,
-  uids: readonly number[],
-  k: number,
-): { uids: number[]; note: string | null } {
-  if (k >= uids.length) return { uids: [...uids], note: null };
-  const chosen = rng.shuffle([...uids]).slice(0, k);
-  return {
-    uids: chosen,
-    note: `queried a random ${k} of ${uids.length} neighbours this round: scores average over random coalitions (a semivalue, not pure leave-one-out)`,
-  };
-}

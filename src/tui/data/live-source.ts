@@ -134,6 +134,10 @@ export class LiveDataSource implements DataSource {
     return this.processes.control(op, name);
   }
 
+  followLogs(name: string | null): void {
+    this.processes.followLogs(name);
+  }
+
   startProcess(name: string): Promise<void> {
     return this.control('start', name);
   }

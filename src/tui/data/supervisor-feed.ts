@@ -1,25 +1,32 @@
 /**
  * The process half of the live console data: polls the supervisor daemon (never starts one) for its
- * children and their log tails, finds the operator's own peer (flavour `own`, else `validator`) and
- * polls that peer's `GET /status` for the neighbour scores. Process control goes through the daemon.
+ * children, streams the selected child's log with the daemon's `follow` (LogFollower), finds the
+ * operator's own peer (flavour `own`, else `validator`) and polls that peer's `GET /status` for the
+ * neighbour scores. Process control goes through the daemon.
  */
 import type { ChildStatus, LogLine as SupervisorLogLine } from '../../supervisor/types.js';
+import { type FollowStream, LogFollower } from './log-follower.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import type {
-  LogLine,
-  MarketSnapshot,
-  NeighbourScore,
-  OwnPeerState,
-  ProcessInfo,
-  ProcessState,
-  TxStatus,
-  WeightsTx,
+import {
+  type MarketSnapshot,
+  type NeighbourScore,
+  type OwnPeerState,
+  type ProcessInfo,
+  type ProcessState,
+  peerScoringOf,
+  type TxStatus,
+  type WeightsTx,
 } from './types.js';
 
 /** The slice of the supervisor client the feed uses (src/supervisor/client.ts SupervisorClient). */
 export interface SupervisorLink {
   status(): Promise<{ daemon: { pid: number }; children: ChildStatus[] }>;
-  logs(name: string, lines?: number): Promise<SupervisorLogLine[]>;
+  /** A dedicated stream of `name`'s lines: the last `options.lines` first, then each new one. */
+  follow(
+    name: string,
+    onLine: (line: SupervisorLogLine) => void,
+    options?: { lines?: number },
+  ): Promise<FollowStream>;
   stop(name: string): Promise<unknown>;
   restart(name: string): Promise<unknown>;
   close(): void;
@@ -31,8 +38,10 @@ export interface SupervisorFeedOptions {
   connect: () => Promise<SupervisorLink>;
   /** Poll period (default 1000 ms). */
   intervalMs?: number;
-  /** Log lines kept per process (default 300). */
+  /** Log lines of the followed process kept in memory (default 1000). */
   logLines?: number;
+  /** First log-stream reconnect delay (default 500 ms; doubles up to 10 s). */
+  logRetryMs?: number;
 }
 
 const STATES: readonly ProcessState[] = [
@@ -77,7 +86,7 @@ const TX_STATES: readonly TxStatus[] = ['pending', 'included', 'rejected', 'unkn
 /** Maps the peer's `GET /status` JSON (peer-contract.md, snake_case) into the console's model. */
 export function peerStatusPatch(json: unknown): Pick<
   MarketSnapshot,
-  'neighbours' | 'lastWeightsTx' | 'nextWeightsDue'
+  'neighbours' | 'lastWeightsTx' | 'nextWeightsDue' | 'peerScoring'
 > & {
   uid: number | null;
   round: number | null;
@@ -108,6 +117,7 @@ export function peerStatusPatch(json: unknown): Pick<
     neighbours,
     lastWeightsTx,
     nextWeightsDue: typeof o.next_weights_due === 'number' ? o.next_weights_due : null,
+    peerScoring: peerScoringOf(json),
     uid: typeof o.uid === 'number' ? o.uid : null,
     round: typeof o.round === 'number' ? o.round : null,
     device: device && typeof device.device === 'string' ? device.device : null,
@@ -121,11 +131,28 @@ export class SupervisorFeed {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private readonly abort = new AbortController();
+  private readonly follower: LogFollower;
 
   constructor(
     private readonly store: SnapshotStore,
     private readonly options: SupervisorFeedOptions,
-  ) {}
+  ) {
+    this.follower = new LogFollower({
+      open: async (name, onLine, lines) => (await this.supervisor()).follow(name, onLine, { lines }),
+      publish: (logs, logStream) => {
+        if (this.running) this.store.update({ logs, logStream });
+      },
+      capacity: options.logLines ?? 1000,
+      ...(options.logRetryMs !== undefined
+        ? { initialRetryMs: options.logRetryMs, maxRetryMs: Math.max(10_000, options.logRetryMs) }
+        : {}),
+    });
+  }
+
+  /** Streams `name`'s log into the snapshot's `logs` (null: none); the previous stream is closed. */
+  followLogs(name: string | null): void {
+    this.follower.select(name);
+  }
 
   start(): void {
     if (this.running) return;
@@ -138,6 +165,7 @@ export class SupervisorFeed {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.abort.abort();
+    this.follower.close();
     this.link?.close();
     this.link = null;
   }
@@ -170,40 +198,30 @@ export class SupervisorFeed {
   }
 
   async refresh(): Promise<void> {
-    let link: SupervisorLink;
     let status: Awaited<ReturnType<SupervisorLink['status']>>;
     try {
-      link = await this.supervisor();
-      status = await link.status();
+      status = await (await this.supervisor()).status();
     } catch (error) {
       this.link?.close();
       this.link = null;
+      // The log buffer stays: the follower shows that it is reconnecting.
       this.store.update({
         supervisor: { kind: 'absent', message: message(error) },
         processes: [],
-        logs: [],
         ownPeer: null,
         neighbours: [],
         lastWeightsTx: null,
         nextWeightsDue: null,
+        peerScoring: null,
       });
       return;
     }
+    // The supervisor is back: the log stream need not wait out its backoff.
+    if (this.store.getSnapshot().supervisor.kind === 'absent') this.follower.retryNow();
     const children = status.children;
-    const n = this.options.logLines ?? 300;
-    const tails = await Promise.all(
-      children.map((c) =>
-        link.logs(c.name, n).then(
-          (lines) => lines.map((l): LogLine => ({ ts: l.ts, source: c.name, text: l.text })),
-          () => [] as LogLine[],
-        ),
-      ),
-    );
-    const logs = tails.flat().sort((a, b) => a.ts - b.ts);
     const own = findOwnPeer(children);
     const patch: Partial<MarketSnapshot> = {
       supervisor: { kind: 'running', pid: status.daemon.pid },
-      logs,
     };
     let ownPeer: OwnPeerState | null = null;
     if (own) {
@@ -217,6 +235,7 @@ export class SupervisorFeed {
         patch.neighbours = peer.neighbours;
         patch.lastWeightsTx = peer.lastWeightsTx;
         patch.nextWeightsDue = peer.nextWeightsDue;
+        patch.peerScoring = peer.peerScoring;
         ownPeer = { ...ownPeer, reachable: true, uid: peer.uid, round: peer.round, device: peer.device };
       } catch (error) {
         ownPeer.error = message(error);
@@ -225,6 +244,7 @@ export class SupervisorFeed {
       patch.neighbours = [];
       patch.lastWeightsTx = null;
       patch.nextWeightsDue = null;
+      patch.peerScoring = null;
     }
     patch.ownPeer = ownPeer;
     // The own peer first, so the Overview's "your peer" is the one the operator runs.

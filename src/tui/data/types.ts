@@ -82,6 +82,26 @@ export interface NeighbourScore {
   failures: number;
 }
 
+/**
+ * How the own peer scores its neighbours (its `/status` `scoring` block): every neighbour every round
+ * (pure leave-one-out), or a random `subsetSize` of `of` per round, which makes the scores semivalues.
+ */
+export interface PeerScoring {
+  mode: 'leave-one-out' | 'subset-semivalue';
+  subsetSize: number;
+  of: number;
+}
+
+/** Reads the `scoring` block of the peer's `/status` JSON; null when absent or malformed. */
+export function peerScoringOf(statusJson: unknown): PeerScoring | null {
+  const o = (statusJson ?? {}) as { scoring?: unknown };
+  const s = (o.scoring ?? null) as Record<string, unknown> | null;
+  if (!s || typeof s !== 'object') return null;
+  if (s.mode !== 'leave-one-out' && s.mode !== 'subset-semivalue') return null;
+  if (typeof s.subset_size !== 'number' || typeof s.of !== 'number') return null;
+  return { mode: s.mode, subsetSize: s.subset_size, of: s.of };
+}
+
 export interface WeightsTx {
   txHash: string;
   block: number | null;
@@ -112,6 +132,13 @@ export interface LogLine {
   text: string;
 }
 
+/** The selected process's log stream (the supervisor's `follow`): off, opening, live, or waiting to retry. */
+export type LogStreamState =
+  | { kind: 'off' }
+  | { kind: 'connecting'; name: string }
+  | { kind: 'live'; name: string }
+  | { kind: 'retrying'; name: string; retryAt: number; attempt: number; error: string };
+
 /** Whether the console reaches the supervisor daemon (it never starts one). */
 export type SupervisorState =
   | { kind: 'unknown' }
@@ -138,8 +165,13 @@ export interface MarketSnapshot {
   lastWeightsTx: WeightsTx | null;
   /** Block at which the peer's next weights transaction is due, or null. */
   nextWeightsDue: number | null;
+  /** How the own peer scores (from its /status); absent/null when unknown. */
+  peerScoring?: PeerScoring | null;
   processes: ProcessInfo[];
+  /** The followed process's last lines (bounded), oldest first. */
   logs: LogLine[];
+  /** State of the log stream behind `logs`; absent where a source does not stream. */
+  logStream?: LogStreamState;
   supervisor: SupervisorState;
   ownPeer: OwnPeerState | null;
   /** Own total emission (rao) at recent updates, oldest first, for the Overview trend. */
@@ -193,6 +225,11 @@ export interface DataSource {
   removeStake(request: StakeRequest): Promise<TxSubmitted>;
   /** Resolves when the transaction is included or rejected (or its fate cannot be known). */
   waitForTx(txHash: string, signal?: AbortSignal): Promise<TxFate>;
+  /**
+   * Streams the named process's log into `logs` (replacing the previous stream); null stops streaming.
+   * Optional: sources without it keep `logs` however they fill it.
+   */
+  followLogs?(name: string | null): void;
   startProcess(name: string): Promise<void>;
   stopProcess(name: string): Promise<void>;
   restartProcess(name: string): Promise<void>;

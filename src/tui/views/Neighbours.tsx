@@ -1,16 +1,63 @@
 /**
  * View 3, Neighbours: the local peer's pruning score of each neighbour (Δloss when removed, with its
  * standard error, EMA, gate, the weight it will set, latency and failures), and the weights tx schedule.
+ * When the peer queries only a random k of its K neighbours per round, a line says that the scores are
+ * semivalues over random coalitions, not pure leave-one-out (pruning.md §3.2.6).
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { useSnapshot } from '../data/hooks.js';
+import type { PeerScoring, WeightsTx } from '../data/types.js';
 import { fitText, shortAddress } from '../format.js';
 import { filterAndSort, NEIGHBOUR_COLUMNS, neighbourSearchText } from '../table-model.js';
 import { useTheme } from '../theme/context.js';
 import type { ListState } from '../ui-state.js';
 import { useViewFacts } from './view-facts.js';
+
+/** The header's mode label. */
+export function scoringModeLabel(scoring: PeerScoring | null): string {
+  if (!scoring) return 'pruning score (Δloss when removed)';
+  return scoring.mode === 'subset-semivalue'
+    ? `pruning score (Δloss when removed), ${scoring.subsetSize} of ${scoring.of} sampled`
+    : 'pruning score (Δloss when removed), leave-one-out';
+}
+
+/** The explanation line shown in subset mode (null in pure leave-one-out mode); shorter when narrow. */
+export function scoringModeNote(
+  scoring: PeerScoring | null,
+  width = Number.POSITIVE_INFINITY,
+): string | null {
+  if (scoring?.mode !== 'subset-semivalue') return null;
+  const { subsetSize: k, of: K } = scoring;
+  const long = `scores are semivalues over random coalitions of ${k} of ${K} neighbours (not pure leave-one-out)`;
+  return [...long].length <= width
+    ? long
+    : `semivalues over random ${k}-of-${K} coalitions, not leave-one-out`;
+}
+
+/**
+ * The weights schedule line. While a weights tx is pending the next due block is not known yet (it counts
+ * from the block the tx lands in), so it says so instead of showing the previous, stale due block.
+ */
+export function weightsScheduleText(
+  lastTx: WeightsTx | null,
+  due: number | null,
+  head: number | null,
+): string {
+  const txText = lastTx
+    ? `last weights tx ${shortAddress(lastTx.txHash, 12)} ${lastTx.status}${lastTx.block !== null ? ` in #${lastTx.block}` : ''}${lastTx.error ? `: ${lastTx.error}` : ''}`
+    : 'no weights tx yet';
+  const dueText =
+    lastTx?.status === 'pending'
+      ? 'next: pending (after this tx lands)'
+      : due === null
+        ? 'next: unknown'
+        : head !== null && due <= head
+          ? `next due #${due} (now)`
+          : `next due #${due}${head !== null ? ` (in ${due - head} blocks)` : ''}`;
+  return `${txText}; ${dueText}`;
+}
 
 export function NeighboursView({ width, height, list }: { width: number; height: number; list: ListState }) {
   const theme = useTheme();
@@ -20,6 +67,7 @@ export function NeighboursView({ width, height, list }: { width: number; height:
   const head = useSnapshot((s) => s.node.head);
   const ownPeer = useSnapshot((s) => s.ownPeer);
   const supervisor = useSnapshot((s) => s.supervisor.kind);
+  const scoring = useSnapshot((s) => s.peerScoring ?? null);
   const facts = useViewFacts();
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
@@ -29,15 +77,9 @@ export function NeighboursView({ width, height, list }: { width: number; height:
     () => filterAndSort(neighbours, NEIGHBOUR_COLUMNS, sort, list.filter, neighbourSearchText),
     [neighbours, sort, list.filter],
   );
-  const tableHeight = height - 3;
+  const modeNote = scoringModeNote(scoring, width);
+  const tableHeight = height - 3 - (modeNote ? 1 : 0);
   facts.current = { rows: rows.length, page: tableHeight - 1 };
-  const txText = lastTx
-    ? `last weights tx ${shortAddress(lastTx.txHash, 12)} ${lastTx.status}${lastTx.block !== null ? ` in #${lastTx.block}` : ''}${lastTx.error ? `: ${lastTx.error}` : ''}`
-    : 'no weights tx yet';
-  const dueText =
-    due === null
-      ? 'next: unknown'
-      : `next due #${due}${head !== null ? ` (in ${Math.max(0, due - head)} blocks)` : ''}`;
   return (
     <Box flexDirection="column" width={width}>
       <Text>
@@ -45,7 +87,10 @@ export function NeighboursView({ width, height, list }: { width: number; height:
           Neighbours
         </Text>
         <Text color={theme.color.muted}>
-          {theme.glyphs.text(`  pruning score (Δloss when removed)  ${neighbours.length} neighbours`)}
+          {fitText(
+            theme.glyphs.text(`  ${scoringModeLabel(scoring)}  ${neighbours.length} neighbours`),
+            Math.max(0, width - 'Neighbours'.length),
+          )}
         </Text>
       </Text>
       <VirtualTable
@@ -68,7 +113,10 @@ export function NeighboursView({ width, height, list }: { width: number; height:
                   : 'no scores yet (the peer has not finished a round)'
         }
       />
-      <Text color={theme.color.muted}>{fitText(theme.glyphs.text(`${txText}; ${dueText}`), width)}</Text>
+      {modeNote ? <Text color={theme.color.warn}>{fitText(theme.glyphs.text(modeNote), width)}</Text> : null}
+      <Text color={theme.color.muted}>
+        {fitText(theme.glyphs.text(weightsScheduleText(lastTx, due, head)), width)}
+      </Text>
       <Text color={theme.color.muted}>
         duplicates split (and lose) credit; copying cannot be told from outputs
       </Text>
