@@ -45,8 +45,9 @@ export async function runDaemon(home: string, options: DaemonOptions = {}): Prom
     shuttingDown = true;
     say(`shutting down (${why}); ${stopChildren ? 'stopping children' : 'leaving children running'}`);
     control.server.close();
-    control.closeAll();
+    // Followers stay connected while the children stop, so a console sees their last lines.
     if (stopChildren) await supervisor.stopAll();
+    control.closeAll();
     supervisor.dropRegistry();
     release();
     say('stopped');

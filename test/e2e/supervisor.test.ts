@@ -68,6 +68,9 @@ describe('tao daemon', () => {
       nodeSpec(scripts.dir, 'peer-a', 'forever.mjs', [], { kind: 'peer', meta: { port: 8091 } }),
     );
     await waitFor('running', async () => (await client.status()).children[0]?.state === 'running');
+    // A follower (as the console's log pane) stays connected while the daemon stops its children.
+    const followed: string[] = [];
+    const following = await client.follow('peer-a', (line) => followed.push(line.text));
     client.close();
 
     const status = await runTao(['--json', 'daemon', 'status'], { home });
@@ -100,6 +103,8 @@ describe('tao daemon', () => {
       children: [],
     });
     expect(readFileSync(join(home, 'logs', 'peer-a.log'), 'utf8')).toContain('got SIGTERM');
+    await following.done;
+    expect(followed.join('\n')).toContain('got SIGTERM');
   });
 
   it('refuses a second daemon for the same TAO_HOME, and start is a no-op while one runs', async () => {
