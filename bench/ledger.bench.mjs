@@ -26,7 +26,18 @@ const home = mkdtempSync(join(tmpdir(), 'tao-bench-ledger-'));
 const url = `http://127.0.0.1:${port}`;
 const child = spawn(
   process.execPath,
-  [BIN, 'node', 'start', '--dev', '--instant', '--rpc-port', String(port), '--home', home],
+  [
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+    BIN,
+    'node',
+    'start',
+    '--dev',
+    '--instant',
+    '--rpc-port',
+    String(port),
+    '--home',
+    home,
+  ],
   {
     stdio: [
       'ignore',
@@ -40,6 +51,12 @@ const cleanup = () => {
   rmSync(home, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
+// Profiling (BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'): stop the node gracefully so it writes it.
+const stopGracefully = () =>
+  new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
 
 async function rpc(method, params) {
   const res = await fetch(url, {
@@ -134,6 +151,11 @@ if (ed.m.build_ms) {
 }
 if (ed.cpu !== undefined)
   rows.push(['  node CPU per transfer (all threads)', `${(ed.cpu * 1000).toFixed(0)} µs`, '']);
+if (process.env.BENCH_ONLY_ED) {
+  printTable(['measure', 'value', 'target'], rows);
+  await stopGracefully();
+  process.exit(0);
+}
 const sr = await throughput('sr25519', 100, 30);
 rows.push(['transfers/s sr25519 (3,000 txs)', sr.tps.toFixed(0), '']);
 
@@ -154,5 +176,6 @@ rows.push([
 rows.push(['RSS growth', `${((after.rss_bytes - rss0) / 2 ** 20).toFixed(1)} MiB`, '']);
 rows.push(['load average (1 min) at the end', (await import('node:os')).loadavg()[0].toFixed(2), '']);
 printTable(['measure', 'value', 'target'], rows);
+if (process.env.BENCH_NODE_ARGS) await stopGracefully();
 cleanup();
 process.exit(0);

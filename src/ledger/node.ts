@@ -18,12 +18,17 @@ import { StateHasher } from './state-root.js';
 import { LedgerState } from './state.js';
 import { ChainStore } from './store.js';
 import { checkTxStateless } from './tx-check.js';
-import { VerifyPool } from './verify-pool.js';
+import { type Verdict, VerifyPool } from './verify-pool.js';
 
 export const MAX_NONCE_AHEAD = 1024;
 const STATUS_CACHE = 100_000;
-/** Batches at least this large are checked in the worker pool; smaller ones in this thread. */
-const POOL_MIN_BATCH = 64;
+/** Txs per worker message when a batch's signatures are checked in the pool (admitted chunk by chunk). */
+const VERIFY_CHUNK = 128;
+/** Checking and admitting a batch in this thread yields to the event loop after this long (block commits). */
+const YIELD_AFTER_MS = 4;
+/** Instant mode, while a batch is being admitted: a block waits for this many pending txs, or this long. */
+const INSTANT_GATHER_TXS = 512;
+const INSTANT_GATHER_MS = 20;
 const TIMES_KEPT = 10_000;
 
 export interface NodeOptions {
@@ -56,6 +61,10 @@ export class LedgerNode {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private scheduled = false;
+  private instantTimer: NodeJS.Timeout | undefined;
+  /** Batches being admitted now, and since when the pending txs have been gathering for a block. */
+  private admitting = 0;
+  private gatherSince: number | undefined;
   private readonly statuses = new Map<string, TxStatus>();
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
@@ -97,6 +106,7 @@ export class LedgerNode {
         return new LedgerNode(store, config, g.header.hash, g.state, g.hasher, g.header, options);
       }
       const config = decodeGenesis(text);
+      await store.catchUpIndex(); // a crash may have lost the index of the last blocks (store.ts)
       const block0 = (await store.block(0))!;
       const headRef = (await store.head())!;
       const head = (await store.block(headRef.number))!.header;
@@ -134,17 +144,44 @@ export class LedgerNode {
     }, this.options.blockTimeMs);
   }
 
-  private scheduleInstant(): void {
-    if (!this.running || this.options.blockTimeMs > 0 || this.scheduled) return;
+  /**
+   * Instant mode: a block as soon as txs are pending. While a batch is being admitted (its chunks arrive from
+   * the workers one by one) the block gathers the batch's txs — until INSTANT_GATHER_TXS are pending, the
+   * batch is done, or INSTANT_GATHER_MS passed — so a batch lands in a few blocks, not one per chunk. A block
+   * that included nothing (only txs waiting behind a nonce gap) does not schedule another one.
+   */
+  private scheduleInstant(delayMs = 0): void {
+    if (!this.running || this.options.blockTimeMs > 0) return;
+    if (this.scheduled) {
+      if (delayMs > 0 || !this.instantTimer) return;
+      clearTimeout(this.instantTimer); // a deferred check, wanted now
+    }
     this.scheduled = true;
-    setImmediate(() => {
+    const fire = () => {
       this.scheduled = false;
-      this.exclusive(() => this.produce())
-        .then(() => {
-          if (this.mempool.size > 0) this.scheduleInstant();
+      this.instantTimer = undefined;
+      this.exclusive(async () => {
+        if (this.mempool.size === 0) return undefined;
+        const now = performance.now();
+        this.gatherSince ??= now;
+        if (
+          this.admitting > 0 &&
+          this.mempool.size < INSTANT_GATHER_TXS &&
+          now - this.gatherSince < INSTANT_GATHER_MS
+        ) {
+          this.scheduleInstant(Math.max(1, INSTANT_GATHER_MS - (now - this.gatherSince)));
+          return undefined;
+        }
+        this.gatherSince = undefined;
+        return this.produce();
+      })
+        .then((block) => {
+          if (block && block.txs.length > 0 && this.mempool.size > 0) this.scheduleInstant();
         })
         .catch((e) => this.fatal(e));
-    });
+    };
+    if (delayMs > 0) this.instantTimer = setTimeout(fire, delayMs);
+    else setImmediate(fire);
   }
 
   private fatal(e: unknown): void {
@@ -154,6 +191,7 @@ export class LedgerNode {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.instantTimer) clearTimeout(this.instantTimer);
     await this.exclusive(async () => undefined);
     this.loopDelay.disable();
     await this.verifier.close();
@@ -192,13 +230,14 @@ export class LedgerNode {
     }
     this.events.emit('head', block.header);
     for (const netuid of block.epochs) this.events.emit('epoch', { netuid, block: number });
-    for (const t of block.txs)
-      this.events.emit('tx', {
-        tx_hash: t.tx_hash,
-        status: t.status,
-        block: number,
-        ...(t.error ? { error: t.error } : {}),
-      });
+    if (this.events.listenerCount('tx') > 0)
+      for (const t of block.txs)
+        this.events.emit('tx', {
+          tx_hash: t.tx_hash,
+          status: t.status,
+          block: number,
+          ...(t.error ? { error: t.error } : {}),
+        });
     return block;
   }
 
@@ -211,9 +250,20 @@ export class LedgerNode {
     }
   }
 
-  /** Validates statelessly and against the current state; queues it or throws the precise LedgerError. */
+  /**
+   * Validates statelessly (in this thread) and against the current state; queues it or throws the precise
+   * LedgerError.
+   */
   submit(raw: unknown): string {
     return this.admit(checkTxStateless(raw, this.genesisHash));
+  }
+
+  /** As `submit`, with the signature checked in the worker pool (off the event loop) when it has workers. */
+  async submitChecked(raw: unknown): Promise<string> {
+    if (this.verifier.size === 0) return this.submit(raw);
+    const [verdict] = await this.verifier.checkChunks([raw], this.genesisHash, 1)[0]!;
+    if (verdict instanceof LedgerError) throw verdict;
+    return this.admit(verdict!);
   }
 
   /** Queues a statelessly checked tx after the stateful checks; throws the precise LedgerError. */
@@ -225,31 +275,59 @@ export class LedgerNode {
     return tx.hash;
   }
 
+  private admitOrError(tx: Verdict): string | LedgerError {
+    if (tx instanceof LedgerError) return tx;
+    try {
+      return this.admit(tx);
+    } catch (e) {
+      if (e instanceof LedgerError) return e;
+      throw e;
+    }
+  }
+
   /**
-   * Submits many txs: the stateless checks (signatures) of a large batch run in the worker pool, then each
-   * tx is admitted in order exactly as `submit` would. Per tx its hash or the LedgerError it failed with.
+   * Submits many txs: the stateless checks (signatures) run in the worker pool in chunks, and each chunk is
+   * admitted in order, exactly as `submit` would, as soon as its verdicts are back, while the workers check
+   * the next ones. Admission yields to the event loop between chunks, so a block commit that completes
+   * meanwhile is not held up. Per tx its hash or the LedgerError it failed with.
    */
   async submitBatch(raws: readonly unknown[]): Promise<(string | LedgerError)[]> {
-    const checked =
-      raws.length >= POOL_MIN_BATCH && this.verifier.size > 0
-        ? await this.verifier.check(raws, this.genesisHash)
-        : raws.map((raw) => {
-            try {
-              return checkTxStateless(raw, this.genesisHash);
-            } catch (e) {
-              if (e instanceof LedgerError) return e;
-              throw e;
-            }
-          });
-    return checked.map((tx) => {
-      if (tx instanceof LedgerError) return tx;
-      try {
-        return this.admit(tx);
-      } catch (e) {
-        if (e instanceof LedgerError) return e;
-        throw e;
+    this.admitting++;
+    try {
+      return await this.checkAndAdmit(raws);
+    } finally {
+      this.admitting--;
+      if (this.mempool.size > 0) this.scheduleInstant();
+    }
+  }
+
+  private async checkAndAdmit(raws: readonly unknown[]): Promise<(string | LedgerError)[]> {
+    const out: (string | LedgerError)[] = [];
+    if (this.verifier.size === 0) {
+      let lastYield = performance.now();
+      for (const raw of raws) {
+        let tx: Verdict;
+        try {
+          tx = checkTxStateless(raw, this.genesisHash);
+        } catch (e) {
+          if (!(e instanceof LedgerError)) throw e;
+          tx = e;
+        }
+        out.push(this.admitOrError(tx));
+        if (performance.now() - lastYield > YIELD_AFTER_MS) {
+          await new Promise((r) => setImmediate(r));
+          lastYield = performance.now();
+        }
       }
-    });
+      return out;
+    }
+    const chunk = raws.length <= VERIFY_CHUNK ? Math.ceil(raws.length / this.verifier.size) : VERIFY_CHUNK;
+    for (const part of this.verifier.checkChunks(raws, this.genesisHash, chunk)) {
+      const verdicts = await part;
+      await new Promise((r) => setImmediate(r)); // let completed I/O (a block commit) run first
+      for (const tx of verdicts) out.push(this.admitOrError(tx));
+    }
+    return out;
   }
 
   private precheck(tx: CheckedTx): void {

@@ -94,8 +94,8 @@ const devOnly =
     return h(node, p);
   };
 
-function submitOne(node: LedgerNode, tx: unknown): { tx_hash: string } {
-  return { tx_hash: node.submit(tx) };
+async function submitOne(node: LedgerNode, tx: unknown): Promise<{ tx_hash: string }> {
+  return { tx_hash: await node.submitChecked(tx) };
 }
 
 export const methods: Record<string, Handler> = {

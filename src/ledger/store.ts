@@ -1,8 +1,11 @@
 /**
  * Durable chain storage in classic-level (LevelDB). Keys: `g` genesis config, `head` {number, hash},
- * `b<number:12>` a block (header, txs with receipts, epochs), `t<tx_hash>` {block, index, status, error?},
- * `s<table>\0<key>` a state record (canonical JSON). Each block and its state changes are one atomic batch
- * written with `{sync: true}`, so after a crash the chain resumes exactly at the last acknowledged block.
+ * `b<number:12>` a block (header, txs with receipts, epochs), `s<table>\0<key>` a state record (canonical
+ * JSON), and the tx index: `t<tx_hash>` {block, index, status, error?} plus `ti`, the last block indexed.
+ * Each block, the new head and its state changes are one atomic batch written with `{sync: true}`, so after a
+ * crash the chain resumes exactly at the last acknowledged block. The tx index is derived from the blocks: it
+ * is written right after each block's synced batch, without a sync of its own (the next synced write carries
+ * it to disk), and whatever a crash lost of it is rebuilt from the stored blocks when the store opens.
  * LevelDB's LOCK file keeps a second node off the same data dir (E_NODE_LOCKED).
  */
 import { mkdirSync } from 'node:fs';
@@ -20,8 +23,13 @@ export interface TxLocation {
 type Op = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
 const blockKey = (n: number) => `b${String(n).padStart(12, '0')}`;
+const INDEXED = 'ti';
 
 export class ChainStore {
+  /** The tx index write of the last committed block (not awaited by the commit). */
+  private indexing: Promise<void> = Promise.resolve();
+  private indexError: Error | undefined;
+
   private constructor(
     private readonly db: ClassicLevel<string, string>,
     readonly dir: string,
@@ -51,6 +59,7 @@ export class ChainStore {
   }
 
   async close(): Promise<void> {
+    await this.indexing;
     await this.db.close();
   }
 
@@ -69,6 +78,7 @@ export class ChainStore {
   }
 
   async tx(hash: string): Promise<TxLocation | undefined> {
+    await this.indexing;
     const v = await this.db.get(`t${hash}`);
     return v === undefined ? undefined : (JSON.parse(v) as TxLocation);
   }
@@ -85,18 +95,16 @@ export class ChainStore {
     );
   }
 
-  private static blockOps(block: Block): Op[] {
-    const ops: Op[] = [{ type: 'put', key: blockKey(block.header.number), value: JSON.stringify(block) }];
-    block.txs.forEach((t, index) => {
-      const loc: TxLocation = { block: block.header.number, index, status: t.status };
+  private static indexOps(block: Block): Op[] {
+    const n = block.header.number;
+    const ops: Op[] = [];
+    for (let index = 0; index < block.txs.length; index++) {
+      const t = block.txs[index]!;
+      const loc: TxLocation = { block: n, index, status: t.status };
       if (t.error) loc.error = t.error;
       ops.push({ type: 'put', key: `t${t.tx_hash}`, value: JSON.stringify(loc) });
-    });
-    ops.push({
-      type: 'put',
-      key: 'head',
-      value: JSON.stringify({ number: block.header.number, hash: block.header.hash }),
-    });
+    }
+    ops.push({ type: 'put', key: INDEXED, value: String(n) });
     return ops;
   }
 
@@ -109,7 +117,9 @@ export class ChainStore {
     await this.db.batch(
       [
         { type: 'put', key: 'g', value: genesisText },
-        ...ChainStore.blockOps(block),
+        { type: 'put', key: blockKey(0), value: JSON.stringify(block) },
+        { type: 'put', key: 'head', value: JSON.stringify({ number: 0, hash: header.hash }) },
+        ...ChainStore.indexOps(block),
         ...ChainStore.stateOps(changes),
       ],
       {
@@ -119,25 +129,60 @@ export class ChainStore {
   }
 
   /**
-   * One atomic, synced batch: the block, its tx index entries, the new head and the state changes. Written
-   * as a chained batch (one native put per record), which costs far less per op than the array form.
+   * One atomic, synced batch: the block, the new head and the state changes (a chained batch: one native put
+   * per record, far cheaper per op than the array form). Resolves once it is durable. The block's tx index
+   * entries follow in their own unsynced batch, which this does not wait for (see `catchUpIndex`).
    */
   async commitBlock(block: Block, changes: readonly RecordChange[]): Promise<void> {
+    if (this.indexError) throw this.indexError;
     const batch = this.db.batch();
     const n = block.header.number;
     batch.put(blockKey(n), JSON.stringify(block));
-    for (let index = 0; index < block.txs.length; index++) {
-      const t = block.txs[index]!;
-      const loc: TxLocation = { block: n, index, status: t.status };
-      if (t.error) loc.error = t.error;
-      batch.put(`t${t.tx_hash}`, JSON.stringify(loc));
-    }
     batch.put('head', JSON.stringify({ number: n, hash: block.header.hash }));
     for (const c of changes) {
       if (c.value === undefined) batch.del(`s${c.id}`);
       else batch.put(`s${c.id}`, c.value);
     }
     await batch.write({ sync: true });
+    const previous = this.indexing;
+    this.indexing = previous.then(() => this.writeIndex(block));
+  }
+
+  private async writeIndex(block: Block): Promise<void> {
+    if (this.indexError) return;
+    const batch = this.db.batch();
+    const n = block.header.number;
+    for (let index = 0; index < block.txs.length; index++) {
+      const t = block.txs[index]!;
+      const loc: TxLocation = { block: n, index, status: t.status };
+      if (t.error) loc.error = t.error;
+      batch.put(`t${t.tx_hash}`, JSON.stringify(loc));
+    }
+    batch.put(INDEXED, String(n));
+    try {
+      await batch.write();
+    } catch (e) {
+      this.indexError = e as Error; // the next commit fails with it (the node stops); a restart re-indexes
+    }
+  }
+
+  /**
+   * Brings the tx index up to the head after a crash: re-indexes every stored block after the last indexed
+   * one. A store written before the index had its own batch (no `ti`) was indexed with each block. Returns
+   * the number of blocks re-indexed.
+   */
+  async catchUpIndex(): Promise<number> {
+    const head = await this.head();
+    if (!head) return 0;
+    const marker = await this.db.get(INDEXED);
+    const from = marker === undefined ? head.number : Number(marker);
+    for (let n = from + 1; n <= head.number; n++) {
+      const b = await this.block(n);
+      if (b) await this.db.batch(ChainStore.indexOps(b));
+    }
+    if (marker === undefined || from < head.number)
+      await this.db.put(INDEXED, String(head.number), { sync: true });
+    return Math.max(0, head.number - from);
   }
 
   /** Dev revert: drop blocks after `head`, replace every state record, set the head — atomically. */
@@ -146,6 +191,7 @@ export class ChainStore {
     records: ReadonlyMap<string, string>,
     currentHead: number,
   ): Promise<void> {
+    await this.indexing;
     const ops: Op[] = [];
     for (let n = head.number + 1; n <= currentHead; n++) {
       const b = await this.block(n);
@@ -156,6 +202,7 @@ export class ChainStore {
     for await (const [id] of this.records()) if (!records.has(id)) ops.push({ type: 'del', key: `s${id}` });
     for (const [id, value] of records) ops.push({ type: 'put', key: `s${id}`, value });
     ops.push({ type: 'put', key: 'head', value: JSON.stringify({ number: head.number, hash: head.hash }) });
+    ops.push({ type: 'put', key: INDEXED, value: String(head.number) });
     await this.db.batch(ops, { sync: true });
   }
 }

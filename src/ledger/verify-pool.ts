@@ -1,8 +1,10 @@
 /**
- * A small pool of worker threads that run the stateless transaction checks (verify-worker.ts) of large
- * `tx_submitBatch` requests in parallel, off the event loop: a batch is split into one contiguous slice per
- * worker and the verdicts come back in order. Results are identical to checking in this thread; when the
- * worker script is not available (running from TypeScript sources) the pool checks in this thread.
+ * A small pool of worker threads that run the stateless transaction checks (verify-worker.ts), the CPU-heavy
+ * part of accepting a transaction (the signature), off the event loop. Work goes out in chunks, each to the
+ * least-loaded worker, and every chunk's verdicts come back as their own promise, so the node can admit the
+ * first chunk of a large batch while the workers still check the rest. Results are identical to checking in
+ * this thread; when the worker script is not available (running from TypeScript sources) or the pool has
+ * no workers, the checks run in this thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +19,19 @@ const SCRIPT = new URL('./verify-worker.js', import.meta.url);
 interface Pending {
   resolve: (r: WorkerResult[]) => void;
   reject: (e: Error) => void;
+  worker: Slot;
+  size: number;
 }
 
+interface Slot {
+  worker: Worker;
+  queued: number; // txs sent and not answered yet
+}
+
+export type Verdict = CheckedTx | LedgerError;
+
 export class VerifyPool {
-  private readonly workers: Worker[] = [];
+  private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -31,54 +42,82 @@ export class VerifyPool {
       w.unref();
       w.on('message', (m: { id: number; results: WorkerResult[] }) => {
         const p = this.pending.get(m.id);
+        if (!p) return;
         this.pending.delete(m.id);
-        p?.resolve(m.results);
+        p.worker.queued -= p.size;
+        p.resolve(m.results);
       });
-      w.on('error', (e) => {
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      });
-      this.workers.push(w);
+      const slot: Slot = { worker: w, queued: 0 };
+      // A worker that dies takes its unanswered chunks with it (they fail); later work goes to the others,
+      // or to this thread once none is left.
+      const lost = (e: Error) => {
+        const i = this.slots.indexOf(slot);
+        if (i >= 0) this.slots.splice(i, 1);
+        for (const [id, p] of this.pending)
+          if (p.worker === slot) {
+            this.pending.delete(id);
+            p.reject(e);
+          }
+      };
+      w.on('error', lost);
+      w.on('exit', (code) => lost(new Error(`signature worker exited (${code})`)));
+      this.slots.push(slot);
     }
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.slots.length;
   }
 
-  private run(w: Worker, txs: unknown[], genesisHash: string): Promise<WorkerResult[]> {
+  private run(txs: readonly unknown[], genesisHash: string): Promise<WorkerResult[]> {
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.queued < slot.queued) slot = s;
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, genesisHash, txs });
+      this.pending.set(id, { resolve, reject, worker: slot, size: txs.length });
+      slot.queued += txs.length;
+      slot.worker.postMessage({ id, genesisHash, txs });
     });
   }
 
-  /** Checks every tx; per tx a CheckedTx or the LedgerError it fails with, in order. */
-  async check(txs: readonly unknown[], genesisHash: string): Promise<(CheckedTx | LedgerError)[]> {
-    let results: WorkerResult[];
-    if (this.workers.length === 0) results = checkMany(txs, genesisHash);
-    else {
-      const per = Math.ceil(txs.length / this.workers.length);
-      const parts = this.workers.map((w, i) => this.run(w, txs.slice(i * per, (i + 1) * per), genesisHash));
-      results = (await Promise.all(parts)).flat();
+  /**
+   * Checks every tx, `chunk` txs per worker message; per chunk (in order) a promise of its verdicts, per tx
+   * a CheckedTx or the LedgerError it fails with.
+   */
+  checkChunks(txs: readonly unknown[], genesisHash: string, chunk: number): Promise<Verdict[]>[] {
+    const out: Promise<Verdict[]>[] = [];
+    for (let i = 0; i < txs.length; i += chunk) {
+      const part = txs.slice(i, i + chunk);
+      const results =
+        this.slots.length === 0 ? Promise.resolve(checkMany(part, genesisHash)) : this.run(part, genesisHash);
+      out.push(results.then((r) => toVerdicts(r, part)));
     }
-    return results.map((r, i) =>
-      r.ok
-        ? {
-            hash: r.hash,
-            signer: r.signer,
-            nonce: r.nonce,
-            expiry: r.expiry,
-            call: r.call as Call,
-            raw: txs[i],
-          }
-        : new LedgerError(r.code as LedgerErrorCode, r.message),
-    );
+    return out;
+  }
+
+  /** Checks every tx; per tx a CheckedTx or the LedgerError it fails with, in order. */
+  async check(txs: readonly unknown[], genesisHash: string): Promise<Verdict[]> {
+    const chunk = Math.max(1, Math.ceil(txs.length / Math.max(1, this.slots.length)));
+    return (await Promise.all(this.checkChunks(txs, genesisHash, chunk))).flat();
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers.length = 0;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
+}
+
+function toVerdicts(results: readonly WorkerResult[], raws: readonly unknown[]): Verdict[] {
+  return results.map((r, i) =>
+    r.ok
+      ? {
+          hash: r.hash,
+          signer: r.signer,
+          nonce: r.nonce,
+          expiry: r.expiry,
+          call: r.call as Call,
+          raw: raws[i],
+        }
+      : new LedgerError(r.code as LedgerErrorCode, r.message),
+  );
 }

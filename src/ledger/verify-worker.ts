@@ -2,8 +2,12 @@
  * Worker thread for the node's stateless transaction checks (envelope, chain, signature, call shape): the
  * CPU-heavy part of accepting a transaction. Receives `{id, genesisHash, txs}`, answers `{id, results}` with,
  * per tx in order, the checked fields (everything but `raw`, which the main thread keeps) or the rejection.
+ * On Linux the worker lowers its own thread's priority (nice +WORKER_NICE): when cores are scarce the node's
+ * main thread, which builds and commits blocks, runs first and signature checks take the rest.
  */
-import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { isLedgerError } from './errors.js';
 import { checkTxStateless } from './tx-check.js';
 
@@ -21,6 +25,18 @@ export function checkMany(txs: readonly unknown[], genesisHash: string): WorkerR
       return { ok: false, code: 'E_MALFORMED_TX', message: (e as Error).message };
     }
   });
+}
+
+const WORKER_NICE = Number(process.env.TAO_VERIFY_NICE ?? 10);
+
+if (!isMainThread && process.platform === 'linux') {
+  try {
+    // `/proc/thread-self` → `<pid>/task/<tid>`; on Linux the nice value is per thread
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, WORKER_NICE);
+  } catch {
+    // not permitted or no procfs: run at the normal priority
+  }
 }
 
 parentPort?.on('message', (m: { id: number; genesisHash: string; txs: unknown[] }) => {
