@@ -2,7 +2,7 @@
 // renders into a fake 120x40 stdout; each frame follows a data change (new neuron objects, as a poll
 // would deliver) or a cursor move. Target: <= 16 ms per frame at 4,096 neurons. (2) Against a real dev
 // ledger with fast blocks: time from a new-block event to the frame showing that block, and the RSS of
-// the real `tao console` process (in tmux) over TAO_BENCH_SOAK_S seconds (default 120; 0 skips it).
+// the real `tao console` process (in tmux) over TAO_BENCH_SOAK_S seconds (default 600; 0 skips it).
 // Run with NODE_ENV=production, as `tao console` does.
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -19,9 +19,16 @@ const { default: React } = await import('react');
 const { SnapshotStore } = await import('../dist/tui/data/snapshot-store.js');
 const { LiveDataSource } = await import('../dist/tui/data/live-source.js');
 const { NodeClient } = await import('../dist/client/index.js');
+const { keyPairFromUri } = await import('../dist/crypto/keys.js');
+const { encodeAddress } = await import('../dist/crypto/ss58.js');
+const { signTx } = await import('../dist/crypto/tx.js');
+const { fromHex } = await import('../dist/crypto/hex.js');
 const { DEFAULT_BINDINGS } = await import('../dist/tui/keys.js');
 const { Console } = await import('../dist/tui/root.js');
 const { loadTheme, resolveTheme } = await import('../dist/tui/theme/theme.js');
+// As `tao console` does (TAO_BENCH_STOCK_INK=1 measures Ink's own output path instead).
+const { installFastOutput } = await import('../dist/tui/ink-fast-output.js');
+const fastOutput = process.env.TAO_BENCH_STOCK_INK === '1' ? false : await installFastOutput();
 
 class FakeStdout extends EventEmitter {
   columns = 120;
@@ -54,11 +61,22 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
+// As a poll delivers them: fresh objects with flat strings from JSON.parse (not the cons strings a
+// template literal makes, which V8 flattens on every comparison).
+const keysJson = new Map();
 function neurons(n, salt) {
+  if (!keysJson.has(n)) {
+    const keys = Array.from({ length: n }, (_, uid) => [
+      `5Hot${String(uid).padStart(6, '0')}${'x'.repeat(38)}`,
+      `5Cold${String(uid).padStart(6, '0')}${'y'.repeat(37)}`,
+    ]);
+    keysJson.set(n, JSON.stringify(keys));
+  }
+  const keys = JSON.parse(keysJson.get(n));
   return Array.from({ length: n }, (_, uid) => ({
     uid,
-    hotkey: `5Hot${String(uid).padStart(6, '0')}${'x'.repeat(38)}`,
-    coldkey: `5Cold${String(uid).padStart(6, '0')}${'y'.repeat(37)}`,
+    hotkey: keys[uid][0],
+    coldkey: keys[uid][1],
     stake: BigInt((uid * 7919 + salt) % 100_000) * 1_000_000_000n,
     rank: (uid * 2654435761 + salt) % 65536,
     trust: (uid * 40503) % 65536,
@@ -92,7 +110,7 @@ function source(store) {
 }
 
 const theme = resolveTheme(loadTheme('default'), 'truecolor', true);
-const FRAMES = 50;
+const FRAMES = Number(process.env.TAO_BENCH_FRAMES ?? 200);
 const rows = [];
 for (const n of [256, 4096]) {
   const store = new SnapshotStore('http://127.0.0.1:9944', {
@@ -166,7 +184,7 @@ for (const n of [256, 4096]) {
 }
 printTable(
   [
-    `Ranking view, 120x40, 50 frames (NODE_ENV=${process.env.NODE_ENV})`,
+    `Ranking view, 120x40, ${FRAMES} frames (NODE_ENV=${process.env.NODE_ENV}, ${fastOutput ? 'fast output' : 'stock Ink output'})`,
     'median',
     'p99',
     'Ink output (median)',
@@ -175,6 +193,7 @@ printTable(
 );
 
 // ---- (2) live: a real dev ledger -------------------------------------------------------------------
+if (process.env.TAO_BENCH_LIVE === '0') process.exit(0);
 const bin = join(import.meta.dirname, '..', 'bin', 'tao.js');
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -218,6 +237,30 @@ try {
       await sleep(100);
     }
   }
+  // Fill subnet 1 (a dev subnet holds 64 neurons): the live Ranking then has rows that change each epoch.
+  const info = await client.systemInfo();
+  const alice = keyPairFromUri('//Alice');
+  const aliceAddress = encodeAddress(alice.publicKey);
+  const account = await client.accountInfo(aliceAddress);
+  const head = (await client.head()).number;
+  const maxUids = (await client.subnetList()).find((s) => s.netuid === 1)?.maxUids ?? 64;
+  for (let i = 0; i < maxUids; i++) {
+    const hotkey = encodeAddress(keyPairFromUri(`//BenchHot${i}`).publicKey);
+    const tx = signTx(alice, {
+      genesisHash: fromHex(info.genesisHash),
+      nonce: account.nonce + account.pending + i,
+      expiry: head + 200,
+      call: { type: 'burned_register', netuid: 1, hotkey },
+    });
+    await client.submitTx(tx);
+  }
+  for (let i = 0; ; i++) {
+    const meta = await client.metagraph(1);
+    if (meta.neurons.length >= maxUids) break;
+    if (i > 300) throw new Error(`only ${meta.neurons.length} of ${maxUids} neurons registered`);
+    await sleep(100);
+  }
+
   // (2a) block event -> frame: from the moment the console's own event stream yields head N to the
   // first frame written that shows "#N" in the status line (Ink throttles to 30 fps, included).
   const stdout = new FakeStdout();
@@ -281,8 +324,11 @@ try {
     ],
   );
 
-  // (2b) RSS of the real console process over time, in a real terminal (tmux).
-  const soakS = Number(process.env.TAO_BENCH_SOAK_S ?? 120);
+  // (2b) RSS of the real console process over time, in a real terminal (tmux), on the Ranking view that
+  // redraws on every block. Sampled every few seconds; GC makes RSS saw-tooth, so growth is judged by the
+  // least-squares slope over the second half and by the minimum of the first vs the last quarter (the
+  // post-GC floor), not by start vs end.
+  const soakS = Number(process.env.TAO_BENCH_SOAK_S ?? 600);
   const hasTmux = spawnSync('tmux', ['-V']).status === 0;
   if (soakS > 0 && hasTmux) {
     const tmux = (...args) => spawnSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
@@ -305,46 +351,62 @@ try {
       const panePid = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').stdout.trim());
       if (panePid > 0) pid = panePid;
     }
-    const rssMb = () => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const status = (field) => {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : Number.NaN;
     };
     await sleep(3000);
     tmux('send-keys', '-t', 'bench', '2'); // the Ranking view, redrawn on every block
     await sleep(2000);
-    const samples = [];
+    const everyMs = Math.max(1000, Math.min(5000, soakS * 10));
+    const samples = []; // [seconds, MB]
     const t0 = Date.now();
-    while (Date.now() - t0 < soakS * 1000) {
-      samples.push([Math.round((Date.now() - t0) / 1000), rssMb()]);
-      await sleep(Math.min(10_000, soakS * 100));
+    for (;;) {
+      samples.push([(Date.now() - t0) / 1000, status('VmRSS')]);
+      if (Date.now() - t0 >= soakS * 1000) break;
+      await sleep(Math.min(everyMs, soakS * 1000 - (Date.now() - t0)));
     }
-    samples.push([Math.round((Date.now() - t0) / 1000), rssMb()]);
+    const hwm = status('VmHWM'); // the kernel's peak, spikes between samples included
+    const onScreen = tmux('capture-pane', '-p', '-t', 'bench').stdout;
     tmux('send-keys', '-t', 'bench', 'q');
-    const first = samples[0][1];
-    const last = samples.at(-1)[1];
-    const max = Math.max(...samples.map((s) => s[1]));
-    const firstHalf = samples.slice(0, Math.ceil(samples.length / 2)).map((s) => s[1]);
-    const secondHalf = samples.slice(Math.floor(samples.length / 2)).map((s) => s[1]);
+    const mb = samples.map((s) => s[1]);
+    const quarter = Math.max(1, Math.floor(samples.length / 4));
+    const floorFirst = Math.min(...mb.slice(0, quarter));
+    const floorLast = Math.min(...mb.slice(-quarter));
+    const half = samples.slice(Math.floor(samples.length / 2));
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const tx = mean(half.map((s) => s[0]));
+    const ty = mean(half.map((s) => s[1]));
+    const cov = half.reduce((a, [t, y]) => a + (t - tx) * (y - ty), 0);
+    const vx = half.reduce((a, [t]) => a + (t - tx) ** 2, 0);
+    const slope = vx > 0 ? (cov / vx) * 60 : 0; // MB per minute
+    const head = /#(\d+)/.exec(onScreen)?.[1] ?? '?';
+    const shown = /(\d+) neurons/.exec(onScreen)?.[1] ?? '?';
     printTable(
       [
-        `tao console RSS, ${soakS} s of ${BLOCK_MS} ms blocks (tmux 120x40)`,
+        `tao console RSS (MB), ${soakS} s of ${BLOCK_MS} ms blocks, tmux 120x40, ${samples.length} samples`,
         'start',
         'end',
-        'max',
-        'median 1st half',
-        'median 2nd half',
+        'peak',
+        'floor 1st/4',
+        'floor last/4',
+        'slope 2nd half',
       ],
       [
         [
-          'MB',
-          first.toFixed(1),
-          last.toFixed(1),
-          max.toFixed(1),
-          median(firstHalf).toFixed(1),
-          median(secondHalf).toFixed(1),
+          `Ranking, ${shown} neurons (head #${head} at the end)`,
+          mb[0].toFixed(1),
+          mb.at(-1).toFixed(1),
+          `${Math.max(...mb).toFixed(1)} (HWM ${hwm.toFixed(1)})`,
+          floorFirst.toFixed(1),
+          floorLast.toFixed(1),
+          `${slope >= 0 ? '+' : ''}${slope.toFixed(2)} MB/min`,
         ],
       ],
     );
+    if (process.env.TAO_BENCH_SOAK_SAMPLES === '1') {
+      console.log(samples.map(([t, y]) => `${t.toFixed(0)}s ${y.toFixed(1)}`).join('\n'));
+    }
   } else {
     console.log(
       soakS > 0 ? '(RSS soak skipped: tmux is not installed)' : '(RSS soak skipped: TAO_BENCH_SOAK_S=0)',
