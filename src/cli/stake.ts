@@ -136,6 +136,9 @@ export interface StakeRow {
   coldkey: string;
   hotkey: string;
   amount: string;
+  /** The hotkey's delegate take: u16 and percent. */
+  take: number;
+  take_percent: string;
 }
 
 export async function handleStakeList(
@@ -151,15 +154,21 @@ export async function handleStakeList(
   const client = await connect(globals);
   const stakes = await client.stakeList(filter);
   return {
-    stakes: stakes.map((s) => ({ coldkey: s.coldkey, hotkey: s.hotkey, amount: formatTao(s.amount) })),
+    stakes: stakes.map((s) => ({
+      coldkey: s.coldkey,
+      hotkey: s.hotkey,
+      amount: formatTao(s.amount),
+      take: s.take,
+      take_percent: takePercentText(s.take),
+    })),
   };
 }
 
 function renderStakes(data: { stakes: StakeRow[] }): string {
   if (data.stakes.length === 0) return 'no stake';
   return table(
-    ['coldkey', 'hotkey', 'amount'],
-    data.stakes.map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`]),
+    ['coldkey', 'hotkey', 'amount', 'take'],
+    data.stakes.map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`, s.take_percent]),
   );
 }
 

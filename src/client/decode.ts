@@ -156,6 +156,7 @@ export function decodeStakes(value: unknown): StakeEntry[] {
       coldkey: str(o, 'coldkey', 'stake'),
       hotkey: str(o, 'hotkey', 'stake'),
       amount: rao(o, 'amount', 'stake'),
+      take: int(o, 'take', 'stake'),
     };
   });
 }

@@ -59,6 +59,8 @@ export interface StakeEntry {
   coldkey: string;
   hotkey: string;
   amount: bigint;
+  /** The hotkey's delegate take (u16 of 65535) of its nominators' dividends. */
+  take: number;
 }
 
 export interface SubnetInfo {

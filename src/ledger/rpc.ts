@@ -166,13 +166,14 @@ export const methods: Record<string, Handler> = {
   stake_list: (node, p) => {
     const coldkey = addr(p, 'coldkey', true);
     const hotkey = addr(p, 'hotkey', true);
-    const stakes: { coldkey: string; hotkey: string; amount: string }[] = [];
+    const stakes: { coldkey: string; hotkey: string; amount: string; take: number }[] = [];
     const hotkeys = hotkey ? [hotkey] : [...node.state.nominators.keys()].sort();
     for (const h of hotkeys) {
       const noms = node.state.nominators.get(h);
       if (!noms) continue;
       for (const [c, amount] of [...noms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        if (!coldkey || c === coldkey) stakes.push({ coldkey: c, hotkey: h, amount: amount.toString() });
+        if (!coldkey || c === coldkey)
+          stakes.push({ coldkey: c, hotkey: h, amount: amount.toString(), take: node.state.takeOf(h) });
     }
     return { stakes };
   },

@@ -81,10 +81,20 @@ afterAll(async () => {
   cleanup();
 });
 
+/** Distinct (take, take_percent) of the stakes on a hotkey, as `tao stake list --json` reports them. */
+async function listedTakes(hotkey: string): Promise<[number, string][]> {
+  const list = parseJson<{ stakes: { take: number; take_percent: string }[] }>(
+    await tao(['--json', 'stake', 'list', '--hotkey-address', hotkey]),
+  );
+  const seen = new Map(list.stakes.map((s) => [s.take, s.take_percent]));
+  return [...seen.entries()];
+}
+
 describe('tao stake take', () => {
   it('sets take 0: at the next epoch the nominator gets all the dividends, the owner nothing', async () => {
     const out = expectTxOk(await tao(['--json', '--wallet', 'owner', 'stake', 'take', '--take', '0']));
     expect(out).toMatchObject({ hotkey: addr.owner!.hotkey, take: 0, take_percent: '0.00 %' });
+    expect(await listedTakes(addr.owner!.hotkey)).toEqual([[0, '0.00 %']]);
     const before = await stakes(addr.owner!.hotkey);
     const paid = await mineEpoch();
     expect(paid).toBeGreaterThan(0n);
@@ -108,6 +118,11 @@ describe('tao stake take', () => {
       ]),
     );
     expect(out).toMatchObject({ take: 11796, take_percent: '18.00 %' });
+    expect(await listedTakes(addr.owner!.hotkey)).toEqual([[11796, '18.00 %']]);
+    const text = await tao(['stake', 'list', '--hotkey-address', addr.owner!.hotkey]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/take/);
+    expect(text.stdout).toContain('18.00 %');
     const before = await stakes(addr.owner!.hotkey);
     const paid = await mineEpoch();
     const after = await stakes(addr.owner!.hotkey);

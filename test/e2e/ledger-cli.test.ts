@@ -238,7 +238,13 @@ describe('stake', () => {
       await tao(['--wallet', 'main', '--json', 'stake', 'list']),
     );
     expect(list.stakes).toEqual([
-      { coldkey: addr.main!.coldkey, hotkey: addr.main!.hotkey, amount: '10.000000000' },
+      {
+        coldkey: addr.main!.coldkey,
+        hotkey: addr.main!.hotkey,
+        amount: '10.000000000',
+        take: 11796, // the chain's default delegate take
+        take_percent: '18.00 %',
+      },
     ]);
 
     expectTxOk(await tao(['--wallet', 'main', '--json', 'stake', 'remove', '--amount', '4']));
