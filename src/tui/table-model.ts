@@ -11,6 +11,10 @@ export interface Column<T> {
   /** Minimum width; columns marked `grow` share the spare width. */
   width: number;
   grow?: boolean;
+  /** Spare width goes first to bringing this column up to `want` (names that should not be cut short). */
+  want?: number;
+  /** Hidden (width 0) when the table is narrower than this: the least needed columns make room at 80x24. */
+  hideBelow?: number;
   align: 'left' | 'right';
   /** Sort key: bigint, number, string or boolean. */
   key: (row: T) => bigint | number | string | boolean;
@@ -132,7 +136,7 @@ export const PROCESS_COLUMNS: readonly Column<ProcessInfo>[] = [
     id: 'name',
     header: 'name',
     width: 10,
-    grow: true,
+    want: 24, // whole names (peer:adversarial) before the last exit column takes the rest
     align: 'left',
     key: (p) => p.name,
     text: (p) => p.name,
@@ -142,6 +146,7 @@ export const PROCESS_COLUMNS: readonly Column<ProcessInfo>[] = [
     id: 'pid',
     header: 'pid',
     width: 7,
+    hideBelow: 90, // at 80 columns the name matters more; `tao peer status` has the pid
     align: 'right',
     key: (p) => p.pid ?? -1,
     text: (p) => String(p.pid ?? '-'),
@@ -268,12 +273,22 @@ export function windowStart(cursor: number, height: number, total: number, previ
   return Math.max(0, Math.min(start, total - height));
 }
 
-/** Column widths for `total` cells: minimums, spare width shared by `grow` columns, one space between. */
+/**
+ * Column widths for `total` cells: minimums (0 for a column hidden at this width), spare width first to
+ * columns below their `want`, then shared by `grow` columns; one space between shown columns.
+ */
 export function layoutColumns<T>(columns: readonly Column<T>[], total: number): number[] {
-  const widths = columns.map((c) => c.width);
-  const used = widths.reduce((a, b) => a + b, 0) + Math.max(0, columns.length - 1);
-  const growers = columns.map((c, i) => (c.grow ? i : -1)).filter((i) => i >= 0);
+  const widths = columns.map((c) => (c.hideBelow !== undefined && total < c.hideBelow ? 0 : c.width));
+  const shown = widths.filter((w) => w > 0).length;
+  const used = widths.reduce((a, b) => a + b, 0) + Math.max(0, shown - 1);
+  const growers = columns.map((c, i) => (c.grow && widths[i]! > 0 ? i : -1)).filter((i) => i >= 0);
   let spare = total - used;
+  columns.forEach((c, i) => {
+    if (c.want === undefined || widths[i] === 0 || spare <= 0) return;
+    const add = Math.min(spare, Math.max(0, c.want - widths[i]!));
+    widths[i] = widths[i]! + add;
+    spare -= add;
+  });
   if (spare > 0 && growers.length > 0) {
     const each = Math.floor(spare / growers.length);
     for (const i of growers) widths[i] = widths[i]! + each;

@@ -14,7 +14,7 @@ import {
 } from '../../src/tui/keys.js';
 import { keysBlock } from '../../src/tui/keys-doc.js';
 import { createLifecycle, LEAVE_ALT_SCREEN } from '../../src/tui/lifecycle.js';
-import { windowStart } from '../../src/tui/table-model.js';
+import { type Column, layoutColumns, PROCESS_COLUMNS, windowStart } from '../../src/tui/table-model.js';
 import { detectColorDepth, detectUnicode } from '../../src/tui/theme/terminal.js';
 import { loadTheme, resolveTheme, toAnsi16 } from '../../src/tui/theme/theme.js';
 import { taoFixed } from '../../src/tui/format.js';
@@ -77,6 +77,32 @@ describe('pure helpers', () => {
     expect(windowStart(18, 18, 4096, 0)).toBe(1);
     expect(windowStart(4095, 18, 4096, 0)).toBe(4078);
     expect(windowStart(4077, 18, 4096, 4078)).toBe(4077);
+  });
+
+  it('lays out columns: hidden below their width, `want` filled first, then the growers share; sums to the width', () => {
+    const col = (id: string, width: number, extra: Partial<Column<unknown>> = {}): Column<unknown> => ({
+      id,
+      header: id,
+      width,
+      align: 'left',
+      key: () => 0,
+      text: () => '',
+      ...extra,
+    });
+    const cols = [
+      col('name', 10, { grow: true, want: 18 }),
+      col('pid', 7, { hideBelow: 40 }),
+      col('x', 9, { grow: true }),
+    ];
+    expect(layoutColumns(cols, 30)).toEqual([19, 0, 10]); // pid hidden; name to 18, the last 2 shared
+    expect(layoutColumns(cols, 44)).toEqual([22, 7, 13]); // pid shown; name to 18, the other 8 shared
+    expect(layoutColumns(cols, 20)).toEqual([10, 0, 9]); // no spare: minimums only
+    for (const total of [78, 88, 98, 118, 158]) {
+      const widths = layoutColumns(PROCESS_COLUMNS, total);
+      const shown = widths.filter((w) => w > 0);
+      expect(shown.reduce((a, b) => a + b, 0) + shown.length - 1).toBe(total);
+      expect(widths[0]).toBeGreaterThanOrEqual(16); // peer:adversarial whole
+    }
   });
 
   it('formats rao exactly, truncating', () => {

@@ -34,8 +34,10 @@ function VirtualTableInner<T>(props: VirtualTableProps<T>) {
   const start = windowStart(cursor, bodyHeight, rows.length, startRef.current);
   startRef.current = start;
   const widths = layoutColumns(columns, width - MARK);
-  const header = columns
-    .map((c, i) => {
+  const shown = columns.map((_, i) => i).filter((i) => widths[i]! > 0);
+  const header = shown
+    .map((i) => {
+      const c = columns[i]!;
       const arrow = i === sort.column ? (sort.desc ? g.sortDesc : g.sortAsc) : '';
       return fitText(g.text(c.header) + arrow, widths[i]!, c.align);
     })
@@ -47,8 +49,8 @@ function VirtualTableInner<T>(props: VirtualTableProps<T>) {
     const row = visible[i]!;
     const selected = start + i === cursor;
     const own = isOwn?.(row) ?? false;
-    const line = columns
-      .map((c, ci) => fitText(g.text(c.text(row, widths[ci]!)), widths[ci]!, c.align))
+    const line = shown
+      .map((ci) => fitText(g.text(columns[ci]!.text(row, widths[ci]!)), widths[ci]!, columns[ci]!.align))
       .join(' ');
     const mark = selected ? g.cursor : own ? g.bullet : ' ';
     const bg = selected ? theme.color.selectionBg : undefined;
