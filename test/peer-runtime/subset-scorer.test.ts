@@ -161,6 +161,37 @@ describe('Scorer with more neighbours than --max-neighbours', () => {
     expect(pending).toMatchObject({ next_weights_due: null, weights_pending: true });
   }, 120_000);
 
+  it('asks only new neighbours for the gate-training split when the neighbour set changes', async () => {
+    const logged: string[] = [];
+    const s = new Scorer({
+      batch: 64,
+      maxNeighbours: K,
+      queryAll: (t, x, b) => dendrite.queryAll(t, x, b),
+      join: join_,
+      log: (l) => logged.push(l),
+    });
+    const served = () => axons.map((a) => a.snapshot().served);
+    const delta = (before: number[]) => served().map((n, i) => n - before[i]!);
+    let before = served();
+    await s.runRound(endpoints.slice(0, 5), null); // gate training (all 5) + the round
+    expect(delta(before)).toEqual([2, 2, 2, 2, 2, 0]);
+    before = served();
+    await s.runRound(endpoints, null); // the sixth joins: only it is asked for the training split
+    expect(delta(before)).toEqual([1, 1, 1, 1, 1, 2]);
+    before = served();
+    const withoutFirst = endpoints.slice(1);
+    const r = await s.runRound(withoutFirst, null); // one leaves: gates refit from known answers, no query
+    expect(delta(before)).toEqual([0, 1, 1, 1, 1, 1]);
+    expect(r!.sampled).toEqual(withoutFirst.map((e) => e.uid));
+    expect(s.theta).toHaveLength(withoutFirst.length);
+    const trained = logged.filter((l) => l.startsWith('gates trained'));
+    expect(trained.map((l) => /\((\d+) queried, (\d+) known\)/.exec(l)?.slice(1))).toEqual([
+      ['5', '0'],
+      ['1', '5'],
+      ['0', '5'],
+    ]);
+  }, 60_000);
+
   it('stays pure leave-one-out (everyone every round) when K ≤ k', async () => {
     const s = new Scorer({
       batch: 64,

@@ -102,6 +102,11 @@ export class Scorer {
   private readonly schedule: SubsetSchedule;
   private lastMode: string | null = null;
   private readonly trainSeed = randomValidationSeed();
+  /**
+   * Clipped log-probs [N, C] of each neighbour's answer to the private training split (fixed for the life of
+   * the scorer), by hotkey and endpoint: when the neighbour set changes, only the new ones are queried.
+   */
+  private readonly trainAnswers = new Map<string, Float32Array>();
   private readonly ordinary: number;
 
   constructor(private readonly options: ScorerOptions) {
@@ -114,15 +119,29 @@ export class Scorer {
     this.options.log?.(line);
   }
 
-  /** Trains the gates on the private training split against the current neighbours. */
+  /**
+   * Trains the gates on the private training split against the current neighbours. Neighbours whose answer to
+   * that split is known (same hotkey and endpoint) are not asked again; a failed answer is asked again.
+   */
   async trainGatesFor(neighbours: readonly NeighbourEndpoint[]): Promise<void> {
     const K = neighbours.length;
     const N = this.options.trainRows ?? TRAIN_ROWS;
     const train = sampleBatch(new Rng(this.trainSeed), N);
-    const results = await this.options.queryAll(neighbours, train.x, N);
-    const F = new Float32Array(K * N * CLASSES);
+    const answerKey = (n: NeighbourEndpoint) => `${n.hotkey}@${n.ip}:${n.port}`;
+    const unknown = neighbours.filter((n) => !this.trainAnswers.has(answerKey(n)));
+    const results = unknown.length > 0 ? await this.options.queryAll(unknown, train.x, N) : [];
     results.forEach((r, j) => {
-      if (r.ok && checkResponse(r.probs, N).ok) writeClippedLogProbs(r.probs, F, j * N * CLASSES);
+      if (!r.ok || !checkResponse(r.probs, N).ok) return;
+      const answer = new Float32Array(N * CLASSES);
+      writeClippedLogProbs(r.probs, answer, 0);
+      this.trainAnswers.set(answerKey(unknown[j]!), answer);
+    });
+    const current = new Set(neighbours.map(answerKey));
+    for (const key of this.trainAnswers.keys()) if (!current.has(key)) this.trainAnswers.delete(key);
+    const F = new Float32Array(K * N * CLASSES); // a neighbour without an answer keeps zeros, as before
+    neighbours.forEach((n, j) => {
+      const answer = this.trainAnswers.get(answerKey(n));
+      if (answer) F.set(answer, j * N * CLASSES);
     });
     const u = await ownLogits(this.options.own, train.x, N);
     const t = trainGates(F, train.y, K, N, { ...(u ? { u } : {}) });
@@ -131,7 +150,7 @@ export class Scorer {
     this.gateLoss = { before: t.lossBefore, after: t.lossAfter };
     const gates = [...gatesOf(t.theta)].map((a, j) => `${neighbours[j]!.uid}:${a.toFixed(3)}`).join(' ');
     this.log(
-      `gates trained on ${N} private training rows for ${K} neighbours: loss ${t.lossBefore.toFixed(4)} → ${t.lossAfter.toFixed(4)} nats; a = ${gates}`,
+      `gates trained on ${N} private training rows for ${K} neighbours (${unknown.length} queried, ${K - unknown.length} known): loss ${t.lossBefore.toFixed(4)} → ${t.lossAfter.toFixed(4)} nats; a = ${gates}`,
     );
   }
 
