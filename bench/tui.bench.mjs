@@ -9,6 +9,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { join } from 'node:path';
 import { fmtMs, median, percentile, printTable } from './table.mjs';
 
@@ -107,6 +109,32 @@ function source(store) {
     stopProcess: noop,
     restartProcess: noop,
   };
+}
+
+// A full GC on demand, for the heap-after-GC samples of the soak.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+/** A soak's row: start, end, peak, the minimum of the first and last quarter, least-squares MB/min over the 2nd half. */
+function growthRow(label, samples, peakNote) {
+  const mb = samples.map((s) => s[1]);
+  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const tx = mean(half.map((s) => s[0]));
+  const ty = mean(half.map((s) => s[1]));
+  const cov = half.reduce((a, [t, y]) => a + (t - tx) * (y - ty), 0);
+  const vx = half.reduce((a, [t]) => a + (t - tx) ** 2, 0);
+  const slope = vx > 0 ? (cov / vx) * 60 : 0;
+  return [
+    label,
+    mb[0].toFixed(1),
+    mb.at(-1).toFixed(1),
+    `${Math.max(...mb).toFixed(1)}${peakNote}`,
+    Math.min(...mb.slice(0, quarter)).toFixed(1),
+    Math.min(...mb.slice(-quarter)).toFixed(1),
+    `${slope >= 0 ? '+' : ''}${slope.toFixed(2)} MB/min`,
+  ];
 }
 
 const theme = resolveTheme(loadTheme('default'), 'truecolor', true);
@@ -309,8 +337,12 @@ try {
   await sleep(1500); // connect and first metagraph
   latencies.length = 0;
   await sleep(12_000);
-  app.unmount();
-  source.close();
+  // The in-process console keeps running through the soak below: its heap after a full GC, sampled with the
+  // tmux console's RSS, tells a leak (heap floor rising) from the allocator and V8 sizing their heap (RSS).
+  const stopInProcess = () => {
+    app.unmount();
+    source.close();
+  };
   printTable(
     [`live: dev ledger, ${BLOCK_MS} ms blocks, Ranking 120x40`, 'blocks', 'median', 'p99', 'max'],
     [
@@ -360,31 +392,24 @@ try {
     await sleep(2000);
     const everyMs = Math.max(1000, Math.min(5000, soakS * 10));
     const samples = []; // [seconds, MB]
+    const heap = []; // [seconds, MB]: the in-process console's heap after a full GC
     const t0 = Date.now();
     for (;;) {
       samples.push([(Date.now() - t0) / 1000, status('VmRSS')]);
+      gc();
+      heap.push([(Date.now() - t0) / 1000, process.memoryUsage().heapUsed / 2 ** 20]);
       if (Date.now() - t0 >= soakS * 1000) break;
       await sleep(Math.min(everyMs, soakS * 1000 - (Date.now() - t0)));
     }
     const hwm = status('VmHWM'); // the kernel's peak, spikes between samples included
     const onScreen = tmux('capture-pane', '-p', '-t', 'bench').stdout;
     tmux('send-keys', '-t', 'bench', 'q');
-    const mb = samples.map((s) => s[1]);
-    const quarter = Math.max(1, Math.floor(samples.length / 4));
-    const floorFirst = Math.min(...mb.slice(0, quarter));
-    const floorLast = Math.min(...mb.slice(-quarter));
-    const half = samples.slice(Math.floor(samples.length / 2));
-    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const tx = mean(half.map((s) => s[0]));
-    const ty = mean(half.map((s) => s[1]));
-    const cov = half.reduce((a, [t, y]) => a + (t - tx) * (y - ty), 0);
-    const vx = half.reduce((a, [t]) => a + (t - tx) ** 2, 0);
-    const slope = vx > 0 ? (cov / vx) * 60 : 0; // MB per minute
+    stopInProcess();
     const head = /#(\d+)/.exec(onScreen)?.[1] ?? '?';
     const shown = /(\d+) neurons/.exec(onScreen)?.[1] ?? '?';
     printTable(
       [
-        `tao console RSS (MB), ${soakS} s of ${BLOCK_MS} ms blocks, tmux 120x40, ${samples.length} samples`,
+        `console memory (MB), ${soakS} s of ${BLOCK_MS} ms blocks, 120x40, ${samples.length} samples`,
         'start',
         'end',
         'peak',
@@ -393,21 +418,19 @@ try {
         'slope 2nd half',
       ],
       [
-        [
-          `Ranking, ${shown} neurons (head #${head} at the end)`,
-          mb[0].toFixed(1),
-          mb.at(-1).toFixed(1),
-          `${Math.max(...mb).toFixed(1)} (HWM ${hwm.toFixed(1)})`,
-          floorFirst.toFixed(1),
-          floorLast.toFixed(1),
-          `${slope >= 0 ? '+' : ''}${slope.toFixed(2)} MB/min`,
-        ],
+        growthRow(
+          `tao console RSS in tmux, Ranking, ${shown} neurons (head #${head})`,
+          samples,
+          ` (HWM ${hwm.toFixed(1)})`,
+        ),
+        growthRow('in-process console, heap after full GC', heap, ''),
       ],
     );
     if (process.env.TAO_BENCH_SOAK_SAMPLES === '1') {
       console.log(samples.map(([t, y]) => `${t.toFixed(0)}s ${y.toFixed(1)}`).join('\n'));
     }
   } else {
+    stopInProcess();
     console.log(
       soakS > 0 ? '(RSS soak skipped: tmux is not installed)' : '(RSS soak skipped: TAO_BENCH_SOAK_S=0)',
     );
