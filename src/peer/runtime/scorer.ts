@@ -10,7 +10,7 @@
 import { takeValidationRows, mixQueries } from '../scoring/queries.js';
 import { type JoinRunner, scoreRound, type RoundScores } from '../scoring/ablation.js';
 import { ScoreBook, type Observation } from '../scoring/ema.js';
-import { gatesOf, trainGates, uniformTheta } from '../scoring/gates.js';
+import { gatesOf, trainGatesYielding, uniformTheta } from '../scoring/gates.js';
 import { checkResponse, writeClippedLogProbs } from '../scoring/responses.js';
 import {
   DEFAULT_MAX_NEIGHBOURS,
@@ -144,7 +144,7 @@ export class Scorer {
       if (answer) F.set(answer, j * N * CLASSES);
     });
     const u = await ownLogits(this.options.own, train.x, N);
-    const t = trainGates(F, train.y, K, N, { ...(u ? { u } : {}) });
+    const t = await trainGatesYielding(F, train.y, K, N, { ...(u ? { u } : {}) });
     this.theta = t.theta;
     this.gatesFor = neighbourKey(neighbours);
     this.gateLoss = { before: t.lossBefore, after: t.lossAfter };

@@ -89,6 +89,45 @@ export function trainGates(
   N: number,
   options: GateTrainingOptions = {},
 ): GateTraining {
+  const steps = adamSteps(F, y, K, N, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `trainGates`, giving the event loop a turn whenever a slice of `sliceMs` has run: at K = 256, N = 1,024
+ * the whole fit takes seconds, and the peer's axon and dendrite share this thread. Same result exactly.
+ */
+export async function trainGatesYielding(
+  F: Float32Array,
+  y: Int32Array,
+  K: number,
+  N: number,
+  options: GateTrainingOptions = {},
+  sliceMs = 10,
+): Promise<GateTraining> {
+  const steps = adamSteps(F, y, K, N, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The Adam fit, one step per `next()`; returns the result when done. */
+function* adamSteps(
+  F: Float32Array,
+  y: Int32Array,
+  K: number,
+  N: number,
+  options: GateTrainingOptions,
+): Generator<void, GateTraining> {
   if (F.length !== K * N * CLASSES || y.length !== N) throw new RangeError('training data shape mismatch');
   const steps = options.steps ?? 300;
   const lr = options.learningRate ?? 0.05;
@@ -109,6 +148,7 @@ export function trainGates(
       const vh = v[j]! / (1 - b2 ** t);
       theta[j] = theta[j]! - (lr * mh) / (Math.sqrt(vh) + eps);
     }
+    yield;
   }
   const theta32 = Float32Array.from(theta);
   const gates = gatesOf(theta32);
