@@ -116,16 +116,44 @@ export function mapRpcError(method: string, error: JsonRpcError): TaoError {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/**
+ * One request's signal: aborts after `timeoutMs` (reason: a TimeoutError, as AbortSignal.timeout) or when
+ * `outer` aborts. `done()` clears the timer and the listener on `outer`. Not AbortSignal.any: on Node 20
+ * a signal made by any() stays in its long-lived source's set of dependants (a WeakRef, never pruned),
+ * so a console whose feed passes one signal to every request kept ~150 bytes per request for good.
+ */
+export function requestSignal(
+  timeoutMs: number,
+  outer?: AbortSignal,
+): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  timer.unref?.();
+  const onAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
 
 export class RpcTransport {
   readonly url: string;
@@ -182,19 +210,24 @@ export class RpcTransport {
   private async once(method: string, params: unknown, options: CallOptions): Promise<unknown> {
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const { signal, done } = requestSignal(timeoutMs, options.signal);
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
-    const res = await request(this.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body,
-      signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
-    });
-    const text = await res.body.text();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await request(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      });
+      text = await res.body.text();
+    } finally {
+      done();
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -8,6 +8,8 @@ import { useSnapshot } from '../data/hooks.js';
 import { duration, fitText } from '../format.js';
 import { useNow } from '../hooks/use-now.js';
 import { useTheme } from '../theme/context.js';
+import { styled } from '../theme/sgr.js';
+import { FixedText } from './FixedText.js';
 
 export function connectionText(c: ConnectionState, now: number): string {
   switch (c.kind) {
@@ -34,12 +36,14 @@ export function StatusLine({ width, readonly }: { width: number; readonly: boole
   const left = `${theme.glyphs.bullet} ${connectionText(c, now)}`;
   const rest = theme.glyphs.text(`  ${node.url}${head}  ${age}`);
   const badge = readonly ? ' RO ' : '';
+  const restWidth = Math.max(0, width - left.length - badge.length);
   return (
     <Box width={width}>
       <Text color={stateColor} bold>
         {theme.glyphs.text(left)}
       </Text>
-      <Text color={theme.color.muted}>{fitText(rest, Math.max(0, width - left.length - badge.length))}</Text>
+      {/* The head number and age change every block: FixedText keeps them out of Ink's measure cache. */}
+      <FixedText width={restWidth} lines={[styled(fitText(rest, restWidth), { color: theme.color.muted })]} />
       {readonly ? (
         <Text color={theme.color.badge} inverse bold>
           {badge}

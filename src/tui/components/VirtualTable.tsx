@@ -1,6 +1,6 @@
 /**
  * A virtualised table: a header with the sort indicator and only the rows that fit in `height` (one
- * pre-styled <Text> for the whole body), so 4,096 rows cost what 20 do. The window follows the cursor, moving as little as
+ * pre-styled FixedText for the whole body), so 4,096 rows cost what 20 do. The window follows the cursor, moving as little as
  * possible; own rows are highlighted.
  */
 import { Box, Text } from 'ink';
@@ -9,6 +9,7 @@ import { fitText } from '../format.js';
 import { type Column, layoutColumns, type SortState, windowStart } from '../table-model.js';
 import { useTheme } from '../theme/context.js';
 import { styled } from '../theme/sgr.js';
+import { FixedText } from './FixedText.js';
 
 export interface VirtualTableProps<T> {
   columns: readonly Column<T>[];
@@ -63,7 +64,6 @@ function VirtualTableInner<T>(props: VirtualTableProps<T>) {
       }),
     );
   }
-  const body = lines.join('\n');
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color={theme.color.header}>
@@ -72,7 +72,7 @@ function VirtualTableInner<T>(props: VirtualTableProps<T>) {
       {visible.length === 0 ? (
         <Text color={theme.color.muted}>{`  ${props.empty ?? 'no rows'}`}</Text>
       ) : (
-        <Text>{body}</Text>
+        <FixedText width={width} lines={lines} />
       )}
     </Box>
   );

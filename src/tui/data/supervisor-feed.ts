@@ -4,6 +4,7 @@
  * operator's own peer (flavour `own`, else `validator`) and polls that peer's `GET /status` for the
  * neighbour scores. Process control goes through the daemon.
  */
+import { requestSignal } from '../../client/transport.js';
 import type { ChildStatus, LogLine as SupervisorLogLine } from '../../supervisor/types.js';
 import { type FollowStream, LogFollower } from './log-follower.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -226,10 +227,10 @@ export class SupervisorFeed {
     let ownPeer: OwnPeerState | null = null;
     if (own) {
       ownPeer = { name: own.name, url: own.url, reachable: false, uid: null, round: null, device: null };
+      // Not AbortSignal.any with the feed's long-lived signal: on Node 20 that keeps one entry per call.
+      const { signal, done } = requestSignal(2000, this.abort.signal);
       try {
-        const res = await fetch(`${own.url}/status`, {
-          signal: AbortSignal.any([AbortSignal.timeout(2000), this.abort.signal]),
-        });
+        const res = await fetch(`${own.url}/status`, { signal });
         if (!res.ok) throw new Error(`GET /status answered HTTP ${res.status}`);
         const peer = peerStatusPatch(await res.json());
         patch.neighbours = peer.neighbours;
@@ -239,6 +240,8 @@ export class SupervisorFeed {
         ownPeer = { ...ownPeer, reachable: true, uid: peer.uid, round: peer.round, device: peer.device };
       } catch (error) {
         ownPeer.error = message(error);
+      } finally {
+        done();
       }
     } else {
       patch.neighbours = [];

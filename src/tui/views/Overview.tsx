@@ -7,7 +7,9 @@ import { createContext, useContext } from 'react';
 import type { MarketSnapshot, Neuron } from '../data/types.js';
 import { useSnapshot } from '../data/hooks.js';
 import { duration, fitText, shortAddress, taoFixed, u16Fraction } from '../format.js';
+import { FixedText } from '../components/FixedText.js';
 import { useTheme } from '../theme/context.js';
+import { styled } from '../theme/sgr.js';
 
 /** Own neurons: hotkeys of the wallet, or neurons whose coldkey is the wallet's. */
 export function ownNeurons(snapshot: Pick<MarketSnapshot, 'neurons' | 'own'>): Neuron[] {
@@ -35,12 +37,11 @@ const RowWidth = createContext(40);
 function Row({ label, value, color }: { label: string; value: string; color?: string | undefined }) {
   const theme = useTheme();
   const width = useContext(RowWidth);
-  return (
-    <Text>
-      <Text color={theme.color.muted}>{fitText(label, 16)}</Text>
-      <Text color={color}>{fitText(theme.glyphs.text(value), width - 17)}</Text>
-    </Text>
-  );
+  // Values such as the head block change every block: FixedText keeps them out of Ink's measure cache.
+  const line =
+    styled(fitText(label, 16), { color: theme.color.muted }) +
+    styled(fitText(theme.glyphs.text(value), width - 17), { color });
+  return <FixedText width={16 + Math.max(0, width - 17)} lines={[line]} />;
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
