@@ -2,35 +2,21 @@
  * The validator's scoring loop against real neighbours: in-process axons serving generated ONNX models over
  * loopback HTTP, a real signed dendrite, the real join session. Pins what pruning.md §3.2–3.5 asks of a round.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyPairFromUri } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
-import { ensureModel } from '../../src/peer/model/cache.js';
 import type { NeighbourSpec } from '../../src/peer/model/graphs.js';
-import {
-  type ClassifierModel,
-  type JoinModel,
-  openClassifier,
-  openJoin,
-  resolveDevice,
-} from '../../src/peer/model/session.js';
-import { Axon } from '../../src/peer/net/axon.js';
-import { Dendrite, type NeighbourEndpoint } from '../../src/peer/net/dendrite.js';
-import { freePort } from './ports.js';
+import { type JoinModel, resolveDevice } from '../../src/peer/model/session.js';
+import type { Dendrite, NeighbourEndpoint } from '../../src/peer/net/dendrite.js';
 import { Scorer } from '../../src/peer/runtime/scorer.js';
 import { peerStatusJson } from '../../src/peer/runtime/status.js';
+import { type NeighbourAxons, startNeighbourAxons, validatorSs58 } from './neighbour-axons.js';
+import { freePort } from './ports.js';
 
-const validator = keyPairFromUri('//Alice');
-const validatorSs58 = encodeAddress(validator.publicKey);
-const dir = mkdtempSync(join(tmpdir(), 'tao-scorer-'));
-const axons: Axon[] = [];
-const models: ClassifierModel[] = [];
+let market: NeighbourAxons;
 let join_: JoinModel;
 let dendrite: Dendrite;
-const endpoints: NeighbourEndpoint[] = [];
+let endpoints: NeighbourEndpoint[];
 const lines: string[] = [];
 
 const NEIGHBOURS: { uri: string; spec: NeighbourSpec }[] = [
@@ -41,39 +27,21 @@ const NEIGHBOURS: { uri: string; spec: NeighbourSpec }[] = [
 ];
 
 beforeAll(async () => {
-  const cpu = await resolveDevice('cpu');
-  for (const [i, n] of NEIGHBOURS.entries()) {
-    const key = keyPairFromUri(n.uri);
-    const model = await openClassifier(ensureModel(dir, n.spec).path, cpu);
-    models.push(model);
-    const axon = new Axon({
-      hotkeyPublicKey: key.publicKey,
-      port: 0,
-      forward: (x, b) => model.forward(x, b),
-      resolveCaller: (ss58) => (ss58 === validatorSs58 ? { uid: 9, stake: 1n } : null),
-    });
-    axons.push(axon);
-    const port = await axon.listen();
-    endpoints.push({ uid: i + 1, hotkey: encodeAddress(key.publicKey), ip: '127.0.0.1', port });
-  }
+  market = await startNeighbourAxons('tao-scorer-', NEIGHBOURS);
+  ({ join: join_, dendrite } = market);
   // A registered neighbour whose axon is down: it must count as removed, every round.
-  endpoints.push({
-    uid: 7,
-    hotkey: encodeAddress(keyPairFromUri('//gone').publicKey),
-    ip: '127.0.0.1',
-    port: await freePort(),
-  });
-  join_ = await openJoin(ensureModel(dir, { kind: 'join', ownLogits: false }).path, cpu);
-  dendrite = new Dendrite(validator, { timeoutMs: 3000 });
+  endpoints = [
+    ...market.endpoints,
+    {
+      uid: 7,
+      hotkey: encodeAddress(keyPairFromUri('//gone').publicKey),
+      ip: '127.0.0.1',
+      port: await freePort(),
+    },
+  ];
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(axons.map((a) => a.close()));
-  await dendrite.close();
-  await Promise.all(models.map((m) => m.dispose()));
-  await join_.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => market.close());
 
 const scorer = () =>
   new Scorer({

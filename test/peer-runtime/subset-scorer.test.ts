@@ -5,34 +5,20 @@
  * enough rounds the good neighbours must still rank above the adversarial, lazy and random ones and get
  * all the weight; /status must say that the scores are semivalues.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyPairFromUri } from '../../src/crypto/keys.js';
-import { encodeAddress } from '../../src/crypto/ss58.js';
-import { ensureModel } from '../../src/peer/model/cache.js';
 import type { NeighbourSpec } from '../../src/peer/model/graphs.js';
-import {
-  type ClassifierModel,
-  type JoinModel,
-  openClassifier,
-  openJoin,
-  resolveDevice,
-} from '../../src/peer/model/session.js';
-import { Axon } from '../../src/peer/net/axon.js';
-import { Dendrite, type NeighbourEndpoint } from '../../src/peer/net/dendrite.js';
+import { type JoinModel, resolveDevice } from '../../src/peer/model/session.js';
+import type { Axon } from '../../src/peer/net/axon.js';
+import type { Dendrite, NeighbourEndpoint } from '../../src/peer/net/dendrite.js';
 import { Scorer } from '../../src/peer/runtime/scorer.js';
 import { peerStatusJson } from '../../src/peer/runtime/status.js';
+import { type NeighbourAxons, startNeighbourAxons, validatorSs58 } from './neighbour-axons.js';
 
-const validator = keyPairFromUri('//Alice');
-const validatorSs58 = encodeAddress(validator.publicKey);
-const dir = mkdtempSync(join(tmpdir(), 'tao-subset-scorer-'));
-const axons: Axon[] = [];
-const models: ClassifierModel[] = [];
+let market: NeighbourAxons;
+let axons: Axon[];
 let join_: JoinModel;
 let dendrite: Dendrite;
-const endpoints: NeighbourEndpoint[] = [];
+let endpoints: NeighbourEndpoint[];
 const lines: string[] = [];
 
 const NEIGHBOURS: { uri: string; spec: NeighbourSpec }[] = [
@@ -50,32 +36,11 @@ const k = 3;
 const ROUNDS = 16;
 
 beforeAll(async () => {
-  const cpu = await resolveDevice('cpu');
-  for (const [i, n] of NEIGHBOURS.entries()) {
-    const key = keyPairFromUri(n.uri);
-    const model = await openClassifier(ensureModel(dir, n.spec).path, cpu);
-    models.push(model);
-    const axon = new Axon({
-      hotkeyPublicKey: key.publicKey,
-      port: 0,
-      forward: (x, b) => model.forward(x, b),
-      resolveCaller: (ss58) => (ss58 === validatorSs58 ? { uid: 9, stake: 1n } : null),
-    });
-    axons.push(axon);
-    const port = await axon.listen();
-    endpoints.push({ uid: i + 1, hotkey: encodeAddress(key.publicKey), ip: '127.0.0.1', port });
-  }
-  join_ = await openJoin(ensureModel(dir, { kind: 'join', ownLogits: false }).path, cpu);
-  dendrite = new Dendrite(validator, { timeoutMs: 3000 });
+  market = await startNeighbourAxons('tao-subset-scorer-', NEIGHBOURS);
+  ({ axons, join: join_, dendrite, endpoints } = market);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(axons.map((a) => a.close()));
-  await dendrite.close();
-  await Promise.all(models.map((m) => m.dispose()));
-  await join_.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => market.close());
 
 describe('Scorer with more neighbours than --max-neighbours', () => {
   it('queries a seeded random k per round and still ranks the good neighbours first', async () => {
