@@ -305,11 +305,12 @@ try {
   });
   const seen = new Map();
   const latencies = [];
+  let timing = true; // off after (2a): the soak's heap samples must not include the bench's own records
   const events = source.client.events.bind(source.client);
   source.client.events = (signal, options) =>
     (async function* () {
       for await (const e of events(signal, options)) {
-        if (e.type === 'head') seen.set(e.number, performance.now());
+        if (timing && e.type === 'head') seen.set(e.number, performance.now());
         yield e;
       }
     })();
@@ -337,6 +338,8 @@ try {
   await sleep(1500); // connect and first metagraph
   latencies.length = 0;
   await sleep(12_000);
+  timing = false;
+  seen.clear();
   // The in-process console keeps running through the soak below: its heap after a full GC, sampled with the
   // tmux console's RSS, tells a leak (heap floor rising) from the allocator and V8 sizing their heap (RSS).
   const stopInProcess = () => {

@@ -95,17 +95,20 @@ export class ChainStore {
     );
   }
 
-  private static indexOps(block: Block): Op[] {
+  /** The block's tx index records, then the `ti` marker: [key, value] pairs. */
+  private static *indexEntries(block: Block): Generator<[string, string]> {
     const n = block.header.number;
-    const ops: Op[] = [];
     for (let index = 0; index < block.txs.length; index++) {
       const t = block.txs[index]!;
       const loc: TxLocation = { block: n, index, status: t.status };
       if (t.error) loc.error = t.error;
-      ops.push({ type: 'put', key: `t${t.tx_hash}`, value: JSON.stringify(loc) });
+      yield [`t${t.tx_hash}`, JSON.stringify(loc)];
     }
-    ops.push({ type: 'put', key: INDEXED, value: String(n) });
-    return ops;
+    yield [INDEXED, String(n)];
+  }
+
+  private static indexOps(block: Block): Op[] {
+    return Array.from(ChainStore.indexEntries(block), ([key, value]): Op => ({ type: 'put', key, value }));
   }
 
   async writeGenesis(
@@ -151,14 +154,7 @@ export class ChainStore {
   private async writeIndex(block: Block): Promise<void> {
     if (this.indexError) return;
     const batch = this.db.batch();
-    const n = block.header.number;
-    for (let index = 0; index < block.txs.length; index++) {
-      const t = block.txs[index]!;
-      const loc: TxLocation = { block: n, index, status: t.status };
-      if (t.error) loc.error = t.error;
-      batch.put(`t${t.tx_hash}`, JSON.stringify(loc));
-    }
-    batch.put(INDEXED, String(n));
+    for (const [key, value] of ChainStore.indexEntries(block)) batch.put(key, value);
     try {
       await batch.write();
     } catch (e) {

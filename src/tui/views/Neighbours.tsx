@@ -6,6 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import { scoringMode } from '../../peer/scoring/subset.js';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { useSnapshot } from '../data/hooks.js';
 import type { PeerScoring, WeightsTx } from '../data/types.js';
@@ -30,7 +31,7 @@ export function scoringModeNote(
 ): string | null {
   if (scoring?.mode !== 'subset-semivalue') return null;
   const { subsetSize: k, of: K } = scoring;
-  const long = `scores are semivalues over random coalitions of ${k} of ${K} neighbours (not pure leave-one-out)`;
+  const long = scoringMode(K, k).note; // the peer's own wording (src/peer/scoring/subset.ts)
   return [...long].length <= width
     ? long
     : `semivalues over random ${k}-of-${K} coalitions, not leave-one-out`;
