@@ -14,6 +14,7 @@ import { PriorityGate } from './priority-gate.js';
 import {
   CLASSES,
   FEATURES,
+  FLOAT32_MAX,
   type ForwardRequest,
   HEADER_HOTKEY,
   HEADER_NONCE,
@@ -126,6 +127,9 @@ export class Axon {
     const probs = outcome.value;
     if (probs.length !== batch.b * CLASSES)
       throw new Error(`model returned ${probs.length} values for ${batch.b} rows`);
+    // JSON would turn NaN/Infinity into null: a caller must never get 200 with non-numbers in it.
+    if (!probs.every(Number.isFinite))
+      throw new HttpError(500, 'E_MODEL_OUTPUT', 'the model returned a non-finite probability');
     this.stats.served++;
     this.reply(res, 200, { probs: Array.from(probs) });
   }
@@ -226,13 +230,15 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
 }
 
 function parseBatch(body: Uint8Array): { b: number; x: Float32Array } {
-  let parsed: Partial<ForwardRequest>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(body).toString('utf8')) as Partial<ForwardRequest>;
+    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
   } catch {
     throw new HttpError(400, 'E_BAD_REQUEST', 'body is not JSON');
   }
-  const { b, x } = parsed;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new HttpError(400, 'E_BAD_REQUEST', 'body must be a JSON object {"b": rows, "x": [numbers]}');
+  const { b, x } = parsed as Partial<ForwardRequest>;
   if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > MAX_BATCH) {
     throw new HttpError(400, 'E_BAD_REQUEST', `batch size must be an integer in 1..${MAX_BATCH}`);
   }
@@ -241,10 +247,16 @@ function parseBatch(body: Uint8Array): { b: number; x: Float32Array } {
   }
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new HttpError(400, 'E_BAD_REQUEST', 'x holds a non-finite value');
+    const v: unknown = x[i];
+    if (typeof v !== 'number') throw new HttpError(400, 'E_BAD_REQUEST', 'x holds a non-number');
     out[i] = v;
+    // Checked after the float32 conversion: 1e300 is a finite double but becomes Infinity here.
+    if (!Number.isFinite(out[i]))
+      throw new HttpError(
+        400,
+        'E_BAD_REQUEST',
+        `x holds a value outside the float32 range (±${FLOAT32_MAX})`,
+      );
   }
   return { b, x: out };
 }

@@ -9,6 +9,8 @@ export const FEATURES = 32;
 export const CLASSES = 10;
 export const MAX_BATCH = 1024;
 export const MAX_BODY_BYTES = 1 << 20;
+/** Features go to the model as float32: a larger magnitude would become Infinity there, so it is refused. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 export const HEADER_HOTKEY = 'x-tao-hotkey';
 export const HEADER_NONCE = 'x-tao-nonce';
