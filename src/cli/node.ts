@@ -171,7 +171,7 @@ export function registerNode(program: Command): void {
       throw new TaoError(
         'E_VERIFY_FAILED',
         `verification failed at block ${r.error?.block}: ${r.error?.message}`,
-        1,
+        2,
       );
     emit(
       g.json,

@@ -112,7 +112,7 @@ export async function resolveSigner(
         '--signer-uri takes a dev derivation such as //Alice only (never a mnemonic or seed in argv)',
       );
     if (!info.dev)
-      throw usageError(
+      throw rejectedError(
         'E_NOT_DEV_CHAIN',
         `--signer-uri is for dev ledgers only; the node at ${globals.node} runs chain '${info.chain}'`,
       );

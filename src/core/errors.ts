@@ -2,6 +2,7 @@
  * Typed errors: every failure tao reports carries a stable code (E_…) and the exit code of cli.md.
  * One handler (src/cli/handle-error.ts) prints them as text or JSON.
  */
+import { registeredExit } from './error-codes.js';
 
 export const ExitCode = {
   ok: 0,
@@ -15,14 +16,18 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export class TaoError extends Error {
+  /** The code's one exit code from src/core/error-codes.ts; `exitCode` as passed only for unlisted codes. */
+  readonly exitCode: ExitCode;
+
   constructor(
     readonly code: string,
     message: string,
-    readonly exitCode: ExitCode = ExitCode.unexpected,
+    exitCode: ExitCode = ExitCode.unexpected,
     readonly hint?: string,
   ) {
     super(message);
     this.name = 'TaoError';
+    this.exitCode = registeredExit(code) ?? exitCode;
   }
 }
 

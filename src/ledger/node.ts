@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { TaoError } from '../core/errors.js';
+import { ExitCode, TaoError } from '../core/errors.js';
 import { applyTx, type CheckedTx } from './apply.js';
 import { type Block, type BlockHeader, buildBlock } from './block.js';
 import { decoders } from './codec.js';
@@ -115,6 +115,7 @@ export class LedgerNode {
         throw new TaoError(
           'E_STATE_CORRUPT',
           `stored state does not match the head's state root at block ${head.number}: run tao node verify`,
+          ExitCode.usage,
         );
       return new LedgerNode(store, config, block0.header.hash, state, hasher, head, options);
     } catch (e) {

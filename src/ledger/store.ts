@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
-import { TaoError } from '../core/errors.js';
+import { ExitCode, TaoError } from '../core/errors.js';
 import type { Block, BlockHeader, RecordChange } from './block.js';
 
 export interface TxLocation {
@@ -46,13 +46,13 @@ export class ChainStore {
         throw new TaoError(
           'E_NODE_LOCKED',
           `the data dir ${dir} is in use by another node (LevelDB lock held)`,
-          1,
+          ExitCode.usage,
           'stop the other node first (tao node stop), or use another --data dir',
         );
       throw new TaoError(
         'E_STORAGE',
         `cannot open the chain database in ${dir}: ${cause?.message ?? (e as Error).message}`,
-        1,
+        ExitCode.usage,
       );
     }
     return new ChainStore(db, dir);

@@ -25,7 +25,7 @@ export async function verifyChain(dataDir: string): Promise<VerifyResult> {
   try {
     const text = await store.genesis();
     if (text === undefined)
-      throw new TaoError('E_NO_CHAIN', `no chain in ${dataDir}`, 1, 'start a node first');
+      throw new TaoError('E_NO_CHAIN', `no chain in ${dataDir}`, 2, 'start a node first');
     const config = decodeGenesis(text);
     const g = buildGenesis(config);
     const headRef = (await store.head())!;

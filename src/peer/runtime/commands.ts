@@ -158,12 +158,12 @@ export async function peerStart(
         if (child.lastExit && (child.startedAt === null || child.lastExit.at >= child.startedAt)) {
           await client.stop(childName(config.name)).catch(() => undefined);
           const tail = child.lastExit.tail.slice(-5).join('\n');
-          throw new TaoError(
-            'E_PEER_EXITED',
-            `peer '${config.name}' ${child.lastExit.reason} during startup${tail ? `:\n${tail}` : ''}`,
-            child.lastExit.code === ExitCode.usage ? ExitCode.usage : ExitCode.unexpected,
-            `see: tao peer logs --name ${config.name}`,
-          );
+          const message = `peer '${config.name}' ${child.lastExit.reason} during startup${tail ? `:\n${tail}` : ''}`;
+          const hint = `see: tao peer logs --name ${config.name}`;
+          // A usage exit (bad device, model, port) is the operator's to fix; anything else is a crash.
+          if (child.lastExit.code === ExitCode.usage)
+            throw new TaoError('E_PEER_EXITED', message, ExitCode.usage, hint);
+          throw new TaoError('E_PEER_CRASHED', message, ExitCode.unexpected, hint);
         }
         if (child.state === 'running' && (await fetchPeerStatus(config.host, config.port, 1000))) break;
         if (Date.now() > deadline)
