@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Metagraph, SubnetInfo } from '../client/types.js';
 import { formatTao } from '../core/amount.js';
 import { usageError } from '../core/errors.js';
+import { isAxonIp } from '../core/ip.js';
 import { type GlobalOptions, globalsOf } from './context.js';
 import { emit, keyValues, table } from './output.js';
 import { withExamples } from './program.js';
@@ -146,12 +147,10 @@ export function parsePort(text: string): number {
   return Number(text);
 }
 
-/** `--ip` → an IPv4 or IPv6 address as given (exit 2 otherwise; no host names, the ledger stores an IP). */
+/** `--ip` → an IPv4 or IPv6 address as given (exit 2 otherwise): the ledger's own rule (src/core/ip.ts). */
 export async function parseIp(text: string): Promise<string> {
-  const { isIP } = await import('node:net');
   const ip = text.trim();
-  if (isIP(ip) === 0 || ip.includes('%'))
-    throw usageError('E_BAD_IP', `--ip must be an IPv4 or IPv6 address, got '${text}'`);
+  if (!isAxonIp(ip)) throw usageError('E_BAD_IP', `--ip must be an IPv4 or IPv6 address, got '${text}'`);
   return ip;
 }
 

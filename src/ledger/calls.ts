@@ -3,6 +3,7 @@
  * object into a typed Call. Amounts are decimal rao strings (> 0, < 2^64); addresses SS58 (prefix 42).
  * Every problem is an E_BAD_CALL / E_BAD_AMOUNT / E_BAD_ADDRESS rejection naming the field.
  */
+import { isAxonIp } from '../core/ip.js';
 import { decodeAddress } from '../crypto/ss58.js';
 import { LedgerError, reject } from './errors.js';
 
@@ -77,9 +78,6 @@ function intArray(v: unknown, field: string, max: number): number[] {
   return v.map((x, i) => int(x, `${field}[${i}]`, 0, max));
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
-
 export function parseCall(raw: unknown): Call {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('call must be an object');
   const c = raw as Record<string, unknown>;
@@ -113,8 +111,7 @@ export function parseCall(raw: unknown): Call {
       };
     case 'serve_axon': {
       const ip = c.ip;
-      if (typeof ip !== 'string' || !(IPV4.test(ip) || (ip.includes(':') && IPV6.test(ip))))
-        return reject('E_BAD_AXON', 'call.ip must be an IPv4 or IPv6 address');
+      if (!isAxonIp(ip)) return reject('E_BAD_AXON', 'call.ip must be an IPv4 or IPv6 address');
       return {
         type,
         netuid: int(c.netuid, 'netuid', 0, 65535),
