@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { paths } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
 import { acquireInstance, secureSocket } from './instance.js';
-import { reapOrphans } from './orphans.js';
+import { stopOrphans, takeOrphans } from './orphans.js';
 import { createControlServer } from './server.js';
 import { Supervisor } from './supervisor.js';
 import type { DaemonInfo } from './types.js';
@@ -23,10 +23,14 @@ export async function runDaemon(home: string, options: DaemonOptions = {}): Prom
   process.umask(0o077);
   const { files, release } = await acquireInstance(home);
   const registry = join(files.runDir, 'children.json');
-  for (const orphan of await reapOrphans(registry)) {
-    say(`stopped ${orphan.name} (pid ${orphan.pid}), left running by a supervisor that crashed`);
-  }
+  const orphans = takeOrphans(registry);
   const supervisor = new Supervisor(paths(home).logs, registry);
+  const unknown = orphans.filter((o) => !supervisor.adopt(o));
+  for (const o of orphans)
+    if (!unknown.includes(o)) say(`adopted ${o.name} (pid ${o.pid}), left running by a supervisor that died`);
+  await stopOrphans(unknown);
+  for (const o of unknown)
+    say(`stopped ${o.name} (pid ${o.pid}), left running by a supervisor that died (its spec is unknown)`);
   const info: DaemonInfo = {
     pid: process.pid,
     startedAt: Date.now(),

@@ -1,12 +1,14 @@
 /**
  * One supervised child process (spawned with execa in its own process group): its state machine, restart
  * with backoff, crash-loop detection, graceful stop (SIGTERM → SIGKILL), output to a rotated file and an
- * in-memory ring, health checks and /proc usage.
+ * in-memory ring, health checks and /proc usage. A process left by a supervisor that died can be adopted:
+ * it is watched by pid (its exit status and output are out of reach) until it exits and is restarted.
  */
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { redactArgv } from '../core/redact.js';
 import { HealthMonitor, unknownHealth } from './health.js';
+import { pidAlive } from './instance.js';
 import { LineSplitter, LogRing, formatLogLine } from './log-lines.js';
 import { type CpuSample, readUsage } from './proc-stats.js';
 import { decideAfterExit, describeExit, freshMemory, type RestartMemory } from './restart-policy.js';
@@ -25,13 +27,26 @@ const TAIL_ON_EXIT = 20;
 const BACKOFF_HISTORY = 50;
 /** After 'exit', how long to wait for the stdio pipes to close before handling the exit anyway. */
 const CLOSE_WAIT_MS = 500;
+/** How often an adopted process (not our child: no exit event) is checked for life. */
+const ADOPTED_POLL_MS = 200;
 
 interface Run {
-  proc: ResultPromise;
+  /** Null for an adopted process. */
+  proc: ResultPromise | null;
   pid: number | null;
   startedAt: number;
   handled: boolean;
   splitters: LineSplitter[];
+  watch: NodeJS.Timeout | null;
+}
+
+export interface Adoption {
+  pid: number;
+  startedAt: number;
+  /** Whether the process is still the one adopted (a recycled pid is not). */
+  alive: () => boolean;
+  /** Secret environment variables its spec lacks: no automatic restart, which would run without them. */
+  withheldEnv: string[];
 }
 
 export class ManagedChild {
@@ -51,6 +66,7 @@ export class ManagedChild {
   private killedAfterGrace = false;
   private cpuSample: CpuSample | null = null;
   private disposed = false;
+  private withheldEnv: string[] = [];
 
   constructor(
     public spec: ChildSpec,
@@ -117,6 +133,32 @@ export class ManagedChild {
   /** Replaces the spec of a child that is not active (used by `start` with a changed spec). */
   replaceSpec(spec: ChildSpec): void {
     this.spec = spec;
+    this.withheldEnv = [];
+  }
+
+  /** Takes over a running process that a dead supervisor started from this spec. */
+  adopt(adoption: Adoption): void {
+    if (this.active || this.disposed) return;
+    this.withheldEnv = adoption.withheldEnv;
+    const run: Run = {
+      proc: null,
+      pid: adoption.pid,
+      startedAt: adoption.startedAt,
+      handled: false,
+      splitters: [],
+      watch: null,
+    };
+    this.run = run;
+    this.state = 'running';
+    this.log(
+      'supervisor',
+      `adopted pid ${adoption.pid}, left running by a supervisor that died; its output is not captured until it restarts`,
+    );
+    run.watch = setInterval(() => {
+      if (!adoption.alive()) this.onExit(run, null, null, null);
+    }, ADOPTED_POLL_MS);
+    this.startHealth();
+    this.onRunChange();
   }
 
   async dispose(): Promise<void> {
@@ -175,7 +217,14 @@ export class ManagedChild {
       detached: true,
       forceKillAfterDelay: false,
     });
-    const run: Run = { proc, pid: proc.pid ?? null, startedAt: Date.now(), handled: false, splitters: [] };
+    const run: Run = {
+      proc,
+      pid: proc.pid ?? null,
+      startedAt: Date.now(),
+      handled: false,
+      splitters: [],
+      watch: null,
+    };
     this.run = run;
     // The child's output never carries the secrets it was given (env passwords, secret flags).
     const secrets = childSecrets(spec);
@@ -218,12 +267,14 @@ export class ManagedChild {
   private onExit(run: Run, code: number | null, signal: string | null, spawnError: string | null): void {
     if (run.handled) return;
     run.handled = true;
+    if (run.watch) clearInterval(run.watch);
     this.onRunChange();
     for (const splitter of run.splitters) splitter.flush();
     this.health?.stop();
     const now = Date.now();
     const ranMs = now - run.startedAt;
     let reason = spawnError ? `failed to start: ${spawnError}` : describeExit(code, signal);
+    if (!run.proc) reason = 'the adopted process ended (its exit status is out of reach)';
     if (this.stopping && this.killedAfterGrace && signal === 'SIGKILL') {
       reason = `killed by SIGKILL after the ${this.spec.stopGraceMs ?? DEFAULTS.stopGraceMs} ms grace`;
     }
@@ -245,6 +296,14 @@ export class ManagedChild {
       return;
     }
     if (this.disposed) return;
+    if (!run.proc && this.withheldEnv.length > 0) {
+      this.state = 'exited';
+      this.log(
+        'supervisor',
+        `not restarting: its secret environment (${this.withheldEnv.join(', ')}) was not kept; start it again`,
+      );
+      return;
+    }
     const decision = decideAfterExit(this.spec.restart, this.memory, { code, signal, ranMs, now });
     this.memory = decision.memory;
     if (decision.action === 'exit') {

@@ -8,6 +8,9 @@ import type { ChildSpec } from './types.js';
 
 const SECRET_ENV = /PASS(WORD|PHRASE)?|SECRET|MNEMONIC|PRIVATE|TOKEN|API_?KEY/i;
 
+/** Whether an environment variable's name says its value is a secret (kept off disk and out of output). */
+export const isSecretEnv = (key: string): boolean => SECRET_ENV.test(key);
+
 /** Shorter values are too common to scrub without garbling every line (tao passwords have ≥ 8). */
 export const MIN_SECRET_CHARS = 4;
 

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { LineListener } from './log-lines.js';
 import { ManagedChild } from './managed-child.js';
-import { writeRegistry } from './orphans.js';
+import { type Orphan, orphanAlive, writeRegistry } from './orphans.js';
 import { sameSpec, validateSpec } from './spec.js';
 import type { ChildSpec, ChildStatus, LogLine } from './types.js';
 
@@ -46,11 +46,38 @@ export class Supervisor {
   }
 
   private persist(): void {
-    if (this.registryFile)
-      writeRegistry(
-        this.registryFile,
-        this.list().filter((c) => c.pid !== null),
-      );
+    if (!this.registryFile) return;
+    const live = [...this.children.values()].flatMap((c) => {
+      const s = c.status();
+      return s.pid !== null && s.startedAt !== null
+        ? [{ spec: c.spec, pid: s.pid, startedAt: s.startedAt }]
+        : [];
+    });
+    writeRegistry(this.registryFile, live);
+  }
+
+  /**
+   * Takes over a child a dead supervisor left running (see orphans.ts); false when its spec is unknown
+   * or invalid, or the name is taken.
+   */
+  adopt(orphan: Orphan): boolean {
+    if (!orphan.spec || this.children.has(orphan.name)) return false;
+    let spec: ChildSpec;
+    try {
+      spec = validateSpec(orphan.spec);
+    } catch {
+      return false;
+    }
+    if (spec.name !== orphan.name) return false;
+    const child = new ManagedChild(spec, this.logsDir, () => this.persist());
+    this.children.set(spec.name, child);
+    child.adopt({
+      pid: orphan.pid,
+      startedAt: orphan.startedAt ?? Date.now(),
+      alive: () => orphanAlive(orphan),
+      withheldEnv: orphan.withheldEnv ?? [],
+    });
+    return true;
   }
 
   list(): ChildStatus[] {

@@ -78,7 +78,17 @@ async function openServedModel(
   return openClassifier(ensureModel(paths(home).models, spec).path, device);
 }
 
+/**
+ * Under the supervisor, stdout and stderr are pipes to it; when it dies (SSH drop, SIGKILL) every later
+ * write fails with EPIPE, and an unhandled stream error would kill the peer. Output is best effort: the
+ * peer keeps serving and a new supervisor adopts it.
+ */
+function outputIsBestEffort(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
 export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<void> {
+  outputIsBestEffort();
   const log = ctx.log ?? ((line: string) => process.stdout.write(`${stamp()} ${line}\n`));
   const startedAt = Date.now();
   // 1. Device first: `--device cuda` without CUDA exits 2 before anything else happens.
