@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { redactArgv } from '../core/redact.js';
 import { HealthMonitor, unknownHealth } from './health.js';
-import { pidAlive } from './instance.js';
 import { LineSplitter, LogRing, formatLogLine } from './log-lines.js';
 import { type CpuSample, readUsage } from './proc-stats.js';
 import { decideAfterExit, describeExit, freshMemory, type RestartMemory } from './restart-policy.js';
