@@ -3,11 +3,18 @@
  * them from the supervisor; stops the supervisor when nothing else is left in it. Chain data, wallets and
  * the record stay, so a later `up` resumes; `purge` also deletes the dev chain, the record, the neighbours'
  * dev wallets and their peer state (never the operator's own wallet).
+ *
+ * When the supervisor died, the children it left (listed in `run/children.json`) are adopted by a fresh
+ * supervisor and stopped like any other. Purge refuses while any process still uses what it would delete.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { usageError } from '../core/errors.js';
 import { paths } from '../core/paths.js';
-import { connectSupervisor, stopSupervisor } from '../supervisor/client.js';
+import { connectSupervisor, ensureSupervisor, stopSupervisor } from '../supervisor/client.js';
+import { runFiles } from '../supervisor/instance.js';
+import { liveOrphans } from '../supervisor/orphans.js';
+import { processesUsing } from './busy.js';
 import { isActive } from './node.js';
 import { NEIGHBOUR_WALLET_PREFIX, NODE_CHILD, upPaths } from './plan.js';
 import type { Progress } from './progress.js';
@@ -40,7 +47,11 @@ export async function runDown(
     kept: [],
     nothing_recorded: state === null,
   };
-  const client = await connectSupervisor(home).catch(() => null);
+  // A supervisor that died left its children running: a new one adopts them, so they can be stopped.
+  const orphaned = liveOrphans(join(runFiles(home).runDir, 'children.json'));
+  const client = await connectSupervisor(home).catch(() =>
+    orphaned.length > 0 ? ensureSupervisor(home) : null,
+  );
   if (client) {
     try {
       const children = (await client.status()).children;
@@ -77,12 +88,19 @@ export async function runDown(
     }
   }
   if (options.purge) {
-    progress.step('deleting the dev chain and the neighbours’ dev wallets');
     const p = paths(home);
     const targets = [upPaths(home).dir];
     for (const wallet of state?.created_wallets ?? [])
       if (wallet.startsWith(NEIGHBOUR_WALLET_PREFIX)) targets.push(p.wallet(wallet));
     for (const peer of state?.peers ?? []) if (peer.flavour !== 'own') targets.push(join(p.peers, peer.name));
+    const busy = processesUsing(targets);
+    if (busy.length > 0)
+      throw usageError(
+        'E_PURGE_BUSY',
+        `not purging: still in use by ${busy.map((h) => `pid ${h.pid} (${h.command})`).join(', ')}${result.stopped.length > 0 ? `; stopped ${result.stopped.map((s) => s.name).join(', ')}` : ''}`,
+        'stop those processes (a node tao up reused: tao node stop, or kill the pid), then run tao down --purge again',
+      );
+    progress.step('deleting the dev chain and the neighbours’ dev wallets');
     for (const target of targets) {
       rmSync(target, { recursive: true, force: true });
       result.purged.push(target);
