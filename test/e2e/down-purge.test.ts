@@ -78,7 +78,6 @@ describe('tao down --purge', () => {
       'node serving, peer running',
       async () => {
         const c = (await client.status()).children;
-        const node = c.find((x) => x.name === NODE_CHILD);
         const ok = await fetch(`http://127.0.0.1:${rpcPort}/health`).then(
           (r) => r.ok,
           () => false,
