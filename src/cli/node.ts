@@ -19,10 +19,16 @@ const render = (data: Record<string, unknown>) =>
       .map(([k, v]) => [k, String(v)] as const),
   );
 
-/** What dev mode created, for people. */
+/** What dev mode created, for people; `created` is false when the node resumed a stored chain. */
 function devLines(d: Record<string, unknown>): string[] {
   if (!d.dev) return [];
-  const lines = ['dev chain created with:'];
+  const lines = [
+    d.created === true
+      ? 'dev chain created with:'
+      : d.created === false
+        ? `existing dev chain resumed at block ${d.block} (tao node reset to start over); its genesis gave:`
+        : 'dev chain with:',
+  ];
   for (const a of (d.dev_accounts as { name: string; address: string; free: string }[]) ?? [])
     lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${BigInt(a.free) / 1_000_000_000n} TAO`);
   for (const s of (d.dev_subnets as { netuid: number }[]) ?? [])

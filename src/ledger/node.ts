@@ -69,6 +69,7 @@ export class LedgerNode {
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
   private timeOffset = 0;
+  private failure: unknown;
   /** Per block, ms: build + durable write as awaited (commit), the synchronous build, the awaited write. */
   readonly commitTimes: number[] = [];
   readonly buildTimes: number[] = [];
@@ -84,6 +85,8 @@ export class LedgerNode {
     private hasher: StateHasher,
     public head: BlockHeader,
     readonly options: NodeOptions,
+    /** True when this open wrote the genesis (a new chain), false when it resumed a stored one. */
+    readonly created: boolean,
   ) {
     this.mempool = new Mempool(options.poolCapacity ?? 100_000);
     this.events.setMaxListeners(0);
@@ -100,15 +103,30 @@ export class LedgerNode {
     try {
       const text = await store.genesis();
       if (text === undefined) {
+        if (!(await store.isEmpty()))
+          throw new TaoError(
+            'E_STORAGE',
+            `the chain database in ${options.dataDir} has data but no genesis record; refusing to write a new genesis over it`,
+            ExitCode.usage,
+            `restore ${options.dataDir} from a backup, or start a new chain with tao node reset --yes`,
+          );
         const config = options.genesis();
         const g = buildGenesis(config);
         await store.writeGenesis(encodeGenesis(config), g.header, g.changes);
-        return new LedgerNode(store, config, g.header.hash, g.state, g.hasher, g.header, options);
+        return new LedgerNode(store, config, g.header.hash, g.state, g.hasher, g.header, options, true);
       }
       const config = decodeGenesis(text);
+      const headRef = await store.head();
+      if (!headRef)
+        throw new TaoError(
+          'E_STORAGE',
+          `the chain database in ${options.dataDir} has a genesis but no head record`,
+          ExitCode.usage,
+          `restore ${options.dataDir} from a backup, or start a new chain with tao node reset --yes`,
+        );
+      await store.checkLinks(headRef); // a damaged log can leave a hole below an intact head
       await store.catchUpIndex(); // a crash may have lost the index of the last blocks (store.ts)
       const block0 = (await store.block(0))!;
-      const headRef = (await store.head())!;
       const head = (await store.block(headRef.number))!.header;
       const { state, hasher } = await loadState(store, config);
       if (hasher.root() !== head.state_root)
@@ -117,7 +135,7 @@ export class LedgerNode {
           `stored state does not match the head's state root at block ${head.number}: run tao node verify`,
           ExitCode.usage,
         );
-      return new LedgerNode(store, config, block0.header.hash, state, hasher, head, options);
+      return new LedgerNode(store, config, block0.header.hash, state, hasher, head, options, false);
     } catch (e) {
       await store.close();
       throw e;
@@ -185,7 +203,11 @@ export class LedgerNode {
     else setImmediate(fire);
   }
 
+  /** Reported once; after a failed commit the in-memory state is ahead of the disk, so nothing more is built. */
   private fatal(e: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    this.running = false;
     this.events.emit('fatal', e);
   }
 
@@ -206,13 +228,19 @@ export class LedgerNode {
 
   /** Builds, persists and announces one block. */
   private async produce(): Promise<Block> {
+    if (this.failure !== undefined) throw this.failure;
     const number = this.head.number + 1;
     const max = Math.min(this.state.chain.max_txs_per_block, this.options.maxBlockTxs ?? 2_000);
     const candidates = this.mempool.take(this.state, number, max);
     const t0 = performance.now();
     const { block, changes } = buildBlock(this.state, this.hasher, this.head, candidates, this.timestamp());
     const t1 = performance.now();
-    await this.store.commitBlock(block, changes);
+    try {
+      await this.store.commitBlock(block, changes);
+    } catch (e) {
+      this.fatal(e); // e.g. E_STORAGE, disk full: the state already holds the block that was not stored
+      throw e;
+    }
     const t2 = performance.now();
     for (const [times, v] of [
       [this.commitTimes, t2 - t0],

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { printError } from '../cli/handle-error.js';
 import { TaoError, usageError } from '../core/errors.js';
 import { paths } from '../core/paths.js';
 import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
@@ -117,6 +118,7 @@ export async function runNode(
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
   node.events.on('fatal', (e: unknown) => {
+    if (e instanceof TaoError) return void shutdown(printError(e, false)); // e.g. E_STORAGE: exit 2
     process.stderr.write(`fatal: ${(e as Error).stack ?? e}\n`);
     void shutdown(1);
   });
@@ -130,6 +132,7 @@ export async function runNode(
     genesis_hash: node.genesisHash,
     dev: node.dev,
     block_time_ms: opts.blockTimeMs,
+    created: node.created,
     ...devCreated(node),
   });
   await new Promise<never>(() => undefined);
