@@ -77,6 +77,9 @@ export const ERROR_CODES = {
   E_WALLET_NOT_FOUND: usage('no such wallet or key file'),
   E_WALLET_INCOMPLETE: usage('the wallet lacks its coldkey or hotkey'),
   E_WALLET_MISMATCH: usage("the unlocked key does not match the wallet's public file"),
+  E_WALLET_BUSY: usage('another tao process is changing the wallet (it holds wallets/.<name>.lock); retry'),
+  E_WALLET_SYMLINK: usage('a wallet directory or key file is a symbolic link; tao does not follow them'),
+  E_KEYFILE_PERMISSIONS: usage('an unencrypted keyfile can be read by other users; chmod 600 it'),
   E_NO_COLDKEY: usage('the wallet has only a public coldkey; it cannot sign'),
   E_NOT_A_BTCLI_WALLET: usage('the --from directory is not a btcli wallet'),
   E_UNSUPPORTED_KEYFILE: usage('a btcli keyfile format tao cannot read'),
@@ -99,7 +102,7 @@ export const ERROR_CODES = {
   E_NO_CUDA: usage('--device cuda is not available on this machine'),
   E_MODEL: usage('an ONNX model cannot be loaded'),
   E_MODEL_SIGNATURE: usage('an ONNX model has the wrong inputs or outputs'),
-  E_MODEL_OUTPUT: usage('an ONNX model does not output probabilities'),
+  E_MODEL_OUTPUT: usage('an ONNX model does not output probabilities (an axon answers HTTP 500 with it)'),
   E_STORAGE: usage(
     'the chain database is missing, damaged, or cannot be written (the message names the file)',
   ),

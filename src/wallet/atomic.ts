@@ -2,6 +2,7 @@
  * Writing secrets to disk so that nothing is ever half-written or lost: directories 0700, a temp file
  * opened with O_EXCL and mode 0600, fsync, rename over the target, fsync of the directory. An existing
  * file is replaced only when the caller allows it, and is first copied to `<file>.bak-<timestamp>` (0600).
+ * A target that is a symbolic link is refused (E_WALLET_SYMLINK), never written through or backed up.
  */
 import {
   closeSync,
@@ -18,6 +19,7 @@ import {
 import { dirname } from 'node:path';
 import { TaoError } from '../core/errors.js';
 import { homeNotWritable, walletExists } from './errors.js';
+import { refuseLink } from './links.js';
 
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EEXIST']);
 
@@ -114,6 +116,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, options
   let tmpCreated = false;
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
+    refuseLink(path); // replacing a link would back up whatever it points at
     if (existsSync(path)) {
       if (!options.overwrite) throw walletExists(options.what ?? 'a file', path);
       if (options.backup !== false) backup = backupFile(path);

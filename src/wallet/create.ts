@@ -2,6 +2,7 @@
  * Making keys: `create` (coldkey + default hotkey), `new-coldkey`, `new-hotkey`, and the `regen-*` commands
  * that rebuild a key from its mnemonic (or a watch-only coldkeypub.txt from an address). Every input is
  * gathered and checked before anything is written; existing files are kept unless `overwrite` is given.
+ * Each runs under the wallet's lock (src/wallet/lock.ts), so two at once never mix their files.
  */
 import { existsSync } from 'node:fs';
 import { usageError } from '../core/errors.js';
@@ -22,6 +23,8 @@ import { readSecretFile } from './input.js';
 import { buildKeyfile, type StoredKey, storedFromMiniSecret, writeKey } from './keystore.js';
 import { walletPaths } from './layout.js';
 import { newPassword, type PasswordContext } from './password.js';
+import { refuseWalletLinks } from './links.js';
+import { acquireWalletLock, withWalletLock } from './lock.js';
 import { pubFileText } from './pubfile.js';
 import { unlockKeyfileAt } from './unlock.js';
 
@@ -143,56 +146,62 @@ const hotTargets = (ctx: WalletContext): [string, string][] => {
 export async function handleCreate(ctx: WalletContext, opts: KeyOptions): Promise<MadeKeys> {
   const words = parseWords(opts.words);
   const scheme = parseScheme(opts.scheme);
-  refuseExisting([...coldTargets(ctx), ...hotTargets(ctx)], opts.overwrite);
-  const password = await passwordForNewColdkey(ctx, opts);
-  const cold = freshKey(words, scheme);
-  const hot = freshKey(words, scheme);
-  const backups = [
-    ...(await writeColdkey(ctx, cold.key, password, opts.overwrite)),
-    ...(await writeHotkey(ctx, hot.key, password, opts.overwrite)),
-  ];
-  return {
-    wallet: ctx.wallet,
-    coldkey: summary(cold.key),
-    hotkey: { name: ctx.hotkey, ...summary(hot.key) },
-    encrypted: password !== null,
-    backups,
-    mnemonics: { coldkey: cold.mnemonic, hotkey: hot.mnemonic },
-  };
+  return withWalletLock(ctx.home, ctx.wallet, async () => {
+    refuseExisting([...coldTargets(ctx), ...hotTargets(ctx)], opts.overwrite);
+    const password = await passwordForNewColdkey(ctx, opts);
+    const cold = freshKey(words, scheme);
+    const hot = freshKey(words, scheme);
+    const backups = [
+      ...(await writeColdkey(ctx, cold.key, password, opts.overwrite)),
+      ...(await writeHotkey(ctx, hot.key, password, opts.overwrite)),
+    ];
+    return {
+      wallet: ctx.wallet,
+      coldkey: summary(cold.key),
+      hotkey: { name: ctx.hotkey, ...summary(hot.key) },
+      encrypted: password !== null,
+      backups,
+      mnemonics: { coldkey: cold.mnemonic, hotkey: hot.mnemonic },
+    };
+  });
 }
 
 /** `tao wallet new-coldkey`. */
 export async function handleNewColdkey(ctx: WalletContext, opts: KeyOptions): Promise<MadeKeys> {
   const words = parseWords(opts.words);
   const scheme = parseScheme(opts.scheme);
-  refuseExisting(coldTargets(ctx), opts.overwrite);
-  const password = await passwordForNewColdkey(ctx, opts);
-  const cold = freshKey(words, scheme);
-  const backups = await writeColdkey(ctx, cold.key, password, opts.overwrite);
-  return {
-    wallet: ctx.wallet,
-    coldkey: summary(cold.key),
-    encrypted: password !== null,
-    backups,
-    mnemonics: { coldkey: cold.mnemonic },
-  };
+  return withWalletLock(ctx.home, ctx.wallet, async () => {
+    refuseExisting(coldTargets(ctx), opts.overwrite);
+    const password = await passwordForNewColdkey(ctx, opts);
+    const cold = freshKey(words, scheme);
+    const backups = await writeColdkey(ctx, cold.key, password, opts.overwrite);
+    return {
+      wallet: ctx.wallet,
+      coldkey: summary(cold.key),
+      encrypted: password !== null,
+      backups,
+      mnemonics: { coldkey: cold.mnemonic },
+    };
+  });
 }
 
 /** `tao wallet new-hotkey`. */
 export async function handleNewHotkey(ctx: WalletContext, opts: KeyOptions): Promise<MadeKeys> {
   const words = parseWords(opts.words);
   const scheme = parseScheme(opts.scheme);
-  refuseExisting(hotTargets(ctx), opts.overwrite);
-  const password = await passwordForHotkey(ctx, opts);
-  const hot = freshKey(words, scheme);
-  const backups = await writeHotkey(ctx, hot.key, password, opts.overwrite);
-  return {
-    wallet: ctx.wallet,
-    hotkey: { name: ctx.hotkey, ...summary(hot.key) },
-    encrypted: password !== null,
-    backups,
-    mnemonics: { hotkey: hot.mnemonic },
-  };
+  return withWalletLock(ctx.home, ctx.wallet, async () => {
+    refuseExisting(hotTargets(ctx), opts.overwrite);
+    const password = await passwordForHotkey(ctx, opts);
+    const hot = freshKey(words, scheme);
+    const backups = await writeHotkey(ctx, hot.key, password, opts.overwrite);
+    return {
+      wallet: ctx.wallet,
+      hotkey: { name: ctx.hotkey, ...summary(hot.key) },
+      encrypted: password !== null,
+      backups,
+      mnemonics: { hotkey: hot.mnemonic },
+    };
+  });
 }
 
 export interface RegenOptions extends KeyOptions {
@@ -220,28 +229,38 @@ export function mnemonicFrom(opts: RegenOptions): string {
 export async function handleRegenColdkey(ctx: WalletContext, opts: RegenOptions): Promise<MadeKeys> {
   const scheme = parseScheme(opts.scheme);
   const mnemonic = mnemonicFrom(opts);
-  refuseExisting(coldTargets(ctx), opts.overwrite);
-  const password = await passwordForNewColdkey(ctx, opts);
-  const key = storedFromMiniSecret(miniSecretFromMnemonic(mnemonic), scheme);
-  const backups = await writeColdkey(ctx, key, password, opts.overwrite);
-  return { wallet: ctx.wallet, coldkey: summary(key), encrypted: password !== null, backups, mnemonics: {} };
+  return withWalletLock(ctx.home, ctx.wallet, async () => {
+    refuseExisting(coldTargets(ctx), opts.overwrite);
+    const password = await passwordForNewColdkey(ctx, opts);
+    const key = storedFromMiniSecret(miniSecretFromMnemonic(mnemonic), scheme);
+    const backups = await writeColdkey(ctx, key, password, opts.overwrite);
+    return {
+      wallet: ctx.wallet,
+      coldkey: summary(key),
+      encrypted: password !== null,
+      backups,
+      mnemonics: {},
+    };
+  });
 }
 
 /** `tao wallet regen-hotkey`. */
 export async function handleRegenHotkey(ctx: WalletContext, opts: RegenOptions): Promise<MadeKeys> {
   const scheme = parseScheme(opts.scheme);
   const mnemonic = mnemonicFrom(opts);
-  refuseExisting(hotTargets(ctx), opts.overwrite);
-  const password = await passwordForHotkey(ctx, opts);
-  const key = storedFromMiniSecret(miniSecretFromMnemonic(mnemonic), scheme);
-  const backups = await writeHotkey(ctx, key, password, opts.overwrite);
-  return {
-    wallet: ctx.wallet,
-    hotkey: { name: ctx.hotkey, ...summary(key) },
-    encrypted: password !== null,
-    backups,
-    mnemonics: {},
-  };
+  return withWalletLock(ctx.home, ctx.wallet, async () => {
+    refuseExisting(hotTargets(ctx), opts.overwrite);
+    const password = await passwordForHotkey(ctx, opts);
+    const key = storedFromMiniSecret(miniSecretFromMnemonic(mnemonic), scheme);
+    const backups = await writeHotkey(ctx, key, password, opts.overwrite);
+    return {
+      wallet: ctx.wallet,
+      hotkey: { name: ctx.hotkey, ...summary(key) },
+      encrypted: password !== null,
+      backups,
+      mnemonics: {},
+    };
+  });
 }
 
 /** `tao wallet regen-coldkeypub --ss58 ADDR`: a watch-only wallet (public file only). */
@@ -261,10 +280,17 @@ export function handleRegenColdkeypub(
   const p = walletPaths(ctx.home, ctx.wallet);
   const ss58 = encodeAddress(publicKey);
   const hex = toHex(publicKey);
-  ensurePrivateDir(p.dir);
-  const { backup } = writeFileAtomic(p.coldkeypub, pubFileText(hex, ss58), {
-    overwrite: opts.overwrite,
-    what: `public coldkey of wallet '${ctx.wallet}'`,
-  });
+  const lock = acquireWalletLock(ctx.home, ctx.wallet);
+  let backup: string | undefined;
+  try {
+    refuseWalletLinks(ctx.home, ctx.wallet);
+    ensurePrivateDir(p.dir);
+    ({ backup } = writeFileAtomic(p.coldkeypub, pubFileText(hex, ss58), {
+      overwrite: opts.overwrite,
+      what: `public coldkey of wallet '${ctx.wallet}'`,
+    }));
+  } finally {
+    lock.release();
+  }
   return { wallet: ctx.wallet, coldkey: { ss58, public_key: hex }, backups: backup ? [backup] : [] };
 }

@@ -55,3 +55,27 @@ export const keychainUnavailable = (reason: string) =>
     `OS keychain unavailable: ${reason}`,
     'use --password-file or TAO_PASSWORD instead, or start a Secret Service (e.g. gnome-keyring-daemon)',
   );
+
+export const walletBusy = (wallet: string, lockPath: string, holder: string) =>
+  usageError(
+    'E_WALLET_BUSY',
+    `wallet '${wallet}' is being changed by another tao process (${holder}); nothing was changed`,
+    `retry when it has finished; if that process no longer runs, delete ${lockPath}`,
+  );
+
+export const walletSymlink = (path: string) =>
+  usageError(
+    'E_WALLET_SYMLINK',
+    `${path} is a symbolic link; tao does not follow links inside a wallet directory`,
+    'replace the link with the real file or directory (the tao home and its wallets/ directory may be links)',
+  );
+
+export const keyfilePermissions = (path: string, mode: number) =>
+  usageError(
+    'E_KEYFILE_PERMISSIONS',
+    `unencrypted keyfile ${path} can be read by other users (mode ${octal(mode)}); refusing to use it`,
+    `restrict it with: chmod 600 ${path}`,
+  );
+
+/** A permission mode as ssh prints it, e.g. 0644. */
+export const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;

@@ -21,6 +21,7 @@ import {
 import { walletExists } from './errors.js';
 import { buildKeyfile, type StoredKey, writeKey } from './keystore.js';
 import { checkName, walletPaths } from './layout.js';
+import { withWalletLock } from './lock.js';
 import { newPassword, notify, type PasswordContext, withPassword } from './password.js';
 import { parsePubFile, pubFileText } from './pubfile.js';
 
@@ -90,6 +91,10 @@ function hotkeyFiles(dir: string): string[] {
 }
 
 export async function handleImport(ctx: PasswordContext, opts: ImportOptions): Promise<ImportResult> {
+  return withWalletLock(ctx.home, ctx.wallet, () => importWallet(ctx, opts));
+}
+
+async function importWallet(ctx: PasswordContext, opts: ImportOptions): Promise<ImportResult> {
   const from = resolve(opts.from);
   const src = { coldkey: join(from, 'coldkey'), coldkeypub: join(from, 'coldkeypub.txt') };
   const hotNames = hotkeyFiles(from);

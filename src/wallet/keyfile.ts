@@ -5,6 +5,13 @@
  * 32-byte mini-secret (or, for keys imported without one, the 64-byte sr25519 secret) — never the mnemonic.
  * A 16-byte password check (from the second half of the KDF output) tells a wrong password apart from a
  * tampered ciphertext. Keys made with --no-password are stored in the clear in a clearly marked variant.
+ *
+ * The password check and the AEAD both depend on the KDF inputs, so an edited salt, N or check fails exactly
+ * like a wrong password. An unkeyed `checksum` over every other field (files written before it existed
+ * have none and still open) tells those edits apart before any scrypt runs. It is
+ * a checksum, not a MAC: whoever edits a field and recomputes it (or deletes it) gets "wrong password"
+ * again, which is inherent — only the password authenticates, and it cannot authenticate the KDF that
+ * derives it without giving a cheap password test. Either way nothing decrypts to garbage.
  */
 import { randomBytes, scrypt as scryptCb } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
@@ -48,6 +55,8 @@ export interface EncryptedHeader {
 }
 export interface EncryptedKeyfile extends EncryptedHeader {
   ciphertext: string;
+  /** Absent in keyfiles written before it existed. */
+  checksum?: string;
 }
 export interface PlainKeyfile {
   tao_keyfile: 1;
@@ -58,6 +67,7 @@ export interface PlainKeyfile {
   public_key: string;
   ss58: string;
   secret: string;
+  checksum?: string;
 }
 export type Keyfile = EncryptedKeyfile | PlainKeyfile;
 
@@ -66,6 +76,49 @@ export const UNENCRYPTED_WARNING =
 
 const encoder = new TextEncoder();
 const CHECK_TAG = encoder.encode('tao-keyfile-password-check');
+const CHECKSUM_TAG = 'tao-keyfile-checksum:';
+
+/** Every field a tao keyfile may hold; anything else was added by someone else. */
+const ENCRYPTED_FIELDS = new Set([
+  'tao_keyfile',
+  'encrypted',
+  'kdf',
+  'cipher',
+  'nonce',
+  'check',
+  'secret_type',
+  'scheme',
+  'public_key',
+  'ss58',
+  'ciphertext',
+  'checksum',
+]);
+const KDF_FIELDS = new Set(['name', 'N', 'r', 'p', 'salt']);
+const PLAIN_FIELDS = new Set([
+  'tao_keyfile',
+  'encrypted',
+  'warning',
+  'secret_type',
+  'scheme',
+  'public_key',
+  'ss58',
+  'secret',
+  'checksum',
+]);
+
+/** blake2b-256 over a tag and the canonical JSON of every field but the checksum; null if not encodable. */
+function checksumOf(doc: Record<string, unknown>): string | null {
+  const { checksum: _, ...rest } = doc;
+  try {
+    return toHex(blake2b(encoder.encode(CHECKSUM_TAG + canonicalJson(rest)), { dkLen: 32 }));
+  } catch {
+    return null; // a value canonical JSON refuses (a float): not something tao wrote
+  }
+}
+
+function withChecksum<T extends Keyfile>(file: T): T {
+  return { ...file, checksum: checksumOf(file as unknown as Record<string, unknown>)! };
+}
 
 function scryptAsync(password: Uint8Array, salt: Uint8Array, params: ScryptParams): Promise<Uint8Array> {
   const maxmem = 128 * params.N * params.r * params.p + 64 * 1024 * 1024;
@@ -123,13 +176,13 @@ export async function encryptKeyfile(
   };
   const ciphertext = xchacha20poly1305(key, nonce, associatedData(header)).encrypt(secret);
   key.fill(0);
-  return { ...header, ciphertext: toHex(ciphertext) };
+  return withChecksum({ ...header, ciphertext: toHex(ciphertext) });
 }
 
 export function plainKeyfile(secret: Uint8Array, meta: KeyMeta): PlainKeyfile {
   if (secret.length !== secretLength(meta.secretType))
     throw new Error(`${meta.secretType} must be ${secretLength(meta.secretType)} bytes`);
-  return {
+  return withChecksum({
     tao_keyfile: KEYFILE_VERSION,
     encrypted: false,
     warning: UNENCRYPTED_WARNING,
@@ -138,16 +191,49 @@ export function plainKeyfile(secret: Uint8Array, meta: KeyMeta): PlainKeyfile {
     public_key: toHex(meta.publicKey),
     ss58: meta.ss58,
     secret: toHex(secret),
-  };
+  });
 }
 
 export const serializeKeyfile = (file: Keyfile): string => `${JSON.stringify(file, null, 2)}\n`;
 
 const isPow2 = (n: number) => Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
 
+function versionProblem(version: unknown): string {
+  if (version === undefined)
+    return 'not a tao keyfile (for a btcli wallet use `tao wallet import --from DIR`)';
+  if (typeof version === 'number')
+    return `unsupported keyfile version ${version}: this tao reads version ${KEYFILE_VERSION} (a newer tao wrote it?)`;
+  const shown = JSON.stringify(version) ?? String(version);
+  const kind =
+    version === null ? 'null' : Array.isArray(version) ? 'an array' : `the ${typeof version} ${shown}`;
+  return `"tao_keyfile" must be the number ${KEYFILE_VERSION}, not ${kind}`;
+}
+
+/**
+ * Throws E_KEYFILE_TAMPERED (exit 3) when the document holds a field tao never writes, or its checksum
+ * (when it has one) does not match its fields.
+ */
+export function verifyIntegrity(file: Keyfile, path = 'keyfile'): void {
+  const doc = file as unknown as Record<string, unknown>;
+  const allowed = file.encrypted ? ENCRYPTED_FIELDS : PLAIN_FIELDS;
+  const extra = Object.keys(doc).filter((k) => !allowed.has(k));
+  if (file.encrypted)
+    extra.push(
+      ...Object.keys(file.kdf)
+        .filter((k) => !KDF_FIELDS.has(k))
+        .map((k) => `kdf.${k}`),
+    );
+  if (extra.length > 0)
+    throw keyfileTampered(path, `unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
+  if (doc.checksum === undefined) return;
+  if (typeof doc.checksum !== 'string' || checksumOf(doc) !== doc.checksum.toLowerCase())
+    throw keyfileTampered(path, 'the header checksum does not match; a field was edited');
+}
+
 /**
  * Parses and validates a keyfile's text; throws E_KEYFILE_CORRUPT (exit 3) on anything malformed,
- * including KDF parameters outside sane bounds (so an edited header cannot make unlocking hang).
+ * including KDF parameters outside sane bounds (so an edited header cannot make unlocking hang), and
+ * E_KEYFILE_TAMPERED when it fails its own checksum or holds fields tao never writes.
  */
 export function parseKeyfile(text: string, path = 'keyfile'): Keyfile {
   let doc: unknown;
@@ -159,12 +245,7 @@ export function parseKeyfile(text: string, path = 'keyfile'): Keyfile {
   const bad = (detail: string) => keyfileCorrupt(path, detail);
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw bad('not a JSON object');
   const d = doc as Record<string, unknown>;
-  if (d.tao_keyfile !== KEYFILE_VERSION)
-    throw bad(
-      d.tao_keyfile === undefined
-        ? 'not a tao keyfile (for a btcli wallet use `tao wallet import --from DIR`)'
-        : `unsupported keyfile version ${String(d.tao_keyfile)}`,
-    );
+  if (d.tao_keyfile !== KEYFILE_VERSION) throw bad(versionProblem(d.tao_keyfile));
   if (d.scheme !== 'sr25519' && d.scheme !== 'ed25519') throw bad('unknown key scheme');
   if (d.secret_type !== 'mini_secret' && d.secret_type !== 'secret_key') throw bad('unknown secret type');
   if (!isHex(d.public_key, 32)) throw bad('public_key is not 32 bytes of hex');
@@ -172,6 +253,7 @@ export function parseKeyfile(text: string, path = 'keyfile'): Keyfile {
   const secretLen = secretLength(d.secret_type);
   if (d.encrypted === false) {
     if (!isHex(d.secret, secretLen)) throw bad(`secret is not ${secretLen} bytes of hex`);
+    verifyIntegrity(doc as PlainKeyfile, path);
     return doc as PlainKeyfile;
   }
   if (d.encrypted !== true) throw bad('"encrypted" must be true or false');
@@ -187,6 +269,7 @@ export function parseKeyfile(text: string, path = 'keyfile'): Keyfile {
   if (!isHex(d.nonce, 24)) throw bad('nonce is not 24 bytes of hex');
   if (!isHex(d.check, 16)) throw bad('password check is not 16 bytes of hex');
   if (!isHex(d.ciphertext, secretLen + 16)) throw bad(`ciphertext is not ${secretLen + 16} bytes of hex`);
+  verifyIntegrity(doc as EncryptedKeyfile, path);
   return doc as EncryptedKeyfile;
 }
 
@@ -223,9 +306,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Returns the secret of a parsed keyfile. Encrypted files need the password: a wrong one fails with
- * E_BAD_PASSWORD, a ciphertext or header that was edited with E_KEYFILE_TAMPERED (both exit 3).
+ * E_BAD_PASSWORD, a ciphertext or header that was edited with E_KEYFILE_TAMPERED (both exit 3); see the
+ * top of this file for the edits that cannot be told apart from a wrong password.
  */
 export async function decryptKeyfile(file: Keyfile, password: string | undefined, path = 'keyfile') {
+  verifyIntegrity(file, path);
   if (!file.encrypted) return fromHex(file.secret);
   if (password === undefined) throw new Error('decryptKeyfile: password required for an encrypted keyfile');
   const params = { N: file.kdf.N, r: file.kdf.r, p: file.kdf.p };

@@ -3,13 +3,20 @@
  * pair (encrypted or --no-password), write both files atomically, and turn a decrypted secret back into a
  * KeyPair, checking it matches the public key the file claims.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as sr25519 from '@scure/sr25519';
 import { toHex } from '../crypto/hex.js';
 import { type KeyPair, keyPairFromMiniSecret, type Scheme } from '../crypto/keys.js';
 import { encodeAddress } from '../crypto/ss58.js';
 import { writeFileAtomic } from './atomic.js';
-import { keyfileCorrupt, keyfileTampered, walletNotFound } from './errors.js';
+import {
+  keyfileCorrupt,
+  keyfilePermissions,
+  keyfileTampered,
+  octal,
+  walletNotFound,
+  walletSymlink,
+} from './errors.js';
 import {
   DEFAULT_SCRYPT,
   decryptKeyfile,
@@ -86,21 +93,52 @@ export function writeKey(
   return backups;
 }
 
-/** Reads and parses a keyfile; E_WALLET_NOT_FOUND when missing, E_KEYFILE_CORRUPT when malformed. */
-export function readKeyfile(path: string, what: string): Keyfile {
-  let text: string;
+const warnedLoose = new Set<string>();
+
+/** Reads a keyfile without following a symbolic link; returns its text and permission bits. */
+function readKeyfileText(path: string, what: string): { text: string; mode: number } {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw walletNotFound(what, path);
-    throw keyfileCorrupt(path, `cannot read it: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw walletNotFound(what, path);
+    if (code === 'ELOOP') throw walletSymlink(path);
+    throw keyfileCorrupt(path, `cannot read it: ${code ?? 'error'}`);
   }
+  try {
+    return { text: readFileSync(fd, 'utf8'), mode: fstatSync(fd).mode & 0o777 };
+  } catch (error) {
+    throw keyfileCorrupt(path, `cannot read it: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads and parses a keyfile; E_WALLET_NOT_FOUND when missing, E_WALLET_SYMLINK for a link,
+ * E_KEYFILE_CORRUPT / E_KEYFILE_TAMPERED when malformed or edited. Like ssh with private keys, a keyfile
+ * other users can read is refused when unencrypted (E_KEYFILE_PERMISSIONS) and reported through `warn`
+ * (once per file) when encrypted: they could try passwords against it offline.
+ */
+export function readKeyfile(path: string, what: string, warn?: (message: string) => void): Keyfile {
+  const { text, mode } = readKeyfileText(path, what);
   if (text.startsWith('$NACL') || text.startsWith('gAAAAA') || text.startsWith('$ANSIBLE'))
     throw keyfileCorrupt(
       path,
       'this is a btcli keyfile; convert the wallet with `tao wallet import --from DIR`',
     );
-  return parseKeyfile(text, path);
+  const file = parseKeyfile(text, path);
+  if ((mode & 0o077) !== 0 && process.platform !== 'win32') {
+    if (!file.encrypted) throw keyfilePermissions(path, mode);
+    if (warn && !warnedLoose.has(path)) {
+      warnedLoose.add(path);
+      warn(
+        `warning: keyfile ${path} can be read by other users (mode ${octal(mode)}); they can try passwords against it offline. Restrict it with: chmod 600 ${path}`,
+      );
+    }
+  }
+  return file;
 }
 
 /** The key pair of a decrypted secret, which must give the public key the file claims. */

@@ -13,10 +13,13 @@ import { writeFileAtomic } from './atomic.js';
 import {
   keychainAccount,
   newPassword,
+  notify,
   type PasswordContext,
   type PasswordSource,
   withPassword,
 } from './password.js';
+import { refuseWalletLinks } from './links.js';
+import { withWalletLock } from './lock.js';
 import { loadWalletInfo } from './store.js';
 import { unlockKeyfileAt } from './unlock.js';
 
@@ -56,8 +59,9 @@ export async function handleUnlock(
     if (!r.ok) throw keychainUnavailable(r.reason);
     return { wallet: ctx.wallet, remembered: false, forgotten: r.value };
   }
+  refuseWalletLinks(ctx.home, ctx.wallet);
   const target = passwordTarget(ctx);
-  const file = readKeyfile(target.path, target.what);
+  const file = readKeyfile(target.path, target.what, (m) => notify(ctx, m));
   if (!file.encrypted)
     throw usageError(
       'E_NOT_ENCRYPTED',
@@ -93,6 +97,14 @@ export async function handleChangePassword(
   ctx: PasswordContext & { hotkey?: string },
   opts: { newPasswordFile?: string },
 ): Promise<ChangePasswordResult> {
+  loadWalletInfo(ctx.home, ctx.wallet); // E_WALLET_NOT_FOUND before taking a lock
+  return withWalletLock(ctx.home, ctx.wallet, () => changePassword(ctx, opts));
+}
+
+async function changePassword(
+  ctx: PasswordContext & { hotkey?: string },
+  opts: { newPasswordFile?: string },
+): Promise<ChangePasswordResult> {
   const p = walletPaths(ctx.home, ctx.wallet);
   const target = passwordTarget(ctx);
   const current = await unlockKeyfileAt(ctx, target.path, target.what);
@@ -111,7 +123,7 @@ export async function handleChangePassword(
   for (const f of files) {
     let file: Keyfile;
     try {
-      file = readKeyfile(f.path, f.label);
+      file = readKeyfile(f.path, f.label, (m) => notify(ctx, m));
     } catch {
       skipped.push(f.label);
       continue;

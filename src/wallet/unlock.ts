@@ -9,7 +9,8 @@ import type { Keyfile } from './keyfile.js';
 import { openKeyfile, readKeyfile, type StoredKey } from './keystore.js';
 import { walletPaths } from './layout.js';
 import type { PasswordContext, PasswordSource } from './password.js';
-import { withPassword } from './password.js';
+import { notify, withPassword } from './password.js';
+import { refuseWalletLinks } from './links.js';
 import { requireColdkeyFile } from './store.js';
 
 export interface UnlockContext extends PasswordContext {
@@ -31,19 +32,21 @@ export async function unlockKeyfileAt(
   path: string,
   what: string,
 ): Promise<UnlockedKey> {
-  const file = readKeyfile(path, what);
+  const file = readKeyfile(path, what, (m) => notify(ctx, m));
   if (!file.encrypted) return { key: await openKeyfile(file, undefined, path), file, path };
   const r = await withPassword(ctx, `unlock the ${what}`, (pw) => openKeyfile(file, pw, path));
   return { key: r.value, file, path, password: r.password, source: r.source };
 }
 
 export async function unlockColdkeyDetailed(ctx: UnlockContext): Promise<UnlockedKey> {
+  refuseWalletLinks(ctx.home, ctx.wallet);
   const path = requireColdkeyFile(ctx.home, ctx.wallet);
   return unlockKeyfileAt(ctx, path, `coldkey of wallet '${ctx.wallet}'`);
 }
 
 export async function unlockHotkeyDetailed(ctx: UnlockContext): Promise<UnlockedKey> {
   const hotkey = ctx.hotkey ?? 'default';
+  refuseWalletLinks(ctx.home, ctx.wallet);
   const path = walletPaths(ctx.home, ctx.wallet).hotkey(hotkey);
   return unlockKeyfileAt(ctx, path, `hotkey '${hotkey}' of wallet '${ctx.wallet}'`);
 }
