@@ -16,6 +16,7 @@ import { exitStory } from '../up/node.js';
 import { NODE_CHILD, nodeSpec, rpcUrl } from '../up/plan.js';
 import { portBusy, probeNode } from '../up/probe.js';
 import { devGenesis, localGenesis } from './genesis.js';
+import { limitsFromEnv } from './limits.js';
 import { LedgerNode } from './node.js';
 import { createRpcServer, listen } from './server.js';
 
@@ -79,7 +80,7 @@ export async function runNode(
     process.stderr.write(
       `note: the chain in ${dataDir} is a ${node.dev ? 'dev' : 'non-dev'} chain; it keeps its genesis (tao node reset to start over)\n`,
     );
-  const server = createRpcServer(node);
+  const server = createRpcServer(node, limitsFromEnv());
   try {
     await listen(server, opts.rpcPort, opts.rpcHost);
   } catch (e) {
@@ -122,6 +123,16 @@ export async function runNode(
     process.stderr.write(`fatal: ${(e as Error).stack ?? e}\n`);
     void shutdown(1);
   });
+  // A rejected promise nobody awaited left no half-done state change behind (whoever would have handled it
+  // has moved on): log it and keep serving. A synchronous throw nobody caught may have stopped a change
+  // halfway: log it and shut down cleanly (exit 1; a detached node is restarted by the supervisor).
+  process.on('unhandledRejection', (reason: unknown) => {
+    process.stderr.write(`error (a bug; the node keeps serving): unhandled rejection: ${stackOf(reason)}\n`);
+  });
+  process.on('uncaughtException', (e: unknown) => {
+    process.stderr.write(`fatal: uncaught exception: ${stackOf(e)}\n`);
+    void shutdown(1);
+  });
   onReady({
     running: true,
     pid: process.pid,
@@ -137,6 +148,8 @@ export async function runNode(
   });
   await new Promise<never>(() => undefined);
 }
+
+const stackOf = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 function devCreated(node: LedgerNode): Record<string, unknown> {
   if (!node.dev) return {};

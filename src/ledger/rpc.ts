@@ -22,6 +22,12 @@ export class RpcError extends Error {
 export const invalidParams = (message: string, dataCode = 'E_INVALID_PARAMS') =>
   new RpcError(-32602, message, dataCode);
 
+/**
+ * The latest block timestamp `dev_setTime` takes: the last instant a Date holds (year 275760). Blocks advance
+ * from it with the clock and stay safe integers (what canonical JSON encodes) for another ~11,000 years.
+ */
+export const MAX_TIMESTAMP = 8_640_000_000_000_000;
+
 type Params = Record<string, unknown>;
 type Handler = (node: LedgerNode, p: Params) => unknown;
 
@@ -291,5 +297,5 @@ export const methods: Record<string, Handler> = {
     await node.revert(int(p, 'id', 1));
     return { head: headerJson(node) };
   }),
-  dev_setTime: devOnly((node, p) => ({ timestamp: node.setTime(int(p, 'timestamp', 0)) })),
+  dev_setTime: devOnly((node, p) => ({ timestamp: node.setTime(int(p, 'timestamp', 0, MAX_TIMESTAMP)) })),
 };

@@ -1,18 +1,22 @@
 /**
  * The node's HTTP face (node:http, no framework): JSON-RPC 2.0 on `POST /` (single or batch), Server-Sent
- * Events on `GET /events` (head, epoch, tx; keep-alive comment every 15 s), `GET /health`. Limits: bodies
- * over 1 MiB → 413 + JSON-RPC error; malformed JSON → -32700; slow clients cut off by header/request
- * timeouts; an SSE client that stops reading is dropped once 4 MiB are queued for it.
+ * Events on `GET /events` (sse.ts), `GET /health`. Limits (limits.ts): bodies over 1 MiB → 413 + JSON-RPC
+ * error; malformed JSON → -32700; headers and whole requests that arrive too slowly are cut off (408) within
+ * a second of their timeout; open connections are capped below the process's open-file limit, and running out
+ * of descriptors on accept is back-pressure (logged), never an exception.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLedgerError } from './errors.js';
+import { resolveLimits, type ServerLimits } from './limits.js';
 import type { LedgerNode } from './node.js';
 import { methods, RpcError } from './rpc.js';
+import { SseHub } from './sse.js';
 
 export const MAX_BODY = 1024 * 1024;
 const MAX_BATCH = 1000;
-const SSE_MAX_QUEUED = 4 * 1024 * 1024;
+/** Warnings about refused connections: at most one per this long. */
+const WARN_EVERY_MS = 10_000;
 
 interface RpcRequest {
   jsonrpc?: unknown;
@@ -87,7 +91,7 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY) {
@@ -110,12 +114,19 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', () => {
       if (!done) resolve(Buffer.concat(chunks));
     });
+    req.on('close', () => {
+      if (!req.complete && !done) {
+        done = true;
+        resolve('aborted');
+      }
+    });
     req.on('error', reject);
   });
 }
 
 async function handleRpc(node: LedgerNode, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
+  if (body === 'aborted') return; // timed out or the client left: nothing to answer
   if (body === 'too-large') {
     send(res, 413, errorBody(null, -32600, `request body exceeds ${MAX_BODY} bytes`, 'E_TOO_LARGE'), true);
     req.resume();
@@ -151,63 +162,59 @@ async function handleRpc(node: LedgerNode, req: IncomingMessage, res: ServerResp
   else send(res, 200, one);
 }
 
-function handleEvents(node: LedgerNode, req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  res.write(': tao ledger events\n\n');
-  const write = (event: string) => (data: unknown) => {
-    if (res.writableLength > SSE_MAX_QUEUED) {
-      res.destroy();
-      return;
-    }
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-  const onHead = (h: { number: number; hash: string; timestamp: number }) =>
-    write('head')({ number: h.number, hash: h.hash, timestamp: h.timestamp });
-  const onEpoch = write('epoch');
-  const onTx = write('tx');
-  node.events.on('head', onHead);
-  node.events.on('epoch', onEpoch);
-  node.events.on('tx', onTx);
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  const cleanup = () => {
-    clearInterval(keepAlive);
-    node.events.off('head', onHead);
-    node.events.off('epoch', onEpoch);
-    node.events.off('tx', onTx);
-  };
-  req.on('close', cleanup);
-  res.on('close', cleanup);
-}
-
-export function createRpcServer(node: LedgerNode): Server {
-  const server = createServer((req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
-    if (req.method === 'POST' && (url === '/' || url === '')) {
-      handleRpc(node, req, res).catch((e) => {
-        if (!res.headersSent)
-          send(res, 500, errorBody(null, -32603, `internal error: ${(e as Error).message}`));
-        else res.destroy();
-      });
-      return;
-    }
-    if (req.method === 'GET' && url === '/events') return handleEvents(node, req, res);
-    if (req.method === 'GET' && url === '/health')
-      return send(res, 200, { ok: true, head: node.head.number });
-    send(
-      res,
-      req.method === 'POST' || req.method === 'GET' ? 404 : 405,
-      errorBody(null, -32600, 'POST / for JSON-RPC, GET /events for events'),
-    );
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+/** The RPC server; `limits` override the defaults of limits.ts (process.ts passes the environment's). */
+export function createRpcServer(node: LedgerNode, limits: Partial<ServerLimits> = {}): Server {
+  const l = resolveLimits(limits);
+  const events = new SseHub(node, { maxClients: l.sseMaxClients, maxBacklogBytes: l.sseMaxBacklogBytes });
+  const server = createServer(
+    {
+      headersTimeout: l.headersTimeoutMs,
+      requestTimeout: l.requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default: a 30 s timeout fired at up to 60 s)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(l.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const url = (req.url ?? '/').split('?')[0];
+      if (req.method === 'POST' && (url === '/' || url === '')) {
+        handleRpc(node, req, res).catch((e) => {
+          if (!res.headersSent)
+            send(res, 500, errorBody(null, -32603, `internal error: ${(e as Error).message}`));
+          else res.destroy();
+        });
+        return;
+      }
+      if (req.method === 'GET' && url === '/events') return events.handle(req, res);
+      if (req.method === 'GET' && url === '/health')
+        return send(res, 200, { ok: true, head: node.head.number });
+      send(
+        res,
+        req.method === 'POST' || req.method === 'GET' ? 404 : 405,
+        errorBody(null, -32600, 'POST / for JSON-RPC, GET /events for events'),
+      );
+    },
+  );
   server.keepAliveTimeout = 5_000;
   server.timeout = 120_000;
   server.maxHeadersCount = 100;
+  server.maxConnections = l.maxConnections;
+  const warned = { drop: 0, emfile: 0 };
+  const warn = (kind: keyof typeof warned, line: string) => {
+    const now = Date.now();
+    if (now - warned[kind] < WARN_EVERY_MS) return;
+    warned[kind] = now;
+    process.stderr.write(`warning: ${line}\n`);
+  };
+  server.on('drop', () =>
+    warn('drop', `${l.maxConnections} connections are open (the cap); refusing new ones until some close`),
+  );
+  // accept() failing for want of descriptors is back-pressure: libuv retries, the node keeps serving
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    if (!server.listening) return; // listen's own errors go to listen()
+    if (e.code === 'EMFILE' || e.code === 'ENFILE')
+      warn('emfile', 'out of file descriptors: refusing new connections until some close');
+    else process.stderr.write(`warning: RPC server: ${e.message}\n`);
+  });
+  server.on('close', () => events.close());
   return server;
 }
 

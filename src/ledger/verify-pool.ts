@@ -4,7 +4,9 @@
  * least-loaded worker, and every chunk's verdicts come back as their own promise, so the node can admit the
  * first chunk of a large batch while the workers still check the rest. Results are identical to checking in
  * this thread; when the worker script is not available (running from TypeScript sources) or the pool has
- * no workers, the checks run in this thread.
+ * no workers, the checks run in this thread. A tx nested too deep to check (tx-check.ts) never goes to a worker:
+ * cloning it into the message would overflow the stack. A chunk whose worker dies rejects; every chunk promise
+ * has a handler attached, so a caller that stops at the first failed chunk leaves no unhandled rejection.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { CheckedTx } from './apply.js';
 import type { Call } from './calls.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
+import { MAX_TX_DEPTH, nestsDeeperThan } from './tx-check.js';
 import { checkMany, type WorkerResult } from './verify-worker.js';
 
 const SCRIPT = new URL('./verify-worker.js', import.meta.url);
@@ -76,7 +79,26 @@ export class VerifyPool {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject, worker: slot, size: txs.length });
       slot.queued += txs.length;
-      slot.worker.postMessage({ id, genesisHash, txs });
+      try {
+        slot.worker.postMessage({ id, genesisHash, txs });
+      } catch {
+        // not cloneable (the RPC hands over parsed JSON, so this is a caller's bug): check in this thread
+        this.pending.delete(id);
+        slot.queued -= txs.length;
+        resolve(checkMany(txs, genesisHash));
+      }
+    });
+  }
+
+  /** The worker's verdicts for `txs`, except that txs too deep to clone are checked here (and refused). */
+  private runShallow(txs: readonly unknown[], genesisHash: string): Promise<WorkerResult[]> {
+    const deep = txs.map((t) => nestsDeeperThan(t, MAX_TX_DEPTH));
+    if (!deep.includes(true)) return this.run(txs, genesisHash);
+    const shallow = txs.filter((_, i) => !deep[i]);
+    const sent = shallow.length > 0 ? this.run(shallow, genesisHash) : Promise.resolve([]);
+    return sent.then((results) => {
+      let next = 0;
+      return txs.map((t, i) => (deep[i] ? checkMany([t], genesisHash)[0]! : results[next++]!));
     });
   }
 
@@ -89,8 +111,12 @@ export class VerifyPool {
     for (let i = 0; i < txs.length; i += chunk) {
       const part = txs.slice(i, i + chunk);
       const results =
-        this.slots.length === 0 ? Promise.resolve(checkMany(part, genesisHash)) : this.run(part, genesisHash);
-      out.push(results.then((r) => toVerdicts(r, part)));
+        this.slots.length === 0
+          ? Promise.resolve(checkMany(part, genesisHash))
+          : this.runShallow(part, genesisHash);
+      const verdicts = results.then((r) => toVerdicts(r, part));
+      verdicts.catch(() => undefined);
+      out.push(verdicts);
     }
     return out;
   }
