@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   E_BAD_SPEC: usage('a supervisor child spec is invalid'),
   E_SPEC_CONFLICT: usage('a supervisor child of that name runs with another spec'),
   E_DAEMON_RUNNING: usage('a supervisor daemon already runs for this TAO_HOME'),
+  E_PURGE_BUSY: usage('tao down --purge: a process still uses what it would delete'),
   E_NODE_RUNNING: usage('a ledger node already runs (stop it first: tao node stop)'),
   E_NODE_LOCKED: usage('the data dir is in use by another node (LevelDB lock held)'),
   E_PORT_IN_USE: usage('the RPC port is in use'),
@@ -104,7 +105,7 @@ export const ERROR_CODES = {
   E_MODEL_SIGNATURE: usage('an ONNX model has the wrong inputs or outputs'),
   E_MODEL_OUTPUT: usage('an ONNX model does not output probabilities (an axon answers HTTP 500 with it)'),
   E_STORAGE: usage(
-    'the chain database is missing, damaged, or cannot be written (the message names the file)',
+    'the chain data dir is damaged (lost CURRENT, a missing block, a corrupt table), not a chain, or the disk is full; the message names the dir and the file when known',
   ),
   E_STATE_CORRUPT: usage("the stored state does not match the head's state root"),
   E_NO_CHAIN: usage('no chain in the data dir'),
