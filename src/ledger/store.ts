@@ -279,6 +279,8 @@ function headerOf(value: Buffer): BlockHeader | undefined {
  * LevelDB started without its CURRENT file makes a new, empty database and deletes the tables it no longer
  * references: a non-empty dir without CURRENT is refused instead (a damaged chain, or not a chain at all).
  */
+const LEVELDB_BOOKKEEPING = new Set(['LOCK', 'LOG', 'LOG.old']);
+
 function refuseWithoutCurrent(dir: string): void {
   let entries: string[];
   try {
@@ -286,7 +288,8 @@ function refuseWithoutCurrent(dir: string): void {
   } catch {
     return; // missing: a new chain is created
   }
-  if (entries.length === 0 || entries.includes('CURRENT')) return;
+  // LOCK and LOG alone: an open that stopped before LevelDB wrote its first MANIFEST (nothing was stored).
+  if (entries.includes('CURRENT') || entries.every((f) => LEVELDB_BOOKKEEPING.has(f))) return;
   const manifest = entries.find((f) => f.startsWith('MANIFEST-'));
   if (manifest || entries.some((f) => /\.(ldb|sst|log)$/.test(f)))
     throw new TaoError(

@@ -107,10 +107,11 @@ describe('a damaged data dir is refused, not rebuilt', () => {
     expect(e.message).toContain(dir);
   });
 
-  it('still creates a chain in a missing or empty directory', async () => {
+  it('still creates a chain in a missing or empty directory, or one an interrupted first open left', async () => {
     const parent = tempDir();
-    for (const dir of [join(parent, 'new'), join(parent, 'empty')]) {
-      if (dir.endsWith('empty')) mkdirSync(dir);
+    for (const dir of [join(parent, 'new'), join(parent, 'empty'), join(parent, 'interrupted')]) {
+      if (!dir.endsWith('new')) mkdirSync(dir);
+      if (dir.endsWith('interrupted')) for (const f of ['LOCK', 'LOG']) writeFileSync(join(dir, f), '');
       const node = await open(dir);
       expect(node.created).toBe(true);
       expect(node.head.number).toBe(0);
