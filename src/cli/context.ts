@@ -6,6 +6,8 @@ import { resolveHome } from '../core/paths.js';
 export interface GlobalOptions {
   home: string;
   node: string;
+  /** `--network` (flag → TAO_NETWORK → config); undefined = tao's ledger at `node`. */
+  network?: string;
   wallet: string;
   hotkey: string;
   json: boolean;
@@ -20,6 +22,7 @@ export const DEFAULT_NODE_URL = 'http://127.0.0.1:9944';
 interface RawGlobals {
   home?: string;
   node?: string;
+  network?: string;
   wallet?: string;
   hotkey?: string;
   json?: boolean;
@@ -35,6 +38,9 @@ export function resolveGlobals(raw: RawGlobals): GlobalOptions {
   return {
     home,
     node: raw.node ?? process.env.TAO_NODE ?? config.node ?? DEFAULT_NODE_URL,
+    // An explicit --node means tao's ledger, whatever TAO_NETWORK or the config say.
+    network:
+      raw.node !== undefined ? raw.network : (raw.network ?? process.env.TAO_NETWORK ?? config.network),
     wallet: raw.wallet ?? process.env.TAO_WALLET ?? config.wallet ?? 'default',
     hotkey: raw.hotkey ?? process.env.TAO_HOTKEY ?? config.hotkey ?? 'default',
     json,

@@ -13,6 +13,12 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('--home <dir>', 'root of everything tao writes').env('TAO_HOME'))
     .addOption(new Option('--node <url>', 'ledger node RPC endpoint').env('TAO_NODE'))
+    .addOption(
+      new Option(
+        '--network <name|url>',
+        'finney, test, local, localnet or a ws(s):// Subtensor endpoint; http(s):// = a tao ledger',
+      ),
+    )
     .addOption(new Option('--wallet <name>', 'which wallet').env('TAO_WALLET'))
     .addOption(new Option('--hotkey <name>', 'which hotkey of that wallet').env('TAO_HOTKEY'))
     .option('--json', 'exactly one JSON document on stdout; never prompts')

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { NodeClient } from '../client/node-client.js';
 import type { AccountInfo, Call, SystemInfo } from '../client/types.js';
 import { formatTao, parseTao } from '../core/amount.js';
-import { cancelledError, rejectedError, usageError } from '../core/errors.js';
+import { cancelledError, ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js';
 import type { KeyPair } from '../crypto/keys.js';
 import type { GlobalOptions } from './context.js';
 import { printError } from './handle-error.js';
@@ -37,9 +37,18 @@ export function addTxOptions(cmd: Command): Command {
     .option('--signer-uri <uri>', 'DEV LEDGER ONLY: sign with a well-known dev key such as //Alice');
 }
 
+/** tao's ledger client; a Subtensor --network here means this command has no Subtensor path (exit 2). */
 export async function connect(globals: GlobalOptions): Promise<NodeClient> {
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor')
+    throw new TaoError(
+      'E_UNSUPPORTED',
+      `this command works on tao's ledger only; it has no Subtensor backend yet (--network ${globals.network})`,
+      ExitCode.usage,
+    );
   const { NodeClient } = await import('../client/node-client.js');
-  return new NodeClient(globals.node);
+  return new NodeClient(network.url);
 }
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
@@ -102,7 +111,7 @@ const DEV_URI = /^\/\/[A-Za-z0-9_-]+(\/\/?[A-Za-z0-9_-]+)*$/;
 export async function resolveSigner(
   globals: GlobalOptions,
   role: SignerRole,
-  info: SystemInfo,
+  info: Pick<SystemInfo, 'dev' | 'chain'>,
   signerUri?: string,
 ): Promise<Signer> {
   if (signerUri !== undefined) {
@@ -114,7 +123,7 @@ export async function resolveSigner(
     if (!info.dev)
       throw rejectedError(
         'E_NOT_DEV_CHAIN',
-        `--signer-uri is for dev ledgers only; the node at ${globals.node} runs chain '${info.chain}'`,
+        `--signer-uri is for dev chains only; the node at ${globals.network ?? globals.node} runs chain '${info.chain}'`,
       );
     const { keyPairFromUri } = await import('../crypto/keys.js');
     const { encodeAddress } = await import('../crypto/ss58.js');

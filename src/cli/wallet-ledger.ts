@@ -1,8 +1,9 @@
 /** `tao wallet balance | transfer | faucet`: the ledger side of a wallet (funds), added to the wallet group. */
 import type { Command } from 'commander';
 import { formatTao } from '../core/amount.js';
-import { rejectedError } from '../core/errors.js';
+import { rejectedError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
+import { networkOf } from './network.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
 import {
@@ -22,6 +23,8 @@ export interface BalanceRow {
   address: string;
   wallet?: string;
   free: string;
+  /** Subtensor only: reserved balance. */
+  reserved?: string;
   staked: string;
   total: string;
 }
@@ -40,6 +43,12 @@ export async function handleBalance(
   }
   if (targets.length === 0 && !opts.all) {
     targets.push({ address: await walletAddress(globals, 'coldkey'), wallet: globals.wallet });
+  }
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor') {
+    const { withSubtensor } = await import('./subtensor/tx.js');
+    const { subtensorBalances } = await import('./subtensor/wallet.js');
+    return withSubtensor(network.url, (chain) => subtensorBalances(chain, targets));
   }
   const client = await connect(globals);
   const infos = await Promise.all(targets.map((t) => client.accountInfo(t.address)));
@@ -67,27 +76,51 @@ function renderBalances(data: { balances: BalanceRow[] }): string {
   return table([...(withWallet ? ['wallet'] : []), 'address', 'free', 'staked', 'total'], rows);
 }
 
-export async function handleTransfer(
-  globals: GlobalOptions,
-  opts: TxFlags & { dest?: string; amount?: string },
-): Promise<TxReport> {
+export interface TransferFlags extends TxFlags {
+  dest?: string;
+  amount?: string;
+  all?: boolean;
+  allowDeath?: boolean;
+}
+
+export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags): Promise<TxReport> {
   const dest = await checkAddress(
     await requireValue(globals, opts.dest, '--dest', 'Destination (SS58)'),
     '--dest',
   );
-  const amount = amountFlag(await requireValue(globals, opts.amount, '--amount', 'Amount (TAO)'));
+  if (opts.all && opts.amount !== undefined)
+    throw usageError('E_USAGE', 'give either --amount or --all, not both');
+  const requested = opts.all
+    ? undefined
+    : amountFlag(await requireValue(globals, opts.amount, '--amount (or --all)', 'Amount (TAO)'));
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor') {
+    const { withSubtensor } = await import('./subtensor/tx.js');
+    const { subtensorTransfer } = await import('./subtensor/wallet.js');
+    return withSubtensor(network.url, (chain) =>
+      subtensorTransfer(globals, chain, { ...opts, dest, amount: requested }),
+    );
+  }
   return runTx(globals, {
     role: 'coldkey',
     flags: opts,
-    build: () => ({
-      title: 'Transfer',
-      call: { type: 'transfer', dest, amount: amount.toString() },
-      details: [
-        ['to', dest],
-        ['amount', `${formatTao(amount)} τ`],
-      ],
-      freeDelta: -amount,
-    }),
+    build: ({ account, info }) => {
+      const amount = requested ?? account.free - info.txFee;
+      if (amount <= 0n)
+        throw rejectedError(
+          'E_INSUFFICIENT_BALANCE',
+          `nothing to transfer: free balance ${formatTao(account.free)} τ does not cover the fee ${formatTao(info.txFee)} τ`,
+        );
+      return {
+        title: 'Transfer',
+        call: { type: 'transfer', dest, amount: amount.toString() },
+        details: [
+          ['to', dest],
+          ['amount', `${formatTao(amount)} τ${requested === undefined ? ' (all)' : ''}`],
+        ],
+        freeDelta: -amount,
+      };
+    },
   });
 }
 
@@ -147,8 +180,10 @@ export function registerWalletLedger(program: Command): void {
         .command('transfer')
         .description('send TAO from the wallet coldkey to another address')
         .option('--dest <ss58>', 'destination address')
-        .option('--amount <tao>', 'amount in TAO, e.g. 1.5'),
-    ).action(async (opts: TxFlags & { dest?: string; amount?: string }, cmd: Command) => {
+        .option('--amount <tao>', 'amount in TAO, e.g. 1.5')
+        .option('--all', 'everything transferable (Subtensor: keeps the sender alive unless --allow-death)')
+        .option('--allow-death', 'Subtensor: allow the sender to fall below the existential deposit'),
+    ).action(async (opts: TransferFlags, cmd: Command) => {
       const globals = globalsOf(cmd);
       emit(globals.json, await handleTransfer(globals, opts), (r) => renderTxReport('transfer', r));
     }),

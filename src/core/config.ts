@@ -7,6 +7,7 @@ import { paths } from './paths.js';
 
 export interface TaoConfig {
   node?: string;
+  network?: string;
   wallet?: string;
   hotkey?: string;
   theme?: string;

@@ -1,0 +1,174 @@
+/**
+ * Sign, submit and follow one extrinsic to inclusion: the chain's own fee estimate before, the actual fee
+ * (TransactionFeePaid) after, dispatch errors decoded to `Pallet.Error: docs` (exit 5), and one resubmission
+ * when a block refuses the transaction for resources (Subtensor fills every 15th block with session work).
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { DispatchError, EventRecord } from '@polkadot/types/interfaces';
+import { rejectedError, TaoError, ExitCode } from '../../core/errors.js';
+import type { KeyPair } from '../../crypto/keys.js';
+import { keyPairSigner } from './signer.js';
+
+export type Extrinsic = SubmittableExtrinsic<'promise'>;
+
+export interface Inclusion {
+  txHash: string;
+  blockHash: string;
+  block: number;
+  /** The actual fee paid (TransactionFeePaid), rao. */
+  fee: bigint;
+  events: { section: string; method: string; data: unknown[] }[];
+}
+
+export interface SubmitOptions {
+  /** Mortal era length in blocks (default 64). */
+  eraBlocks?: number;
+  timeoutMs?: number;
+}
+
+export async function estimateFee(tx: Extrinsic, address: string): Promise<bigint> {
+  const info = await tx.paymentInfo(address);
+  return BigInt(info.partialFee.toString());
+}
+
+/** `SubtensorModule.NotEnoughStakeToWithdraw: the caller requests …` from a runtime DispatchError. */
+export function describeDispatchError(
+  api: ApiPromise,
+  error: DispatchError,
+): { code: string; message: string } {
+  if (error.isModule) {
+    const meta = api.registry.findMetaError(error.asModule);
+    const docs = meta.docs.join(' ').replace(/\s+/g, ' ').trim();
+    const name = `${meta.section.charAt(0).toUpperCase()}${meta.section.slice(1)}.${meta.name}`;
+    return { code: meta.name, message: docs ? `${name}: ${docs}` : name };
+  }
+  const text = error.toString();
+  return { code: error.type, message: `${error.type}: ${text}` };
+}
+
+const EXHAUSTS_RESOURCES = /exhaust|ExhaustsResources/i;
+
+function isResourceRefusal(error: unknown): boolean {
+  const text =
+    error instanceof Error
+      ? `${error.message} ${String((error as { data?: unknown }).data ?? '')}`
+      : String(error);
+  return EXHAUSTS_RESOURCES.test(text);
+}
+
+async function submitOnce(
+  api: ApiPromise,
+  tx: Extrinsic,
+  pair: KeyPair,
+  address: string,
+  options: SubmitOptions,
+): Promise<Inclusion> {
+  const nonce = await api.rpc.system.accountNextIndex(address);
+  await tx.signAsync(address, { signer: keyPairSigner(api, pair), nonce, era: options.eraBlocks ?? 64 });
+  const txHash = tx.hash.toHex();
+  return new Promise<Inclusion>((resolve, reject) => {
+    let unsubscribe: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      unsubscribe?.();
+      reject(
+        new TaoError(
+          'E_TX_TIMEOUT',
+          `transaction ${txHash} was submitted but not included within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`,
+          ExitCode.unreachable,
+          'it may still be included: check your balance before sending it again',
+        ),
+      );
+    }, options.timeoutMs ?? 120_000);
+    const finish = (fn: () => void) => {
+      clearTimeout(timer);
+      unsubscribe?.();
+      fn();
+    };
+    tx.send((result) => {
+      const { status } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        finish(() =>
+          reject(new DroppedError(`transaction ${txHash} was ${status.type.toLowerCase()} by the pool`)),
+        );
+        return;
+      }
+      if (!status.isInBlock) return;
+      const blockHash = status.asInBlock.toHex();
+      finish(() => {
+        void inclusionOf(api, txHash, blockHash, result.events).then(resolve, reject);
+      });
+    })
+      .then((unsub) => {
+        unsubscribe = unsub;
+      })
+      .catch((error: unknown) => finish(() => reject(error)));
+  });
+}
+
+class DroppedError extends Error {}
+
+async function inclusionOf(
+  api: ApiPromise,
+  txHash: string,
+  blockHash: string,
+  records: EventRecord[],
+): Promise<Inclusion> {
+  const header = await api.rpc.chain.getHeader(blockHash);
+  let fee = 0n;
+  const events = records.map(({ event }) => ({
+    section: event.section,
+    method: event.method,
+    data: event.data.toJSON() as unknown[],
+  }));
+  for (const { event } of records) {
+    if (event.section === 'transactionPayment' && event.method === 'TransactionFeePaid')
+      fee = BigInt(String(event.data[1]?.toString() ?? '0'));
+    if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
+      const { code, message } = describeDispatchError(api, event.data[0] as DispatchError);
+      throw rejectedError(
+        `E_CHAIN_${code}`,
+        `${message} (transaction ${txHash}, block ${header.number.toNumber()})`,
+      );
+    }
+    if (event.section === 'sudo' && event.method === 'Sudid') {
+      const result = event.data[0] as unknown as { isErr: boolean; asErr: DispatchError };
+      if (result.isErr) {
+        const { code, message } = describeDispatchError(api, result.asErr);
+        throw rejectedError(`E_CHAIN_${code}`, `sudo call failed: ${message} (transaction ${txHash})`);
+      }
+    }
+  }
+  return { txHash, blockHash, block: header.number.toNumber(), fee, events };
+}
+
+/** Signs with a fresh nonce and follows the extrinsic into a block; resubmits once after a resource refusal. */
+export async function signAndSubmit(
+  api: ApiPromise,
+  build: () => Extrinsic,
+  pair: KeyPair,
+  address: string,
+  options: SubmitOptions = {},
+): Promise<Inclusion> {
+  try {
+    return await submitOnce(api, build(), pair, address, options);
+  } catch (error) {
+    if (!(error instanceof DroppedError) && !isResourceRefusal(error)) throw mapSubmitError(error);
+    try {
+      return await submitOnce(api, build(), pair, address, options);
+    } catch (again) {
+      throw mapSubmitError(again);
+    }
+  }
+}
+
+function mapSubmitError(error: unknown): unknown {
+  if (error instanceof TaoError) return error;
+  if (error instanceof DroppedError)
+    return rejectedError('E_TX_DROPPED', `${error.message} twice; nothing was included`);
+  const text = error instanceof Error ? error.message : String(error);
+  // Pool validity errors come back as RPC error 1010 "Invalid Transaction: …".
+  if (/1010|Invalid Transaction|1014|Priority is too low/i.test(text))
+    return rejectedError('E_TX_INVALID', `the chain refused the transaction: ${text}`);
+  return error;
+}
