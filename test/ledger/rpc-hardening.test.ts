@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devGenesis } from '../../src/ledger/genesis.js';
+import { connectionCap, limitsFromEnv, resolveLimits } from '../../src/ledger/limits.js';
 import { LedgerNode } from '../../src/ledger/node.js';
 import { createRpcServer } from '../../src/ledger/server.js';
 import type * as PoolModule from '../../src/ledger/verify-pool.js';
@@ -160,5 +161,29 @@ describe.skipIf(!existsSync(BUILT))('VerifyPool and deeply nested transactions',
       process.off('unhandledRejection', onUnhandled);
       await pool.close();
     }
+  });
+});
+
+describe('server limits', () => {
+  it('caps connections below the open-file limit, leaving a reserve for LevelDB', () => {
+    expect(connectionCap(1024, 30)).toBe(1024 - 30 - 128);
+    expect(connectionCap(256, 33)).toBe(256 - 33 - 32);
+    expect(connectionCap(64, 40)).toBe(1);
+    expect(connectionCap(1_000_000, 30)).toBe(4096);
+    expect(connectionCap(undefined, 30)).toBe(4096);
+  });
+
+  it('reads positive integers from the environment and ignores the rest with a warning', () => {
+    const warnings: string[] = [];
+    const env = {
+      TAO_RPC_REQUEST_TIMEOUT_MS: '1500',
+      TAO_SSE_MAX_CLIENTS: '0',
+      TAO_RPC_MAX_CONNECTIONS: 'x',
+    };
+    const got = limitsFromEnv(env, (l) => warnings.push(l));
+    expect(got).toEqual({ requestTimeoutMs: 1500 });
+    expect(warnings).toHaveLength(2);
+    // headers never wait longer than the whole request may
+    expect(resolveLimits(got).headersTimeoutMs).toBe(1500);
   });
 });
