@@ -125,7 +125,7 @@ async function inclusionOf(
     if (event.section === 'transactionPayment' && event.method === 'TransactionFeePaid')
       fee = BigInt(String(event.data[1]?.toString() ?? '0'));
     if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
-      const { code, message } = describeDispatchError(api, event.data[0] as DispatchError);
+      const { message } = describeDispatchError(api, event.data[0] as DispatchError);
       throw rejectedError(
         `E_CHAIN_${code}`,
         `${message} (transaction ${txHash}, block ${header.number.toNumber()})`,
@@ -134,8 +134,8 @@ async function inclusionOf(
     if (event.section === 'sudo' && event.method === 'Sudid') {
       const result = event.data[0] as unknown as { isErr: boolean; asErr: DispatchError };
       if (result.isErr) {
-        const { code, message } = describeDispatchError(api, result.asErr);
-        throw rejectedError(`E_CHAIN_${code}`, `sudo call failed: ${message} (transaction ${txHash})`);
+        const { message } = describeDispatchError(api, result.asErr);
+        throw rejectedError('E_CHAIN_REJECTED', `sudo call failed: ${message} (transaction ${txHash})`);
       }
     }
   }
