@@ -127,7 +127,7 @@ async function inclusionOf(
     if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
       const { message } = describeDispatchError(api, event.data[0] as DispatchError);
       throw rejectedError(
-        `E_CHAIN_${code}`,
+        'E_CHAIN_REJECTED',
         `${message} (transaction ${txHash}, block ${header.number.toNumber()})`,
       );
     }
