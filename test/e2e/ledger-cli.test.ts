@@ -583,7 +583,7 @@ describe('a non-dev ledger', () => {
     expectJsonError(r, 5, 'E_NOT_DEV_CHAIN');
   });
 
-  it('refuses dev signer URIs: exit 2', async () => {
+  it('refuses dev signer URIs: exit 5 E_NOT_DEV_CHAIN, like the faucet (one code, one exit)', async () => {
     const r = await runTao(
       [
         '--node',
@@ -600,7 +600,7 @@ describe('a non-dev ledger', () => {
       ],
       { home },
     );
-    expectJsonError(r, 2, 'E_NOT_DEV_CHAIN');
+    expectJsonError(r, 5, 'E_NOT_DEV_CHAIN');
   });
 });
 
