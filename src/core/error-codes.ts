@@ -93,6 +93,12 @@ export const ERROR_CODES = {
   E_SPEC_CONFLICT: usage('a supervisor child of that name runs with another spec'),
   E_DAEMON_RUNNING: usage('a supervisor daemon already runs for this TAO_HOME'),
   E_PURGE_BUSY: usage('tao down --purge: a process still uses what it would delete'),
+  E_BAD_NETWORK: usage('--network is not finney, test, local, localnet or a ws(s):// / http(s):// URL'),
+  E_NO_LOCALNET: usage('--network localnet, but no tao localnet runs in this home'),
+  E_NOT_SUBTENSOR: usage(
+    "the --network endpoint is not Subtensor (tao's own ledger, or another Substrate chain)",
+  ),
+  E_UNSUPPORTED: usage('the command (or this Subtensor runtime) has no Subtensor path'),
   E_NODE_RUNNING: usage('a ledger node already runs (stop it first: tao node stop)'),
   E_NODE_LOCKED: usage('the data dir is in use by another node (LevelDB lock held)'),
   E_PORT_IN_USE: usage('the RPC port is in use'),
@@ -124,6 +130,9 @@ export const ERROR_CODES = {
   E_TX_TIMEOUT: unreachable('the transaction was not included before the wait timed out'),
 
   // 5: rejected by the ledger
+  E_CHAIN_REJECTED: rejected("Subtensor rejected the extrinsic (the message leads with the pallet's error)"),
+  E_TX_INVALID: rejected("Subtensor's pool refused the transaction as invalid"),
+  E_TX_DROPPED: rejected('Subtensor dropped the transaction twice; nothing was included'),
   E_REJECTED: rejected('the ledger rejected the request (no more precise code)'),
   E_METHOD_NOT_FOUND: rejected('the node does not offer the method (dev_* exist only on dev chains)'),
   E_UNKNOWN_BLOCK: rejected('no block of that number'),
