@@ -125,12 +125,35 @@ export function registerNode(program: Command): void {
   });
 
   withExamples(
-    node.command('status').description('is a node running, at which block, and what dev mode created'),
+    node
+      .command('status')
+      .description(
+        'is a node running, at which block, and what dev mode created (or, with --network, which Subtensor chain)',
+      ),
     'tao node status --json',
+    'tao node status --network ws://127.0.0.1:9945',
   ).action(async (_flags: unknown, cmd: Command) => {
     const g = globalsOf(cmd);
+    const { networkOf } = await import('./network.js');
+    const network = await networkOf(g);
+    if (network.backend === 'subtensor') {
+      const { subtensorStatus } = await import('../chain/subtensor/status.js');
+      const status = await subtensorStatus(network.url);
+      emit(g.json, status, (d) =>
+        d.running
+          ? keyValues([
+              ['chain', `${d.chain} (Subtensor)`],
+              ['runtime', `${d.spec_name} spec ${d.spec_version}`],
+              ['block', String(d.block)],
+              ['endpoint', d.endpoint],
+              ['genesis', String(d.genesis_hash)],
+            ])
+          : `no Subtensor node answers at ${d.endpoint}`,
+      );
+      return;
+    }
     const { nodeStatus } = await import('../ledger/process.js');
-    const r = await nodeStatus(g.home, g.node);
+    const r = await nodeStatus(g.home, network.url);
     emit(g.json, r, (d) => {
       const sup = d.supervisor as
         | { state: string; pid: number | null; restarts: number; uptime_ms: number | null }
