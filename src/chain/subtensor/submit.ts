@@ -6,6 +6,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { DispatchError, EventRecord } from '@polkadot/types/interfaces';
+import { formatTao } from '../../core/amount.js';
 import { rejectedError, TaoError, ExitCode } from '../../core/errors.js';
 import type { KeyPair } from '../../crypto/keys.js';
 import { keyPairSigner } from './signer.js';
@@ -43,9 +44,25 @@ export function describeDispatchError(
     const name = `${meta.section.charAt(0).toUpperCase()}${meta.section.slice(1)}.${meta.name}`;
     return { code: meta.name, message: docs ? `${name}: ${docs}` : name };
   }
-  const text = error.toString();
-  return { code: error.type, message: `${error.type}: ${text}` };
+  const inner = (error as unknown as Record<string, unknown>)[`as${error.type}`] as
+    | { type?: string }
+    | undefined;
+  const name = inner?.type ? `${error.type}.${inner.type}` : error.type;
+  const text = DISPATCH_TEXT[name];
+  return { code: error.type, message: text ? `${name}: ${text}` : name };
 }
+
+/** Words for the runtime's own (non-pallet) dispatch errors an operator meets. */
+const DISPATCH_TEXT: Record<string, string> = {
+  BadOrigin: 'the signer is not allowed to make this call',
+  'Token.FundsUnavailable': 'the account does not have enough free funds',
+  'Token.OnlyProvider': 'the account would be reaped (below the existential deposit) but must stay alive',
+  'Token.BelowMinimum': 'the amount is below the existential deposit',
+  'Token.Frozen': 'the funds are frozen',
+  'Token.NotExpendable': 'the sender would fall below the existential deposit (a keep-alive transfer)',
+  'Arithmetic.Underflow': 'the amount is more than there is',
+  'Arithmetic.Overflow': 'the amount is too large',
+};
 
 const EXHAUSTS_RESOURCES = /exhaust|ExhaustsResources/i;
 
@@ -124,18 +141,18 @@ async function inclusionOf(
   for (const { event } of records) {
     if (event.section === 'transactionPayment' && event.method === 'TransactionFeePaid')
       fee = BigInt(String(event.data[1]?.toString() ?? '0'));
+  }
+  const where = `transaction ${txHash}, block ${header.number.toNumber()}; fee charged ${formatTao(fee)} τ`;
+  for (const { event } of records) {
     if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
       const { message } = describeDispatchError(api, event.data[0] as DispatchError);
-      throw rejectedError(
-        'E_CHAIN_REJECTED',
-        `${message} (transaction ${txHash}, block ${header.number.toNumber()})`,
-      );
+      throw rejectedError('E_CHAIN_REJECTED', `${message} (${where})`);
     }
     if (event.section === 'sudo' && event.method === 'Sudid') {
       const result = event.data[0] as unknown as { isErr: boolean; asErr: DispatchError };
       if (result.isErr) {
         const { message } = describeDispatchError(api, result.asErr);
-        throw rejectedError('E_CHAIN_REJECTED', `sudo call failed: ${message} (transaction ${txHash})`);
+        throw rejectedError('E_CHAIN_REJECTED', `sudo call failed: ${message} (${where})`);
       }
     }
   }

@@ -7,7 +7,7 @@
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import type { Extrinsic, Inclusion } from '../../chain/subtensor/submit.js';
 import { formatTao } from '../../core/amount.js';
-import { cancelledError, usageError } from '../../core/errors.js';
+import { cancelledError, rejectedError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import { printError } from '../handle-error.js';
 import { keyValues } from '../output.js';
@@ -20,6 +20,8 @@ export interface SubtensorTxPlan {
   details: [string, string][];
   /** Change of the signer's free balance apart from the fee. */
   freeDelta: bigint;
+  /** The call moves whatever is left after the fee (transfer --all): freeDelta is then free − fee. */
+  spendsAll?: boolean;
   /** Shown after the balance lines: warnings (price moved, destination is a hotkey…). */
   notes?: string[];
 }
@@ -94,6 +96,12 @@ export async function runSubtensorTx(
   const plan = await options.build(ctx);
   const { estimateFee, signAndSubmit } = await import('../../chain/subtensor/submit.js');
   const fee = await estimateFee(plan.extrinsic(), signer.address);
+  if (plan.spendsAll) plan.freeDelta = fee - ctx.free;
+  if (ctx.free + plan.freeDelta - fee < 0n)
+    throw rejectedError(
+      'E_INSUFFICIENT_BALANCE',
+      `${signer.address} has ${formatTao(ctx.free)} τ free; this needs ${formatTao(fee - plan.freeDelta)} τ (fee ${formatTao(fee)} τ): nothing was sent`,
+    );
 
   if (globals.interactive) {
     process.stderr.write(`${preview(ctx, plan, fee)}\n`);

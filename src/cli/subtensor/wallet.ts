@@ -88,6 +88,7 @@ export async function subtensorTransfer(
             ['amount', `all transferable τ${keepAlive ? ' (keeping the account alive)' : ''}`],
           ],
           freeDelta: -free,
+          spendsAll: true,
           notes,
         };
       }
