@@ -16,7 +16,7 @@ export interface AccountBalance {
 }
 
 export async function accountBalance(api: ApiPromise, address: string): Promise<AccountBalance> {
-  const account = await api.query.system.account(address);
+  const account = await storage(api, 'system', 'account')(address);
   const data = field(account, 'data');
   return {
     address,
