@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerConsole } from './console.js';
 import { registerDaemon } from './daemon.js';
+import { registerLocalnet } from './localnet.js';
 import { registerNode } from './node.js';
 import { registerPeer } from './peer.js';
 import { registerWallet } from './wallet.js';
@@ -24,4 +25,5 @@ export const commandGroups: ((program: Command) => void)[] = [
   registerConsole,
   registerSim,
   registerUp,
+  registerLocalnet,
 ];
