@@ -1,10 +1,10 @@
 /**
  * Starting, stopping and finding the localnet process: `start` builds (or reuses) the genesis, launches
  * `tao localnet serve` detached (pid file + log under `$TAO_HOME/localnet/`) and waits until it answers;
- * `stop` sends SIGTERM, then SIGKILL after a grace period; `running` reads the pid file and checks the pid.
+ * `stop` sends SIGTERM, then SIGKILL after a grace period; `status` asks the endpoint.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TaoError, usageError } from '../core/errors.js';
 import { TAO_BIN } from '../supervisor/launch.js';
@@ -20,7 +20,10 @@ import {
 } from './paths.js';
 import { type ChainHead, chainHead } from './rpc.js';
 import { resolveRuntime } from './runtime.js';
+import { isAlive, runningLocalnet } from './running.js';
 import type { BlockMode, RunInfo } from './serve.js';
+
+export { isAlive, runningLocalnet };
 
 export interface StartOptions {
   home: string;
@@ -46,48 +49,6 @@ export interface StartResult extends ChainHead {
   log: string;
   genesis_build_ms?: number;
   start_ms?: number;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** On Linux, a pid that now belongs to another program is not our localnet (pid reuse). */
-function isServeProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('localnet');
-  } catch {
-    return !existsSync('/proc/self') && isAlive(pid);
-  }
-}
-
-/** The pid (and run info, once it listens) of this home's localnet, or undefined (stale files removed). */
-export function runningLocalnet(home: string): { pid: number; info?: RunInfo } | undefined {
-  const files = localnetPaths(home);
-  let pid: number;
-  try {
-    pid = Number(readFileSync(files.pid, 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isServeProcess(pid)) {
-    rmSync(files.pid, { force: true });
-    rmSync(files.info, { force: true });
-    return undefined;
-  }
-  let info: RunInfo | undefined;
-  try {
-    info = JSON.parse(readFileSync(files.info, 'utf8')) as RunInfo;
-    if (info.pid !== pid) info = undefined;
-  } catch {
-    info = undefined;
-  }
-  return { pid, ...(info ? { info } : {}) };
 }
 
 function logTail(path: string, lines = 15): string {
