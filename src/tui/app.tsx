@@ -28,6 +28,7 @@ import { NeighboursView } from './views/Neighbours.js';
 import { OverviewView } from './views/Overview.js';
 import { PeerView } from './views/Peer.js';
 import { RankingView } from './views/Ranking.js';
+import { SubnetsView } from './views/Subnets.js';
 import { ViewFactsContext } from './views/view-facts.js';
 import { WalletView } from './views/Wallet.js';
 
@@ -44,6 +45,7 @@ const TAB_NAMES: Record<ViewId, string> = {
   neighbours: 'Neighbours',
   peer: 'Peer',
   wallet: 'Wallet',
+  subnets: 'Subnets',
 };
 
 function TabBar({ view, width }: { view: ViewId; width: number }) {
@@ -114,6 +116,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
   const context = (args: readonly string[] = []) => ({
     selectedProcess: facts.current.selectedProcess ?? null,
     selectedHotkey: ownHotkey,
+    selectedNetuid: facts.current.selectedNetuid ?? null,
     args,
   });
 
@@ -203,6 +206,8 @@ export function App({ readonly, bindings, initialView }: AppProps) {
     main = <NeighboursView width={width} height={content} list={ui.lists.neighbours} />;
   } else if (ui.view === 'peer') {
     main = <PeerView width={width} height={content} list={ui.lists.peer} log={ui.log} />;
+  } else if (ui.view === 'subnets') {
+    main = <SubnetsView width={width} height={content} list={ui.lists.subnets} />;
   } else {
     main = <WalletView width={width} bindings={bindings} />;
   }

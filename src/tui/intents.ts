@@ -36,6 +36,8 @@ export interface ActionContext {
   selectedHotkey: string | null;
   /** Palette arguments ("restart peer-1" → ["peer-1"]). */
   args: readonly string[];
+  /** Netuid under the cursor in the Subnets view. */
+  selectedNetuid?: number | null;
 }
 
 type Action = (ctx: ActionContext) => Intent;
@@ -60,6 +62,13 @@ const ALL_ACTIONS: Record<string, Action> = {
   'view.neighbours': () => run({ kind: 'view', view: 'neighbours' }),
   'view.peer': () => run({ kind: 'view', view: 'peer' }),
   'view.wallet': () => run({ kind: 'view', view: 'wallet' }),
+  'view.subnets': () => run({ kind: 'view', view: 'subnets' }),
+  'subnets.open': (ctx) =>
+    run(
+      ctx.selectedNetuid === null || ctx.selectedNetuid === undefined
+        ? { kind: 'message', text: 'no subnet selected' }
+        : { kind: 'view', view: 'ranking', netuid: ctx.selectedNetuid },
+    ),
   help: () => run({ kind: 'overlay', overlay: 'help' }),
   palette: () => run({ kind: 'overlay', overlay: 'palette' }),
   filter: () => run({ kind: 'overlay', overlay: 'filter' }),
@@ -151,6 +160,8 @@ const PALETTE: Record<string, string> = {
   peer: 'view.peer',
   logs: 'view.peer',
   wallet: 'view.wallet',
+  subnets: 'view.subnets',
+  pools: 'view.subnets',
   stake: 'view.wallet',
   'stake add': 'stake.add',
   'stake remove': 'stake.remove',

@@ -4,12 +4,12 @@
  */
 import type { Key } from 'ink';
 
-export type ViewId = 'overview' | 'ranking' | 'neighbours' | 'peer' | 'wallet';
-export const VIEWS: readonly ViewId[] = ['overview', 'ranking', 'neighbours', 'peer', 'wallet'];
+export type ViewId = 'overview' | 'ranking' | 'neighbours' | 'peer' | 'wallet' | 'subnets';
+export const VIEWS: readonly ViewId[] = ['overview', 'ranking', 'neighbours', 'peer', 'wallet', 'subnets'];
 
-/** Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer), or in one view. */
+/** Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer, Subnets), or in one view. */
 export type Scope = 'global' | 'list' | ViewId;
-const LIST_VIEWS: readonly ViewId[] = ['ranking', 'neighbours', 'peer'];
+const LIST_VIEWS: readonly ViewId[] = ['ranking', 'neighbours', 'peer', 'subnets'];
 
 export interface Binding {
   id: string;
@@ -30,11 +30,12 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { id: 'view.neighbours', keys: ['3'], description: 'Neighbours (pruning scores)', scope: 'global' },
   { id: 'view.peer', keys: ['4'], description: 'Peer processes and logs', scope: 'global' },
   { id: 'view.wallet', keys: ['5'], description: 'Wallet & stake', scope: 'global' },
+  { id: 'view.subnets', keys: ['6'], description: 'Subnets (pools, price, emission)', scope: 'global' },
   { id: 'help', keys: ['?'], description: 'show or hide this help', scope: 'global' },
   {
     id: 'palette',
     keys: [':'],
-    description: 'command palette (:ranking 1, :stake add, :quit)',
+    description: 'command palette (:ranking 1, :stake add)',
     scope: 'global',
   },
   { id: 'filter', keys: ['/'], description: 'filter rows', scope: 'list' },
@@ -54,6 +55,12 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { id: 'sort.next', keys: ['s'], description: 'sort by the next column', scope: 'list' },
   { id: 'sort.reverse', keys: ['S'], description: 'reverse the sort order', scope: 'list' },
   { id: 'ranking.own', keys: ['o'], description: 'jump to the next own neuron', scope: 'ranking' },
+  {
+    id: 'subnets.open',
+    keys: ['enter'],
+    description: "open the selected subnet's ranking",
+    scope: 'subnets',
+  },
   { id: 'log.follow', keys: ['f'], description: 'follow the log tail', scope: 'peer' },
   { id: 'log.wrap', keys: ['w'], description: 'wrap long log lines', scope: 'peer' },
   { id: 'log.timestamps', keys: ['t'], description: 'show log timestamps', scope: 'peer' },

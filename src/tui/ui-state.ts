@@ -7,8 +7,9 @@ import type { DialogSpec, Effect } from './intents.js';
 import type { ViewId } from './keys.js';
 import { type CursorMove, moveCursor } from './table-model.js';
 
-export type ListView = 'ranking' | 'neighbours' | 'peer';
-export const isListView = (v: ViewId): v is ListView => v === 'ranking' || v === 'neighbours' || v === 'peer';
+export type ListView = 'ranking' | 'neighbours' | 'peer' | 'subnets';
+export const isListView = (v: ViewId): v is ListView =>
+  v === 'ranking' || v === 'neighbours' || v === 'peer' || v === 'subnets';
 
 export interface ListState {
   cursor: number;
@@ -35,7 +36,12 @@ export interface UiState {
   quitting: boolean;
 }
 
-export const SORT_COLUMN_COUNT: Record<ListView, number> = { ranking: 11, neighbours: 9, peer: 9 };
+export const SORT_COLUMN_COUNT: Record<ListView, number> = {
+  ranking: 11,
+  neighbours: 9,
+  peer: 9,
+  subnets: 9,
+};
 
 export function initialUiState(view: ViewId = 'overview'): UiState {
   return {
@@ -46,6 +52,8 @@ export function initialUiState(view: ViewId = 'overview'): UiState {
       ranking: { cursor: 0, filter: '', sortColumn: 3, sortDesc: true },
       neighbours: { cursor: 0, filter: '', sortColumn: 2, sortDesc: true },
       peer: { cursor: 0, filter: '', sortColumn: 0, sortDesc: false },
+      // Subnets by netuid, as btcli lists them.
+      subnets: { cursor: 0, filter: '', sortColumn: 0, sortDesc: false },
     },
     log: { follow: true, wrap: false, timestamps: false },
     dialog: null,
@@ -65,6 +73,8 @@ export interface ViewFacts {
   nextOwn?: number | null;
   /** Name of the process under the cursor (Peer view). */
   selectedProcess?: string | null;
+  /** Netuid of the subnet under the cursor (Subnets view). */
+  selectedNetuid?: number | null;
 }
 
 const patchList = (s: UiState, view: ListView, patch: Partial<ListState>): UiState => ({

@@ -14,7 +14,7 @@ import type {
   TxFate,
   TxSubmitted,
 } from '../../src/tui/data/types.js';
-import { DEFAULT_BINDINGS, registeredBindings } from '../../src/tui/keys.js';
+import { DEFAULT_BINDINGS, registeredBindings, type ViewId } from '../../src/tui/keys.js';
 import { Console } from '../../src/tui/root.js';
 import { loadTheme, resolveTheme, type Theme } from '../../src/tui/theme/theme.js';
 
@@ -269,7 +269,7 @@ export function consoleTree(
   opts: {
     readonly?: boolean;
     theme?: Theme;
-    view?: 'overview' | 'ranking' | 'neighbours' | 'peer' | 'wallet';
+    view?: ViewId;
   } = {},
 ): ReactElement {
   const readonly = opts.readonly ?? false;

@@ -7,7 +7,30 @@
 import type { NodeClient } from '../../client/index.js';
 import type { Neuron as ClientNeuron, NodeEvent, SubnetInfo as ClientSubnet } from '../../client/types.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import type { ConnectionState, MarketSnapshot, Neuron, OwnHotkey } from './types.js';
+import type { ConnectionState, MarketSnapshot, Neuron, OwnHotkey, SubnetsState } from './types.js';
+
+/** What the Subnets view says on tao's ledger, which has no subnet pools (yet). */
+export const LEDGER_NO_POOLS =
+  "tao's ledger has no subnet pools (dynamic TAO): price, pools and emission share are Subtensor's (--network)";
+
+/** tao's ledger subnets as Subnets rows: no pools, so those fields stay null. */
+export function ledgerSubnets(subnets: readonly ClientSubnet[]): SubnetsState {
+  return {
+    rows: subnets.map((s) => ({
+      netuid: s.netuid,
+      name: '',
+      symbol: '',
+      tempo: s.tempo,
+      n: s.n,
+      maxUids: s.maxUids,
+      price: null,
+      taoIn: null,
+      alphaIn: null,
+      emission: null,
+    })),
+    poolsMissing: LEDGER_NO_POOLS,
+  };
+}
 
 export interface ChainFeedOptions {
   netuid: number;
@@ -237,6 +260,7 @@ export class ChainFeed {
         ? { netuid: s.netuid, n: s.n, maxUids: s.maxUids, tempo: s.tempo, lastEpoch: s.lastEpoch ?? null }
         : null;
       patch.subnet = subnet;
+      patch.subnets = ledgerSubnets(subnets);
       if (s) {
         const meta = await this.client.metagraph(netuid, call);
         if (netuid !== this.netuid) return; // switched subnet meanwhile; the next refresh fetches it

@@ -31,6 +31,35 @@ export interface SubnetInfo {
   maxUids: number;
   tempo: number;
   lastEpoch: number | null;
+  /** Unit of the metagraph's stake and emission: τ on tao's ledger, the subnet's alpha on Subtensor. */
+  stakeUnit?: 'τ' | 'α';
+}
+
+/**
+ * One subnet as the Subnets view lists it. The pool fields are null where the chain has no subnet pools
+ * (tao's ledger before dynamic TAO); amounts are rao (alpha in its own 10^-9 units).
+ */
+export interface SubnetRow {
+  netuid: number;
+  name: string;
+  symbol: string;
+  tempo: number;
+  n: number;
+  maxUids: number;
+  /** Rao of τ per whole alpha (10^9 = price 1.0). */
+  price: bigint | null;
+  /** τ in the subnet's pool. */
+  taoIn: bigint | null;
+  /** Alpha in the subnet's pool. */
+  alphaIn: bigint | null;
+  /** τ injected into the pool per block (the subnet's part of the block emission). */
+  emission: bigint | null;
+}
+
+export interface SubnetsState {
+  rows: SubnetRow[];
+  /** One line saying why the pool columns are empty, or null where the chain has pools. */
+  poolsMissing: string | null;
 }
 
 /** One neuron of the metagraph; ranking fields are raw u16 (0..65535), money is rao. */
@@ -57,7 +86,12 @@ export interface OwnHotkey {
 
 export interface StakeEntry {
   hotkey: string;
+  /** The stake's value in τ (rao); on Subtensor the alpha at the pool's spot price. */
   amount: bigint;
+  /** The subnet of an alpha stake (Subtensor); absent where stake is not per subnet. */
+  netuid?: number;
+  /** The alpha held (10^-9 α), with `netuid`. */
+  alpha?: bigint;
 }
 
 export interface OwnAccount {
@@ -176,6 +210,13 @@ export interface MarketSnapshot {
   ownPeer: OwnPeerState | null;
   /** Own total emission (rao) at recent updates, oldest first, for the Overview trend. */
   emissionHistory: bigint[];
+  /** Every subnet with its pool (the Subnets view); null until first loaded. */
+  subnets?: SubnetsState | null;
+  /**
+   * Views that need something this backend does not have (the local supervisor for Peer/Neighbours on a
+   * remote chain), with one line saying so. Absent: every view has its data source.
+   */
+  missing?: Partial<Record<'neighbours' | 'peer', string>>;
 }
 
 export type TxStatus = 'pending' | 'included' | 'rejected' | 'unknown';
