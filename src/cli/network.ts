@@ -4,9 +4,8 @@ import type { GlobalOptions } from './context.js';
 
 export async function networkOf(globals: GlobalOptions): Promise<Network> {
   if (globals.network === 'localnet') {
-    const { runningLocalnet } = await import('../localnet/process.js');
-    const running = runningLocalnet(globals.home);
-    return resolveNetwork(globals.network, globals.node, () => running?.info?.endpoint);
+    const { localnetEndpoint } = await import('../localnet/running.js');
+    return resolveNetwork(globals.network, globals.node, () => localnetEndpoint(globals.home));
   }
   return resolveNetwork(globals.network, globals.node);
 }
