@@ -1,13 +1,16 @@
 /**
- * `tao stake add | remove | list | take`: stake the wallet coldkey's TAO on a hotkey (own hotkey by default),
- * and set the delegate take the owner keeps of its nominators' dividends.
+ * `tao stake add | remove | list | move | transfer | take`: stake the wallet coldkey's TAO on a hotkey (own
+ * hotkey by default), and set the delegate take the owner keeps of its nominators' dividends. On a Subtensor
+ * --network the stake is alpha per subnet (--netuid) behind a pool, with price protection
+ * (src/cli/subtensor/stake.ts); tao's ledger has no move/transfer yet (E_UNSUPPORTED).
  */
 import type { Command } from 'commander';
-import { formatTao } from '../core/amount.js';
-import { rejectedError, usageError } from '../core/errors.js';
+import { formatTao, parseTao } from '../core/amount.js';
+import { ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
+import type { SubtensorStakeRow } from './subtensor/stake.js';
 import {
   addTxOptions,
   amountFlag,
@@ -25,6 +28,71 @@ export interface StakeFlags extends TxFlags {
   amount?: string;
   all?: boolean;
   hotkeyAddress?: string;
+  /** Subtensor (dynamic TAO) only. */
+  netuid?: string;
+  tolerance?: string;
+  partial?: boolean;
+  unsafe?: boolean;
+}
+
+export interface StakeMoveFlags extends TxFlags {
+  amount?: string;
+  netuid?: string;
+  destNetuid?: string;
+  destHotkey?: string;
+  dest?: string;
+  hotkeyAddress?: string;
+  tolerance?: string;
+  partial?: boolean;
+  unsafe?: boolean;
+}
+
+const ledgerHasNoPools = (what: string) =>
+  new TaoError(
+    'E_UNSUPPORTED',
+    `${what} is dynamic TAO (alpha per subnet behind a pool): tao's ledger backend has no pools yet; use a Subtensor --network`,
+    ExitCode.usage,
+  );
+
+async function netuidOf(
+  globals: GlobalOptions,
+  text: string | undefined,
+  flag = '--netuid',
+): Promise<number> {
+  const { parseNetuid } = await import('./subnet.js');
+  return parseNetuid(await requireValue(globals, text, flag, 'Subnet netuid'));
+}
+
+/** `tao stake add|remove` on a Subtensor chain: alpha per subnet, protected by a limit price. */
+async function subtensorStake(
+  globals: GlobalOptions,
+  url: string,
+  direction: 'add' | 'remove',
+  opts: StakeFlags,
+) {
+  const { protectionOf, subtensorStakeAdd, subtensorStakeRemove } = await import('./subtensor/stake.js');
+  const protection = protectionOf(opts);
+  const netuid = await netuidOf(globals, opts.netuid);
+  if (opts.all && opts.amount !== undefined)
+    throw usageError('E_USAGE', 'give either --amount or --all, not both');
+  const unit = direction === 'add' ? 'TAO' : 'alpha';
+  const amount = opts.all
+    ? undefined
+    : parseTao(
+        await requireValue(globals, opts.amount, '--amount (or --all)', `Amount (${unit})`),
+        '--amount',
+      );
+  const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
+  const { withSubtensor } = await import('./subtensor/tx.js');
+  return withSubtensor(url, (chain) =>
+    (direction === 'add' ? subtensorStakeAdd : subtensorStakeRemove)(globals, chain, {
+      flags: opts,
+      netuid,
+      hotkey,
+      protection,
+      ...(amount === undefined ? {} : { amount }),
+    }),
+  );
 }
 
 async function targetHotkey(globals: GlobalOptions, flag?: string): Promise<string> {
@@ -45,6 +113,16 @@ export async function handleStake(
   direction: 'add' | 'remove',
   opts: StakeFlags,
 ): Promise<TxReport> {
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor') return subtensorStake(globals, network.url, direction, opts);
+  for (const [flag, given] of [
+    ['--netuid', opts.netuid !== undefined],
+    ['--tolerance', opts.tolerance !== undefined],
+    ['--partial', Boolean(opts.partial)],
+    ['--unsafe', Boolean(opts.unsafe)],
+  ] as const)
+    if (given) throw ledgerHasNoPools(flag);
   const requested = await amountOrAll(globals, opts);
   const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
   return runTx(globals, {
@@ -78,6 +156,52 @@ export async function handleStake(
       };
     },
   });
+}
+
+/** `tao stake move` / `tao stake transfer`: Subtensor only (alpha between hotkeys, subnets, coldkeys). */
+export async function handleStakeMove(
+  globals: GlobalOptions,
+  kind: 'move' | 'transfer',
+  opts: StakeMoveFlags,
+) {
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  if (network.backend !== 'subtensor') throw ledgerHasNoPools(`stake ${kind}`);
+  const { protectionOf, subtensorStakeMove } = await import('./subtensor/stake.js');
+  const protection = protectionOf(opts);
+  const netuid = await netuidOf(globals, opts.netuid);
+  const destNetuid =
+    opts.destNetuid === undefined ? netuid : await netuidOf(globals, opts.destNetuid, '--dest-netuid');
+  const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
+  const destColdkey =
+    kind === 'transfer'
+      ? await checkAddress(
+          await requireValue(globals, opts.dest, '--dest', 'Destination coldkey (SS58)'),
+          '--dest',
+        )
+      : undefined;
+  if (kind === 'transfer' && opts.destHotkey !== undefined)
+    throw usageError(
+      'E_USAGE',
+      'stake transfer keeps the hotkey: use --dest for the coldkey (stake move changes hotkeys)',
+    );
+  const destHotkey =
+    opts.destHotkey === undefined ? hotkey : await checkAddress(opts.destHotkey, '--dest-hotkey');
+  const amount = parseTao(await requireValue(globals, opts.amount, '--amount', 'Amount (alpha)'), '--amount');
+  const { withSubtensor } = await import('./subtensor/tx.js');
+  return withSubtensor(network.url, (chain) =>
+    subtensorStakeMove(globals, chain, {
+      flags: opts,
+      kind,
+      netuid,
+      destNetuid,
+      hotkey,
+      destHotkey,
+      ...(destColdkey ? { destColdkey } : {}),
+      amount,
+      protection,
+    }),
+  );
 }
 
 /** The ledger's highest delegate take (docs/rpc.md `E_TAKE_TOO_HIGH`): 11796 / 65535 = 18 %. */
@@ -144,11 +268,25 @@ export interface StakeRow {
 export async function handleStakeList(
   globals: GlobalOptions,
   opts: { coldkey?: string; hotkeyAddress?: string; all?: boolean },
-): Promise<{ stakes: StakeRow[] }> {
+): Promise<{ stakes: StakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string }> {
   const filter: { coldkey?: string; hotkey?: string } = {};
   if (opts.coldkey !== undefined) filter.coldkey = await checkAddress(opts.coldkey, '--coldkey');
   if (opts.hotkeyAddress !== undefined)
     filter.hotkey = await checkAddress(opts.hotkeyAddress, '--hotkey-address');
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor') {
+    if (opts.all)
+      throw new TaoError(
+        'E_UNSUPPORTED',
+        'stake list --all on Subtensor: the chain has no index of every stake; give --coldkey',
+        ExitCode.usage,
+      );
+    const coldkey = filter.coldkey ?? (await walletAddress(globals, 'coldkey'));
+    const { withSubtensor } = await import('./subtensor/tx.js');
+    const { subtensorStakeList } = await import('./subtensor/stake.js');
+    return withSubtensor(network.url, (chain) => subtensorStakeList(chain, [coldkey], filter.hotkey));
+  }
   if (!opts.all && filter.coldkey === undefined && filter.hotkey === undefined)
     filter.coldkey = await walletAddress(globals, 'coldkey');
   const client = await connect(globals);
@@ -164,11 +302,26 @@ export async function handleStakeList(
   };
 }
 
-function renderStakes(data: { stakes: StakeRow[] }): string {
+function renderStakes(
+  data: { stakes: StakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string },
+): string {
   if (data.stakes.length === 0) return 'no stake';
+  if ('total_value' in data)
+    return `${table(
+      ['coldkey', 'hotkey', 'netuid', 'alpha', 'price (τ/α)', 'value'],
+      data.stakes.map((s) => [
+        s.coldkey,
+        s.hotkey,
+        String(s.netuid),
+        `${s.alpha} α`,
+        s.price,
+        `${s.value} τ`,
+      ]),
+    )}\ntotal value ${data.total_value} τ (at spot prices, before slippage)`;
+  if (!('take_percent' in (data.stakes[0] ?? {}))) return 'no stake';
   return table(
     ['coldkey', 'hotkey', 'amount', 'take'],
-    data.stakes.map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`, s.take_percent]),
+    (data.stakes as StakeRow[]).map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`, s.take_percent]),
   );
 }
 
@@ -184,20 +337,70 @@ export function registerStake(program: Command): void {
               ? 'move free TAO of the wallet coldkey into stake on a hotkey'
               : 'move stake on a hotkey back to the free balance of the wallet coldkey',
           )
-          .option('--amount <tao>', 'amount in TAO')
+          .option(
+            '--amount <tao>',
+            direction === 'add' ? 'amount in TAO' : 'amount in TAO (alpha on Subtensor)',
+          )
           .option(
             '--all',
-            direction === 'add' ? 'all free balance (minus the fee)' : 'all stake on that hotkey',
+            direction === 'add'
+              ? 'all free balance (minus the fee)'
+              : 'all stake on that hotkey (and subnet)',
           )
-          .option('--hotkey-address <ss58>', "the hotkey (default: the wallet's own hotkey)"),
+          .option('--hotkey-address <ss58>', "the hotkey (default: the wallet's own hotkey)")
+          .option('--netuid <n>', 'Subtensor: the subnet whose pool this stakes through')
+          .option(
+            '--tolerance <fraction>',
+            'Subtensor: price tolerance, a decimal fraction (default 0.005 = 0.5 %)',
+          )
+          .option('--partial', 'Subtensor: fill what fits within the limit price instead of all or nothing')
+          .option('--unsafe', 'Subtensor: no price protection (plain add_stake / remove_stake)'),
       ).action(async (opts: StakeFlags, cmd: Command) => {
         const globals = globalsOf(cmd);
         emit(globals.json, await handleStake(globals, direction, opts), (r) =>
-          renderTxReport(`stake ${direction}`, r),
+          renderTxReport(`stake ${direction}`, r as TxReport),
         );
       }),
       `tao stake ${direction} --amount 10`,
       `tao stake ${direction} --all --hotkey-address 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --yes`,
+      `tao --network localnet stake ${direction} --netuid 2 --amount 5 --tolerance 0.01`,
+    );
+  }
+  for (const kind of ['move', 'transfer'] as const) {
+    const cmd = stake
+      .command(kind)
+      .description(
+        kind === 'move'
+          ? 'Subtensor: move alpha stake to another hotkey and/or subnet (same coldkey)'
+          : 'Subtensor: transfer alpha stake to another coldkey (same hotkey), optionally into another subnet',
+      )
+      .option('--netuid <n>', 'the subnet the stake is in')
+      .option('--dest-netuid <n>', 'the destination subnet (default: the same)')
+      .option('--amount <alpha>', 'alpha to move');
+    if (kind === 'move') cmd.option('--dest-hotkey <ss58>', 'the destination hotkey (default: the same)');
+    else cmd.option('--dest <ss58>', 'the destination coldkey');
+    withExamples(
+      addTxOptions(
+        cmd
+          .option('--hotkey-address <ss58>', "the origin hotkey (default: the wallet's own hotkey)")
+          .option('--tolerance <fraction>', 'price tolerance for a swap across subnets (default 0.005)')
+          .option('--partial', 'across subnets: fill what fits within the limit price')
+          .option('--unsafe', 'no price protection (also allows moves that have no limit variant)'),
+      ).action(async (opts: StakeMoveFlags, c: Command) => {
+        const globals = globalsOf(c);
+        emit(
+          globals.json,
+          await handleStakeMove(globals, kind, opts),
+          (r) =>
+            `${renderTxReport(`stake ${kind}`, r as unknown as TxReport)}\n${r.alpha} α out of subnet ${r.netuid}, ${r.alpha_received} α into subnet ${r.dest_netuid}`,
+        );
+      }),
+      kind === 'move'
+        ? 'tao --network localnet stake move --netuid 2 --dest-hotkey 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1'
+        : 'tao --network localnet stake transfer --netuid 2 --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1',
+      kind === 'move'
+        ? 'tao --network localnet stake move --netuid 2 --dest-netuid 3 --amount 1 --tolerance 0.02'
+        : 'tao --network localnet stake transfer --netuid 2 --dest-netuid 3 --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1 --unsafe',
     );
   }
   withExamples(

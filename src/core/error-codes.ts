@@ -147,6 +147,9 @@ export const ERROR_CODES = {
   E_POOL_FULL: rejected('the transaction pool is full; retry shortly'),
   E_INSUFFICIENT_BALANCE: rejected('the free balance does not cover amount + fee'),
   E_INSUFFICIENT_STAKE: rejected('not enough stake on the hotkey'),
+  E_SLIPPAGE: rejected(
+    "a protected stake would move the pool's price past the limit price (--tolerance); refused before signing",
+  ),
   E_OVERFLOW: rejected('a balance would exceed 2^64 − 1 rao'),
   E_SUPPLY_CAP: rejected('the faucet would exceed the supply cap'),
   E_FAUCET_LIMIT: rejected('above the faucet limit per call'),

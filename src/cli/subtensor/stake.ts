@@ -1,0 +1,470 @@
+/**
+ * `tao stake add | remove | move | transfer` on a Subtensor chain (dynamic TAO), with price protection on by
+ * default: the preview shows the pool's price, the expected output (swap-estimate.ts), the slippage and the
+ * limit price; the protected calls (addStakeLimit, removeStakeLimit, removeStakeFullLimit, swapStakeLimit)
+ * carry price × (1 ± tolerance). `--unsafe` sends the plain calls. The report's alpha and τ are what the
+ * chain's StakeAdded / StakeRemoved events say.
+ */
+import type { SubtensorApi } from '../../chain/subtensor/api.js';
+import { extrinsic } from '../../chain/subtensor/access.js';
+import { alphaPrice, subnetExists } from '../../chain/subtensor/reads.js';
+import {
+  limitDown,
+  limitUp,
+  parseTolerance,
+  type StakeEvent,
+  stakeEvents,
+  stakeOf,
+  type Tolerance,
+  tolerancePercent,
+} from '../../chain/subtensor/stake.js';
+import {
+  estimateBuy,
+  estimateSell,
+  readPoolState,
+  type SwapEstimate,
+} from '../../chain/subtensor/swap-estimate.js';
+import { formatTao } from '../../core/amount.js';
+import { rejectedError, usageError } from '../../core/errors.js';
+import type { GlobalOptions } from '../context.js';
+import type { TxFlags } from '../tx-flow.js';
+import { runSubtensorTx, type SubtensorTxReport } from './tx.js';
+
+const RAO = 1_000_000_000n;
+
+export interface Protection {
+  /** undefined = --unsafe (no limit). */
+  tolerance?: Tolerance;
+  partial: boolean;
+}
+
+/** --tolerance / --partial / --unsafe → what protects the trade (exit 2 on contradictions). */
+export function protectionOf(opts: { tolerance?: string; partial?: boolean; unsafe?: boolean }): Protection {
+  if (opts.unsafe && (opts.tolerance !== undefined || opts.partial))
+    throw usageError(
+      'E_USAGE',
+      '--unsafe turns price protection off: do not combine it with --tolerance or --partial',
+    );
+  if (opts.unsafe) return { partial: false };
+  return { tolerance: parseTolerance(opts.tolerance ?? '0.005'), partial: Boolean(opts.partial) };
+}
+
+export interface StakeTxReport extends SubtensorTxReport {
+  netuid: number;
+  hotkey: string;
+  /** Alpha the event says was staked (add) or unstaked (remove). */
+  alpha: string;
+  /** τ the event says went in (add, swap fee included) or came out (remove). */
+  tao: string;
+  /** The pool's spot price when previewed, τ per alpha. */
+  price: string;
+  /** null with --unsafe. */
+  limit_price: string | null;
+  tolerance: string | null;
+  partial: boolean;
+  /** The pool's swap fee from the event (τ for add, alpha for remove). */
+  swap_fee: string;
+}
+
+const priceText = (rao: bigint) => `${formatTao(rao)} τ/α`;
+
+/** 1 − received/paid at the spot price, as a percentage with 3 decimals (the pool's fee included). */
+function slippageText(paidValue: bigint, receivedValue: bigint): string {
+  if (paidValue <= 0n) return '0.000 %';
+  const lost = paidValue > receivedValue ? paidValue - receivedValue : 0n;
+  const milli = (lost * 100_000n) / paidValue;
+  return `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} %`;
+}
+
+const approx = (e: SwapEstimate) => (e.exact ? '' : '≈ ');
+
+async function requireSubnet(chain: SubtensorApi, netuid: number): Promise<void> {
+  if (!(await subnetExists(chain.api, netuid)))
+    throw rejectedError('E_UNKNOWN_SUBNET', `subnet ${netuid} does not exist on this chain`);
+}
+
+function protectionLines(
+  p: Protection,
+  limit: bigint | undefined,
+  side: 'ceiling' | 'floor',
+): [string, string][] {
+  if (!p.tolerance || limit === undefined)
+    return [['price protection', 'OFF (--unsafe): executes at whatever price the pool has']];
+  return [
+    [
+      'limit price',
+      `${priceText(limit)} (${side}; tolerance ${tolerancePercent(p.tolerance)}, ${p.partial ? 'partial fill allowed' : 'fill or kill'})`,
+    ],
+  ];
+}
+
+function refuseBeyondLimit(e: SwapEstimate, p: Protection, what: string): void {
+  if (!p.tolerance || p.partial || !e.limited) return;
+  throw rejectedError(
+    'E_SLIPPAGE',
+    `${what} would move the pool's price past the limit (tolerance ${tolerancePercent(p.tolerance)}): the chain would refuse it (SlippageTooHigh); nothing was sent`,
+    'lower --amount, raise --tolerance, or pass --partial to fill what fits within the limit',
+  );
+}
+
+function reportOf(
+  base: SubtensorTxReport,
+  ev: StakeEvent | undefined,
+  fields: { netuid: number; hotkey: string; price: bigint; limit?: bigint; p: Protection },
+): StakeTxReport {
+  return {
+    ...base,
+    netuid: fields.netuid,
+    hotkey: fields.hotkey,
+    alpha: formatTao(ev?.alpha ?? 0n),
+    tao: formatTao(ev?.tao ?? 0n),
+    price: formatTao(fields.price),
+    limit_price: fields.limit === undefined ? null : formatTao(fields.limit),
+    tolerance: fields.p.tolerance?.text ?? null,
+    partial: fields.p.partial,
+    swap_fee: formatTao(ev?.fee ?? 0n),
+  };
+}
+
+export interface SubtensorStakeOptions {
+  flags: TxFlags;
+  netuid: number;
+  hotkey: string;
+  /** rao (add) or alpha units (remove); undefined = --all. */
+  amount?: bigint;
+  protection: Protection;
+}
+
+export async function subtensorStakeAdd(
+  globals: GlobalOptions,
+  chain: SubtensorApi,
+  o: SubtensorStakeOptions,
+): Promise<StakeTxReport> {
+  await requireSubnet(chain, o.netuid);
+  const p = o.protection;
+  const { api } = chain;
+  const price = await alphaPrice(api, o.netuid);
+  const pool = await readPoolState(api, o.netuid);
+  const limit = p.tolerance ? limitUp(price, p.tolerance) : undefined;
+  const { inclusion, report } = await runSubtensorTx(globals, chain, {
+    role: 'coldkey',
+    flags: o.flags,
+    build: async ({ free, signer }) => {
+      let amount = o.amount;
+      const build = (a: bigint) => () =>
+        limit === undefined
+          ? extrinsic(api, 'subtensorModule', 'addStake')(o.hotkey, o.netuid, a)
+          : extrinsic(api, 'subtensorModule', 'addStakeLimit')(o.hotkey, o.netuid, a, limit, p.partial);
+      if (amount === undefined) {
+        const { estimateFee } = await import('../../chain/subtensor/submit.js');
+        const fee = await estimateFee(build(free)(), signer.address);
+        const ed = BigInt(api.consts.balances?.existentialDeposit?.toString() ?? '0');
+        amount = free - fee - ed;
+        if (amount <= 0n)
+          throw rejectedError(
+            'E_INSUFFICIENT_BALANCE',
+            `nothing to stake: free balance ${formatTao(free)} τ does not cover the fee ${formatTao(fee)} τ and the existential deposit ${formatTao(ed)} τ`,
+          );
+      }
+      const e = estimateBuy(pool, amount, limit);
+      refuseBeyondLimit(e, p, `staking ${formatTao(amount)} τ`);
+      return {
+        title: `Add stake on subnet ${o.netuid}`,
+        extrinsic: build(amount),
+        details: [
+          ['hotkey', o.hotkey],
+          ['netuid', String(o.netuid)],
+          [
+            'amount',
+            `${formatTao(amount)} τ${o.amount === undefined ? ' (all but the fee and existential deposit)' : ''}`,
+          ],
+          ['price', priceText(price)],
+          [
+            'expected alpha out',
+            `${approx(e)}${formatTao(e.out)} α${e.limited ? ` (partial: ${formatTao(e.used)} τ fits within the limit)` : ''}`,
+          ],
+          ['pool fee', `${approx(e)}${formatTao(e.fee)} τ`],
+          ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
+          ['slippage', `${approx(e)}${slippageText(e.used, (e.out * price) / RAO)} (pool fee included)`],
+          ...protectionLines(p, limit, 'ceiling'),
+        ],
+        freeDelta: -amount,
+        notes: e.exact
+          ? []
+          : ['the expected output is an estimate; the limit price is what protects this trade'],
+      };
+    },
+  });
+  const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeAdded');
+  return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
+}
+
+export async function subtensorStakeRemove(
+  globals: GlobalOptions,
+  chain: SubtensorApi,
+  o: SubtensorStakeOptions,
+): Promise<StakeTxReport> {
+  await requireSubnet(chain, o.netuid);
+  const p = o.protection;
+  const { api } = chain;
+  const price = await alphaPrice(api, o.netuid);
+  const pool = await readPoolState(api, o.netuid);
+  const limit = p.tolerance ? limitDown(price, p.tolerance) : undefined;
+  const { inclusion, report } = await runSubtensorTx(globals, chain, {
+    role: 'coldkey',
+    flags: o.flags,
+    build: async ({ signer }) => {
+      const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
+      const all = o.amount === undefined;
+      const amount = o.amount ?? held;
+      if (held === 0n || amount > held)
+        throw rejectedError(
+          'E_INSUFFICIENT_STAKE',
+          `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${all ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
+        );
+      const e = estimateSell(pool, amount, limit);
+      refuseBeyondLimit(e, p, `unstaking ${formatTao(amount)} α`);
+      const tx = all
+        ? () => extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(o.hotkey, o.netuid, limit ?? null)
+        : limit === undefined
+          ? () => extrinsic(api, 'subtensorModule', 'removeStake')(o.hotkey, o.netuid, amount)
+          : () =>
+              extrinsic(api, 'subtensorModule', 'removeStakeLimit')(
+                o.hotkey,
+                o.netuid,
+                amount,
+                limit,
+                p.partial,
+              );
+      return {
+        title: `Remove stake on subnet ${o.netuid}`,
+        extrinsic: tx,
+        details: [
+          ['hotkey', o.hotkey],
+          ['netuid', String(o.netuid)],
+          ['alpha', `${formatTao(amount)} α${all ? ' (all)' : ''} of ${formatTao(held)} α held`],
+          ['price', priceText(price)],
+          [
+            'expected τ out',
+            `${approx(e)}${formatTao(e.out)} τ${e.limited ? ` (partial: ${formatTao(e.used)} α fits within the limit)` : ''}`,
+          ],
+          ['pool fee', `${approx(e)}${formatTao(e.fee)} α`],
+          ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
+          ['slippage', `${approx(e)}${slippageText((e.used * price) / RAO, e.out)} (pool fee included)`],
+          ...protectionLines(p, limit, 'floor'),
+        ],
+        freeDelta: e.out,
+        notes: e.exact
+          ? []
+          : ['the expected output is an estimate; the limit price is what protects this trade'],
+      };
+    },
+  });
+  const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeRemoved');
+  return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
+}
+
+export interface StakeMoveOptions {
+  flags: TxFlags;
+  kind: 'move' | 'transfer';
+  netuid: number;
+  destNetuid: number;
+  hotkey: string;
+  destHotkey: string;
+  /** transfer: the destination coldkey. */
+  destColdkey?: string;
+  amount: bigint;
+  protection: Protection;
+}
+
+export interface StakeMoveReport extends SubtensorTxReport {
+  netuid: number;
+  dest_netuid: number;
+  hotkey: string;
+  dest_hotkey: string;
+  dest_coldkey?: string;
+  /** Alpha taken from the origin (StakeRemoved). */
+  alpha: string;
+  /** Alpha credited at the destination (StakeAdded). */
+  alpha_received: string;
+  /** τ the move went through (StakeRemoved's τ; the spot-price equivalent within one subnet). */
+  tao: string;
+  price: string;
+  limit_price: string | null;
+  tolerance: string | null;
+  partial: boolean;
+}
+
+/** `tao stake move` / `tao stake transfer`. */
+export async function subtensorStakeMove(
+  globals: GlobalOptions,
+  chain: SubtensorApi,
+  o: StakeMoveOptions,
+): Promise<StakeMoveReport> {
+  const { api } = chain;
+  await requireSubnet(chain, o.netuid);
+  if (o.destNetuid !== o.netuid) await requireSubnet(chain, o.destNetuid);
+  const crossSubnet = o.destNetuid !== o.netuid;
+  const sameKeys = o.kind === 'move' && o.destHotkey === o.hotkey;
+  if (sameKeys && !crossSubnet)
+    throw usageError(
+      'E_USAGE',
+      'nothing to move: give --dest-hotkey and/or --dest-netuid different from the origin',
+    );
+  const p = o.protection;
+  // Only a same-hotkey move across subnets has a limit variant (swapStakeLimit) in this runtime.
+  const limited = crossSubnet && sameKeys && p.tolerance !== undefined;
+  if (crossSubnet && !sameKeys && p.tolerance !== undefined)
+    throw usageError(
+      'E_USAGE',
+      `this runtime has no price-limited ${o.kind === 'move' ? 'moveStake' : 'transferStake'}: a move across subnets ${o.kind === 'move' ? 'to another hotkey' : 'to another coldkey'} would swap twice with no protection`,
+      o.kind === 'move'
+        ? 'move across subnets on the same hotkey first (protected: swapStakeLimit), then to the other hotkey within the subnet; or pass --unsafe'
+        : 'transfer within the subnet (no swap), or pass --unsafe',
+    );
+  const [price, destPrice] = await Promise.all([alphaPrice(api, o.netuid), alphaPrice(api, o.destNetuid)]);
+  const ratio = destPrice === 0n ? 0n : (price * RAO) / destPrice;
+  const limit = limited && p.tolerance ? limitDown(ratio, p.tolerance) : undefined;
+  const [origin, dest] = crossSubnet
+    ? await Promise.all([readPoolState(api, o.netuid), readPoolState(api, o.destNetuid)])
+    : [undefined, undefined];
+  const { inclusion, report } = await runSubtensorTx(globals, chain, {
+    role: 'coldkey',
+    flags: o.flags,
+    build: async ({ signer }) => {
+      const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
+      if (o.amount > held)
+        throw rejectedError(
+          'E_INSUFFICIENT_STAKE',
+          `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}, less than ${formatTao(o.amount)} α: nothing was sent`,
+        );
+      const details: [string, string][] = [
+        ['from', `hotkey ${o.hotkey}, subnet ${o.netuid}`],
+        [
+          'to',
+          `${o.destColdkey ? `coldkey ${o.destColdkey}, ` : ''}hotkey ${o.destHotkey}, subnet ${o.destNetuid}`,
+        ],
+        ['alpha', `${formatTao(o.amount)} α of ${formatTao(held)} α held`],
+      ];
+      const notes: string[] = [];
+      if (!crossSubnet) {
+        details.push(['price', `${priceText(price)} (within one subnet: no swap, no price impact)`]);
+      } else if (origin && dest) {
+        // Across subnets the runtime sells on the origin without its fee, then buys on the destination.
+        const sold = estimateSell({ ...origin, feeRate: 0n }, o.amount);
+        const bought = estimateBuy(dest, sold.out);
+        details.push(
+          ['price', `${priceText(price)} → ${priceText(destPrice)} (ratio ${formatTao(ratio)})`],
+          ['expected alpha out', `≈ ${formatTao(bought.out)} α (via ≈ ${formatTao(sold.out)} τ)`],
+          ['slippage', `≈ ${slippageText((o.amount * price) / RAO, (bought.out * destPrice) / RAO)}`],
+        );
+        if (limit !== undefined) details.push(...protectionLines(p, limit, 'floor'));
+        else
+          details.push([
+            'price protection',
+            p.tolerance === undefined ? 'OFF (--unsafe)' : 'none available in this runtime for this move',
+          ]);
+        if (limit !== undefined)
+          notes.push('the limit is a floor on (origin price / destination price) after the swap');
+      }
+      const call =
+        crossSubnet && sameKeys
+          ? limit !== undefined
+            ? () =>
+                extrinsic(api, 'subtensorModule', 'swapStakeLimit')(
+                  o.hotkey,
+                  o.netuid,
+                  o.destNetuid,
+                  o.amount,
+                  limit,
+                  p.partial,
+                )
+            : () => extrinsic(api, 'subtensorModule', 'swapStake')(o.hotkey, o.netuid, o.destNetuid, o.amount)
+          : o.kind === 'transfer'
+            ? () =>
+                extrinsic(api, 'subtensorModule', 'transferStake')(
+                  o.destColdkey,
+                  o.hotkey,
+                  o.netuid,
+                  o.destNetuid,
+                  o.amount,
+                )
+            : () =>
+                extrinsic(api, 'subtensorModule', 'moveStake')(
+                  o.hotkey,
+                  o.destHotkey,
+                  o.netuid,
+                  o.destNetuid,
+                  o.amount,
+                );
+      return {
+        title: o.kind === 'transfer' ? 'Transfer stake to another coldkey' : 'Move stake',
+        extrinsic: call,
+        details,
+        freeDelta: 0n,
+        notes,
+      };
+    },
+  });
+  const events = stakeEvents(inclusion);
+  const removed = events.find((e) => e.kind === 'StakeRemoved');
+  const added = events.find((e) => e.kind === 'StakeAdded');
+  return {
+    ...report,
+    netuid: o.netuid,
+    dest_netuid: o.destNetuid,
+    hotkey: o.hotkey,
+    dest_hotkey: o.destHotkey,
+    ...(o.destColdkey ? { dest_coldkey: o.destColdkey } : {}),
+    alpha: formatTao(removed?.alpha ?? 0n),
+    alpha_received: formatTao(added?.alpha ?? 0n),
+    tao: formatTao(removed?.tao ?? 0n),
+    price: formatTao(price),
+    limit_price: limit === undefined ? null : formatTao(limit),
+    tolerance: limit === undefined ? null : (p.tolerance?.text ?? null),
+    partial: limit === undefined ? false : p.partial,
+  };
+}
+
+export interface SubtensorStakeRow {
+  coldkey: string;
+  hotkey: string;
+  netuid: number;
+  /** The stake's value in τ at the spot price (= value), so the ledger's field keeps its meaning. */
+  amount: string;
+  alpha: string;
+  price: string;
+  value: string;
+}
+
+/** Stakes of these coldkeys per (hotkey, netuid) with price and value; totals in τ. */
+export async function subtensorStakeList(
+  chain: SubtensorApi,
+  coldkeys: string[],
+  hotkey?: string,
+): Promise<{ stakes: SubtensorStakeRow[]; total_value: string }> {
+  const { stakesOfColdkey } = await import('../../chain/subtensor/reads.js');
+  const prices = new Map<number, bigint>();
+  const rows: SubtensorStakeRow[] = [];
+  let total = 0n;
+  for (const coldkey of coldkeys) {
+    const stakes = (await stakesOfColdkey(chain.api, coldkey)).filter((s) => !hotkey || s.hotkey === hotkey);
+    stakes.sort((a, b) => a.netuid - b.netuid || a.hotkey.localeCompare(b.hotkey));
+    for (const s of stakes) {
+      if (!prices.has(s.netuid)) prices.set(s.netuid, await alphaPrice(chain.api, s.netuid));
+      const price = prices.get(s.netuid) ?? 0n;
+      const value = (s.alpha * price) / RAO;
+      total += value;
+      rows.push({
+        coldkey: s.coldkey,
+        hotkey: s.hotkey,
+        netuid: s.netuid,
+        amount: formatTao(value),
+        alpha: formatTao(s.alpha),
+        price: formatTao(price),
+        value: formatTao(value),
+      });
+    }
+  }
+  return { stakes: rows, total_value: formatTao(total) };
+}
