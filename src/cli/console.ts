@@ -32,16 +32,29 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
   const config = readConfig(globals.home);
   const p = paths(globals.home);
   const keys = tui.readOwnKeys(p.wallet(globals.wallet));
-  const source = new tui.LiveDataSource({
-    url: globals.node,
-    netuid,
-    home: globals.home,
-    walletName: keys.coldkey ? globals.wallet : null,
-    coldkey: keys.coldkey,
-    hotkeys: keys.hotkeys,
-    readonly: Boolean(flags.readonly),
-    ...(globals.passwordFile !== undefined ? { passwordFile: globals.passwordFile } : {}),
-  });
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  const walletName = keys.coldkey ? globals.wallet : null;
+  // On a Subtensor chain the same views read the chain through @polkadot/api (loaded only here).
+  const source =
+    network.backend === 'subtensor'
+      ? new (await import('../tui/data/subtensor-source.js')).SubtensorDataSource({
+          url: network.url,
+          netuid,
+          walletName,
+          coldkey: keys.coldkey,
+          hotkeys: keys.hotkeys,
+        })
+      : new tui.LiveDataSource({
+          url: network.url,
+          netuid,
+          home: globals.home,
+          walletName,
+          coldkey: keys.coldkey,
+          hotkeys: keys.hotkeys,
+          readonly: Boolean(flags.readonly),
+          ...(globals.passwordFile !== undefined ? { passwordFile: globals.passwordFile } : {}),
+        });
   await tui.runConsole({
     source,
     readonly: Boolean(flags.readonly),
@@ -54,12 +67,14 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
 export function registerConsole(program: Command): void {
   const cmd = program
     .command('console')
-    .description('the live operator console: ranking, neighbours, peer, wallet & stake (q quits, ? help)')
+    .description(
+      'the live operator console: ranking, neighbours, peer, wallet & stake, subnets; also on Subtensor with --network (q quits, ? help)',
+    )
     .option('--readonly', 'register no action that signs or stops anything (shows RO)')
     .addOption(
       new Option('--theme <name>', 'colour theme: default, light, mono, or $TAO_HOME/themes/<name>.json'),
     )
     .option('--netuid <n>', 'subnet shown in Ranking and Overview', '1')
     .action(async (flags: ConsoleFlags, command: Command) => handleConsole(command, flags));
-  withExamples(cmd, 'tao console --readonly --theme mono');
+  withExamples(cmd, 'tao console --readonly --theme mono', 'tao console --network localnet --netuid 1');
 }

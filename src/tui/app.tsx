@@ -74,6 +74,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
   const actions = useMemo(() => registerActions(readonly), [readonly]);
   const connection = useSnapshot((s) => s.node.connection.kind);
   const ownHotkey = useSnapshot((s) => s.own.hotkeys[0]?.ss58 ?? null);
+  const missing = useSnapshot((s) => s.missing);
 
   const perform = useCallback(
     (effect: Effect) => {
@@ -103,6 +104,8 @@ export function App({ readonly, bindings, initialView }: AppProps) {
   const dispatch = useCallback(
     (intent: Intent) => {
       if (intent.type === 'run') perform(intent.effect);
+      else if (intent.type === 'dialog' && missing?.signing)
+        setUi((s) => ({ ...s, message: missing.signing ?? null, overlay: null }));
       else if (intent.type === 'dialog') setUi((s) => ({ ...s, dialog: intent.dialog, overlay: null }));
       else
         setUi((s) => ({
@@ -110,7 +113,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
           confirm: { title: intent.title, detail: intent.detail, effect: intent.effect },
         }));
     },
-    [perform],
+    [perform, missing],
   );
 
   const context = (args: readonly string[] = []) => ({
@@ -198,6 +201,8 @@ export function App({ readonly, bindings, initialView }: AppProps) {
     );
   } else if (ui.overlay?.kind === 'help') {
     main = <HelpOverlay bindings={bindings} width={width} height={content} />;
+  } else if ((ui.view === 'neighbours' || ui.view === 'peer') && missing?.[ui.view]) {
+    main = <Text color={theme.color.muted}>{fitText(theme.glyphs.text(missing[ui.view] ?? ''), width)}</Text>;
   } else if (ui.view === 'overview') {
     main = <OverviewView width={width} />;
   } else if (ui.view === 'ranking') {

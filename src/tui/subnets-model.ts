@@ -64,7 +64,7 @@ export const SUBNET_COLUMNS: readonly Column<SubnetViewRow>[] = [
   {
     id: 'netuid',
     header: 'net',
-    width: 3,
+    width: 4,
     align: 'right',
     key: (r) => r.netuid,
     text: (r) => String(r.netuid),

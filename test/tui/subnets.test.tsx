@@ -7,6 +7,8 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEDGER_NO_POOLS, ledgerSubnets } from '../../src/tui/data/chain-feed.js';
 import type { SubnetsState } from '../../src/tui/data/types.js';
+import type { SubnetSummary } from '../../src/chain/subtensor/subnets.js';
+import { stakeEntries, subtensorBlocksToEpoch, subtensorSubnets } from '../../src/tui/data/subtensor-feed.js';
 import { percentText, shareBasisPoints, subnetsModel } from '../../src/tui/subnets-model.js';
 import { baseSnapshot, consoleTree, KEYS, OWN_HOTKEY, RecordingSource, renderAt } from './fixtures.js';
 
@@ -180,5 +182,50 @@ describe('Subnets view frames', () => {
     expect(f).toContain('/omr: 1/3');
     expect(f).toContain('omron');
     expect(f).not.toContain('apex');
+  });
+});
+
+describe('the Subtensor feed fills the same snapshot', () => {
+  const summary = (netuid: number, over: Partial<SubnetSummary> = {}): SubnetSummary => ({
+    netuid,
+    name: `sn${netuid}`,
+    symbol: 'α',
+    ownerColdkey: 'c',
+    ownerHotkey: 'h',
+    tempo: 10,
+    taoIn: 1000n * TAO,
+    alphaIn: 1000n * TAO,
+    alphaOut: 0n,
+    taoInEmission: 1n,
+    registeredAt: 0,
+    price: TAO,
+    n: 1,
+    maxUids: 256,
+    burn: 0n,
+    lastStep: 0,
+    firstEmissionBlock: null,
+    ...over,
+  });
+
+  it('subnets ordered by netuid with their pools; stakes valued at the spot price, rounded down', () => {
+    const state = subtensorSubnets([summary(2, { price: 1_209_780_724n }), summary(0)]);
+    expect(state.poolsMissing).toBeNull();
+    expect(state.rows.map((r) => [r.netuid, r.price, r.emission])).toEqual([
+      [0, TAO, 1n],
+      [2, 1_209_780_724n, 1n],
+    ]);
+    const stakes = stakeEntries(
+      [{ coldkey: 'c', hotkey: 'h', netuid: 2, alpha: 105_059_460_088n }],
+      new Map([[2, 1_209_780_724n]]),
+    );
+    // 105.059460088 α × 1.209780724 τ/α = 127.098909688… τ (the devnet's `tao wallet balance` staked)
+    expect(stakes).toEqual([{ hotkey: 'h', netuid: 2, alpha: 105_059_460_088n, amount: 127_098_909_688n }]);
+  });
+
+  it("next epoch follows Subtensor's blocks_until_next_epoch: tempo - (block + netuid + 1) % (tempo + 1)", () => {
+    expect(subtensorBlocksToEpoch(60, 1, 100)).toBe(38);
+    expect(subtensorBlocksToEpoch(7, 2, 10)).toBe(0); // the epoch runs in this block
+    expect(subtensorBlocksToEpoch(8, 2, 10)).toBe(10);
+    expect(subtensorBlocksToEpoch(5, 1, 0)).toBeNull();
   });
 });

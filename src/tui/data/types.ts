@@ -213,10 +213,10 @@ export interface MarketSnapshot {
   /** Every subnet with its pool (the Subnets view); null until first loaded. */
   subnets?: SubnetsState | null;
   /**
-   * Views that need something this backend does not have (the local supervisor for Peer/Neighbours on a
-   * remote chain), with one line saying so. Absent: every view has its data source.
+   * What this backend does not have (the local supervisor for Peer/Neighbours on a remote chain, signing
+   * from the console), each with one line saying so. Absent: everything is there.
    */
-  missing?: Partial<Record<'neighbours' | 'peer', string>>;
+  missing?: Partial<Record<'neighbours' | 'peer' | 'signing', string>>;
 }
 
 export type TxStatus = 'pending' | 'included' | 'rejected' | 'unknown';

@@ -19,6 +19,14 @@ export function RankingView({ width, height, list }: { width: number; height: nu
   const own = useSnapshot((s) => s.own);
   const subnet = useSnapshot((s) => s.subnet);
   const facts = useViewFacts();
+  // Stake is the subnet's alpha on Subtensor, τ on tao's ledger: the header says which.
+  const columns = useMemo(
+    () =>
+      subnet?.stakeUnit === 'α'
+        ? RANKING_COLUMNS.map((c) => (c.id === 'stake' ? { ...c, header: 'stake α' } : c))
+        : RANKING_COLUMNS,
+    [subnet?.stakeUnit],
+  );
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
     [list.sortColumn, list.sortDesc],
@@ -44,7 +52,7 @@ export function RankingView({ width, height, list }: { width: number; height: nu
   }, [rows, isOwn]);
   const nextOwn = ownPositions.find((i) => i > cursor) ?? ownPositions[0] ?? null;
   facts.current = { rows: rows.length, page: tableHeight - 1, nextOwn };
-  const col = RANKING_COLUMNS[sort.column];
+  const col = columns[sort.column];
   const filter = list.filter ? `  /${list.filter}: ${rows.length}/${neurons.length}` : '';
   const position = rows.length > 0 ? `  row ${cursor + 1}/${rows.length}` : '';
   return (
@@ -63,7 +71,7 @@ export function RankingView({ width, height, list }: { width: number; height: nu
         </Text>
       </Text>
       <VirtualTable
-        columns={RANKING_COLUMNS}
+        columns={columns}
         rows={rows}
         cursor={cursor}
         height={tableHeight}

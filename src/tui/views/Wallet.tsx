@@ -31,6 +31,7 @@ export function WalletView({ width, bindings }: { width: number; bindings: reado
   const theme = useTheme();
   const own = useSnapshot((s) => s.own);
   const fee = useSnapshot((s) => s.node.txFee);
+  const signing = useSnapshot((s) => s.missing?.signing ?? null);
   const parts = useTableParts();
   const addrWidth = width >= 110 ? 48 : 24;
   const balances = own.balance
@@ -44,10 +45,15 @@ export function WalletView({ width, bindings }: { width: number; bindings: reado
       ]
     : [];
   const names = new Map(own.hotkeys.map((h) => [h.ss58, h.name]));
+  // Alpha stakes (Subtensor) are per subnet: netuid and alpha columns, with the τ value at the spot price.
+  const perSubnet = own.stakes.some((s) => s.netuid !== undefined);
   const stakes = own.stakes.map((s) => ({
-    hotkey: shortAddress(s.hotkey, addrWidth),
+    hotkey: shortAddress(s.hotkey, perSubnet ? Math.min(addrWidth, 20) : addrWidth),
     name: names.get(s.hotkey) ?? '(delegate)',
-    stake: taoFixed(s.amount, 9),
+    ...(perSubnet
+      ? { net: String(s.netuid ?? '-'), alpha: s.alpha === undefined ? '-' : taoFixed(s.alpha, 4) }
+      : {}),
+    stake: taoFixed(s.amount, perSubnet ? 4 : 9),
   }));
   const actions = bindings.filter((b) => b.scope === 'wallet');
   return (
@@ -79,17 +85,37 @@ export function WalletView({ width, bindings }: { width: number; bindings: reado
         </Text>
       )}
       <Text bold color={theme.color.accent}>
-        Stakes by hotkey
+        {perSubnet
+          ? 'Stakes by hotkey and subnet (α; stake = its τ value at the pool price)'
+          : 'Stakes by hotkey'}
       </Text>
       {stakes.length > 0 ? (
-        <Table data={stakes} columns={['hotkey', 'name', { key: 'stake', align: 'right' }]} {...parts} />
+        <Table
+          data={stakes}
+          columns={
+            perSubnet
+              ? [
+                  'hotkey',
+                  'name',
+                  { key: 'net', align: 'right' },
+                  { key: 'alpha', align: 'right' },
+                  { key: 'stake', align: 'right' },
+                ]
+              : ['hotkey', 'name', { key: 'stake', align: 'right' }]
+          }
+          {...parts}
+        />
       ) : (
         <Text color={theme.color.muted}>no stake</Text>
       )}
       <Text color={theme.color.muted}>
-        {actions.length > 0
-          ? actions.map((b) => `${displayKey(b.keys[0]!)} ${b.description}`).join('   ')
-          : 'read-only console: transfers and staking are disabled'}
+        {theme.glyphs.text(
+          signing
+            ? signing
+            : actions.length > 0
+              ? actions.map((b) => `${displayKey(b.keys[0]!)} ${b.description}`).join('   ')
+              : 'read-only console: transfers and staking are disabled',
+        )}
       </Text>
     </Box>
   );
