@@ -6,6 +6,7 @@
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import type { Call as CallType } from '@polkadot/types/interfaces';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { rpc } from './harness.js';
 
@@ -35,6 +36,20 @@ export async function openFixture(url: string): Promise<Fixture> {
 
 /** Signs, submits, waits for the block; a dispatch error (or a failed sudo) throws with its name. */
 export async function send(
+  api: ApiPromise,
+  signer: KeyringPair,
+  tx: SubmittableExtrinsic<'promise'>,
+): Promise<{ section: string; method: string; data: unknown[] }[]> {
+  try {
+    return await sendOnce(api, signer, tx);
+  } catch (error) {
+    // Every 15th block on spec 300 is full of session work: the pool drops the tx; send it once more.
+    if (!/tx (Invalid|Dropped)|ExhaustsResources|1010/.test(String(error))) throw error;
+    return sendOnce(api, signer, api.tx(tx.method as unknown as CallType) as SubmittableExtrinsic<'promise'>);
+  }
+}
+
+async function sendOnce(
   api: ApiPromise,
   signer: KeyringPair,
   tx: SubmittableExtrinsic<'promise'>,

@@ -25,12 +25,54 @@ import {
   type SwapEstimate,
 } from '../../chain/subtensor/swap-estimate.js';
 import { formatTao } from '../../core/amount.js';
-import { rejectedError, usageError } from '../../core/errors.js';
+import { rejectedError, TaoError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import type { TxFlags } from '../tx-flow.js';
 import { runSubtensorTx, type SubtensorTxReport } from './tx.js';
 
 const RAO = 1_000_000_000n;
+
+/** The runtime's CustomTransactionError codes (pallets/subtensor/src/lib.rs): its pool-validity refusals. */
+const CUSTOM_TX_ERRORS: Record<number, string> = {
+  0: 'ColdkeyInSwapSchedule',
+  1: 'StakeAmountTooLow',
+  2: 'BalanceTooLow',
+  3: 'SubnetDoesntExist',
+  4: 'HotkeyAccountDoesntExist',
+  5: 'NotEnoughStakeToWithdraw',
+  6: 'RateLimitExceeded',
+  7: 'InsufficientLiquidity',
+  8: 'SlippageTooHigh',
+  9: 'TransferDisallowed',
+  10: 'HotKeyNotRegisteredInNetwork',
+  14: 'ZeroMaxAmount',
+  255: 'BadRequest',
+};
+
+/**
+ * Subtensor checks stake calls before they enter a block (its transaction extension): a limit the price
+ * has already passed is refused as `invalid {custom: 14}`, with no fee. Name it like a dispatch error.
+ */
+async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const m = error instanceof TaoError ? /"custom\\?"?:(\d+)/.exec(error.message) : null;
+    const name = m ? CUSTOM_TX_ERRORS[Number(m[1])] : undefined;
+    if (!name) throw error;
+    const why =
+      name === 'ZeroMaxAmount' || name === 'SlippageTooHigh'
+        ? ': the pool price is already past the limit price (it moved since the preview)'
+        : '';
+    throw rejectedError(
+      'E_TX_INVALID',
+      `SubtensorModule.${name} (CustomTransactionError ${m?.[1]})${why}; refused before inclusion, no fee charged`,
+      name === 'ZeroMaxAmount' || name === 'SlippageTooHigh'
+        ? 'run it again to preview at the new price, or raise --tolerance'
+        : undefined,
+    );
+  }
+}
 
 export interface Protection {
   /** undefined = --unsafe (no limit). */
@@ -146,55 +188,57 @@ export async function subtensorStakeAdd(
   const price = await alphaPrice(api, o.netuid);
   const pool = await readPoolState(api, o.netuid);
   const limit = p.tolerance ? limitUp(price, p.tolerance) : undefined;
-  const { inclusion, report } = await runSubtensorTx(globals, chain, {
-    role: 'coldkey',
-    flags: o.flags,
-    build: async ({ free, signer }) => {
-      let amount = o.amount;
-      const build = (a: bigint) => () =>
-        limit === undefined
-          ? extrinsic(api, 'subtensorModule', 'addStake')(o.hotkey, o.netuid, a)
-          : extrinsic(api, 'subtensorModule', 'addStakeLimit')(o.hotkey, o.netuid, a, limit, p.partial);
-      if (amount === undefined) {
-        const { estimateFee } = await import('../../chain/subtensor/submit.js');
-        const fee = await estimateFee(build(free)(), signer.address);
-        const ed = BigInt(api.consts.balances?.existentialDeposit?.toString() ?? '0');
-        amount = free - fee - ed;
-        if (amount <= 0n)
-          throw rejectedError(
-            'E_INSUFFICIENT_BALANCE',
-            `nothing to stake: free balance ${formatTao(free)} τ does not cover the fee ${formatTao(fee)} τ and the existential deposit ${formatTao(ed)} τ`,
-          );
-      }
-      const e = estimateBuy(pool, amount, limit);
-      refuseBeyondLimit(e, p, `staking ${formatTao(amount)} τ`);
-      return {
-        title: `Add stake on subnet ${o.netuid}`,
-        extrinsic: build(amount),
-        details: [
-          ['hotkey', o.hotkey],
-          ['netuid', String(o.netuid)],
-          [
-            'amount',
-            `${formatTao(amount)} τ${o.amount === undefined ? ' (all but the fee and existential deposit)' : ''}`,
+  const { inclusion, report } = await namingPoolRefusals(() =>
+    runSubtensorTx(globals, chain, {
+      role: 'coldkey',
+      flags: o.flags,
+      build: async ({ free, signer }) => {
+        let amount = o.amount;
+        const build = (a: bigint) => () =>
+          limit === undefined
+            ? extrinsic(api, 'subtensorModule', 'addStake')(o.hotkey, o.netuid, a)
+            : extrinsic(api, 'subtensorModule', 'addStakeLimit')(o.hotkey, o.netuid, a, limit, p.partial);
+        if (amount === undefined) {
+          const { estimateFee } = await import('../../chain/subtensor/submit.js');
+          const fee = await estimateFee(build(free)(), signer.address);
+          const ed = BigInt(api.consts.balances?.existentialDeposit?.toString() ?? '0');
+          amount = free - fee - ed;
+          if (amount <= 0n)
+            throw rejectedError(
+              'E_INSUFFICIENT_BALANCE',
+              `nothing to stake: free balance ${formatTao(free)} τ does not cover the fee ${formatTao(fee)} τ and the existential deposit ${formatTao(ed)} τ`,
+            );
+        }
+        const e = estimateBuy(pool, amount, limit);
+        refuseBeyondLimit(e, p, `staking ${formatTao(amount)} τ`);
+        return {
+          title: `Add stake on subnet ${o.netuid}`,
+          extrinsic: build(amount),
+          details: [
+            ['hotkey', o.hotkey],
+            ['netuid', String(o.netuid)],
+            [
+              'amount',
+              `${formatTao(amount)} τ${o.amount === undefined ? ' (all but the fee and existential deposit)' : ''}`,
+            ],
+            ['price', priceText(price)],
+            [
+              'expected alpha out',
+              `${approx(e)}${formatTao(e.out)} α${e.limited ? ` (partial: ${formatTao(e.used)} τ fits within the limit)` : ''}`,
+            ],
+            ['pool fee', `${approx(e)}${formatTao(e.fee)} τ`],
+            ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
+            ['slippage', `${approx(e)}${slippageText(e.used, (e.out * price) / RAO)} (pool fee included)`],
+            ...protectionLines(p, limit, 'ceiling'),
           ],
-          ['price', priceText(price)],
-          [
-            'expected alpha out',
-            `${approx(e)}${formatTao(e.out)} α${e.limited ? ` (partial: ${formatTao(e.used)} τ fits within the limit)` : ''}`,
-          ],
-          ['pool fee', `${approx(e)}${formatTao(e.fee)} τ`],
-          ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
-          ['slippage', `${approx(e)}${slippageText(e.used, (e.out * price) / RAO)} (pool fee included)`],
-          ...protectionLines(p, limit, 'ceiling'),
-        ],
-        freeDelta: -amount,
-        notes: e.exact
-          ? []
-          : ['the expected output is an estimate; the limit price is what protects this trade'],
-      };
-    },
-  });
+          freeDelta: -amount,
+          notes: e.exact
+            ? []
+            : ['the expected output is an estimate; the limit price is what protects this trade'],
+        };
+      },
+    }),
+  );
   const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeAdded');
   return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
 }
@@ -210,56 +254,58 @@ export async function subtensorStakeRemove(
   const price = await alphaPrice(api, o.netuid);
   const pool = await readPoolState(api, o.netuid);
   const limit = p.tolerance ? limitDown(price, p.tolerance) : undefined;
-  const { inclusion, report } = await runSubtensorTx(globals, chain, {
-    role: 'coldkey',
-    flags: o.flags,
-    build: async ({ signer }) => {
-      const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
-      const all = o.amount === undefined;
-      const amount = o.amount ?? held;
-      if (held === 0n || amount > held)
-        throw rejectedError(
-          'E_INSUFFICIENT_STAKE',
-          `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${all ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
-        );
-      const e = estimateSell(pool, amount, limit);
-      refuseBeyondLimit(e, p, `unstaking ${formatTao(amount)} α`);
-      const tx = all
-        ? () => extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(o.hotkey, o.netuid, limit ?? null)
-        : limit === undefined
-          ? () => extrinsic(api, 'subtensorModule', 'removeStake')(o.hotkey, o.netuid, amount)
-          : () =>
-              extrinsic(api, 'subtensorModule', 'removeStakeLimit')(
-                o.hotkey,
-                o.netuid,
-                amount,
-                limit,
-                p.partial,
-              );
-      return {
-        title: `Remove stake on subnet ${o.netuid}`,
-        extrinsic: tx,
-        details: [
-          ['hotkey', o.hotkey],
-          ['netuid', String(o.netuid)],
-          ['alpha', `${formatTao(amount)} α${all ? ' (all)' : ''} of ${formatTao(held)} α held`],
-          ['price', priceText(price)],
-          [
-            'expected τ out',
-            `${approx(e)}${formatTao(e.out)} τ${e.limited ? ` (partial: ${formatTao(e.used)} α fits within the limit)` : ''}`,
+  const { inclusion, report } = await namingPoolRefusals(() =>
+    runSubtensorTx(globals, chain, {
+      role: 'coldkey',
+      flags: o.flags,
+      build: async ({ signer }) => {
+        const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
+        const all = o.amount === undefined;
+        const amount = o.amount ?? held;
+        if (held === 0n || amount > held)
+          throw rejectedError(
+            'E_INSUFFICIENT_STAKE',
+            `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${all ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
+          );
+        const e = estimateSell(pool, amount, limit);
+        refuseBeyondLimit(e, p, `unstaking ${formatTao(amount)} α`);
+        const tx = all
+          ? () => extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(o.hotkey, o.netuid, limit ?? null)
+          : limit === undefined
+            ? () => extrinsic(api, 'subtensorModule', 'removeStake')(o.hotkey, o.netuid, amount)
+            : () =>
+                extrinsic(api, 'subtensorModule', 'removeStakeLimit')(
+                  o.hotkey,
+                  o.netuid,
+                  amount,
+                  limit,
+                  p.partial,
+                );
+        return {
+          title: `Remove stake on subnet ${o.netuid}`,
+          extrinsic: tx,
+          details: [
+            ['hotkey', o.hotkey],
+            ['netuid', String(o.netuid)],
+            ['alpha', `${formatTao(amount)} α${all ? ' (all)' : ''} of ${formatTao(held)} α held`],
+            ['price', priceText(price)],
+            [
+              'expected τ out',
+              `${approx(e)}${formatTao(e.out)} τ${e.limited ? ` (partial: ${formatTao(e.used)} α fits within the limit)` : ''}`,
+            ],
+            ['pool fee', `${approx(e)}${formatTao(e.fee)} α`],
+            ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
+            ['slippage', `${approx(e)}${slippageText((e.used * price) / RAO, e.out)} (pool fee included)`],
+            ...protectionLines(p, limit, 'floor'),
           ],
-          ['pool fee', `${approx(e)}${formatTao(e.fee)} α`],
-          ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
-          ['slippage', `${approx(e)}${slippageText((e.used * price) / RAO, e.out)} (pool fee included)`],
-          ...protectionLines(p, limit, 'floor'),
-        ],
-        freeDelta: e.out,
-        notes: e.exact
-          ? []
-          : ['the expected output is an estimate; the limit price is what protects this trade'],
-      };
-    },
-  });
+          freeDelta: e.out,
+          notes: e.exact
+            ? []
+            : ['the expected output is an estimate; the limit price is what protects this trade'],
+        };
+      },
+    }),
+  );
   const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeRemoved');
   return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
 }
@@ -328,84 +374,87 @@ export async function subtensorStakeMove(
   const [origin, dest] = crossSubnet
     ? await Promise.all([readPoolState(api, o.netuid), readPoolState(api, o.destNetuid)])
     : [undefined, undefined];
-  const { inclusion, report } = await runSubtensorTx(globals, chain, {
-    role: 'coldkey',
-    flags: o.flags,
-    build: async ({ signer }) => {
-      const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
-      if (o.amount > held)
-        throw rejectedError(
-          'E_INSUFFICIENT_STAKE',
-          `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}, less than ${formatTao(o.amount)} α: nothing was sent`,
-        );
-      const details: [string, string][] = [
-        ['from', `hotkey ${o.hotkey}, subnet ${o.netuid}`],
-        [
-          'to',
-          `${o.destColdkey ? `coldkey ${o.destColdkey}, ` : ''}hotkey ${o.destHotkey}, subnet ${o.destNetuid}`,
-        ],
-        ['alpha', `${formatTao(o.amount)} α of ${formatTao(held)} α held`],
-      ];
-      const notes: string[] = [];
-      if (!crossSubnet) {
-        details.push(['price', `${priceText(price)} (within one subnet: no swap, no price impact)`]);
-      } else if (origin && dest) {
-        // Across subnets the runtime sells on the origin without its fee, then buys on the destination.
-        const sold = estimateSell({ ...origin, feeRate: 0n }, o.amount);
-        const bought = estimateBuy(dest, sold.out);
-        details.push(
-          ['price', `${priceText(price)} → ${priceText(destPrice)} (ratio ${formatTao(ratio)})`],
-          ['expected alpha out', `≈ ${formatTao(bought.out)} α (via ≈ ${formatTao(sold.out)} τ)`],
-          ['slippage', `≈ ${slippageText((o.amount * price) / RAO, (bought.out * destPrice) / RAO)}`],
-        );
-        if (limit !== undefined) details.push(...protectionLines(p, limit, 'floor'));
-        else
-          details.push([
-            'price protection',
-            p.tolerance === undefined ? 'OFF (--unsafe)' : 'none available in this runtime for this move',
-          ]);
-        if (limit !== undefined)
-          notes.push('the limit is a floor on (origin price / destination price) after the swap');
-      }
-      const call =
-        crossSubnet && sameKeys
-          ? limit !== undefined
-            ? () =>
-                extrinsic(api, 'subtensorModule', 'swapStakeLimit')(
-                  o.hotkey,
-                  o.netuid,
-                  o.destNetuid,
-                  o.amount,
-                  limit,
-                  p.partial,
-                )
-            : () => extrinsic(api, 'subtensorModule', 'swapStake')(o.hotkey, o.netuid, o.destNetuid, o.amount)
-          : o.kind === 'transfer'
-            ? () =>
-                extrinsic(api, 'subtensorModule', 'transferStake')(
-                  o.destColdkey,
-                  o.hotkey,
-                  o.netuid,
-                  o.destNetuid,
-                  o.amount,
-                )
-            : () =>
-                extrinsic(api, 'subtensorModule', 'moveStake')(
-                  o.hotkey,
-                  o.destHotkey,
-                  o.netuid,
-                  o.destNetuid,
-                  o.amount,
-                );
-      return {
-        title: o.kind === 'transfer' ? 'Transfer stake to another coldkey' : 'Move stake',
-        extrinsic: call,
-        details,
-        freeDelta: 0n,
-        notes,
-      };
-    },
-  });
+  const { inclusion, report } = await namingPoolRefusals(() =>
+    runSubtensorTx(globals, chain, {
+      role: 'coldkey',
+      flags: o.flags,
+      build: async ({ signer }) => {
+        const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
+        if (o.amount > held)
+          throw rejectedError(
+            'E_INSUFFICIENT_STAKE',
+            `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}, less than ${formatTao(o.amount)} α: nothing was sent`,
+          );
+        const details: [string, string][] = [
+          ['from', `hotkey ${o.hotkey}, subnet ${o.netuid}`],
+          [
+            'to',
+            `${o.destColdkey ? `coldkey ${o.destColdkey}, ` : ''}hotkey ${o.destHotkey}, subnet ${o.destNetuid}`,
+          ],
+          ['alpha', `${formatTao(o.amount)} α of ${formatTao(held)} α held`],
+        ];
+        const notes: string[] = [];
+        if (!crossSubnet) {
+          details.push(['price', `${priceText(price)} (within one subnet: no swap, no price impact)`]);
+        } else if (origin && dest) {
+          // Across subnets the runtime sells on the origin without its fee, then buys on the destination.
+          const sold = estimateSell({ ...origin, feeRate: 0n }, o.amount);
+          const bought = estimateBuy(dest, sold.out);
+          details.push(
+            ['price', `${priceText(price)} → ${priceText(destPrice)} (ratio ${formatTao(ratio)})`],
+            ['expected alpha out', `≈ ${formatTao(bought.out)} α (via ≈ ${formatTao(sold.out)} τ)`],
+            ['slippage', `≈ ${slippageText((o.amount * price) / RAO, (bought.out * destPrice) / RAO)}`],
+          );
+          if (limit !== undefined) details.push(...protectionLines(p, limit, 'floor'));
+          else
+            details.push([
+              'price protection',
+              p.tolerance === undefined ? 'OFF (--unsafe)' : 'none available in this runtime for this move',
+            ]);
+          if (limit !== undefined)
+            notes.push('the limit is a floor on (origin price / destination price) after the swap');
+        }
+        const call =
+          crossSubnet && sameKeys
+            ? limit !== undefined
+              ? () =>
+                  extrinsic(api, 'subtensorModule', 'swapStakeLimit')(
+                    o.hotkey,
+                    o.netuid,
+                    o.destNetuid,
+                    o.amount,
+                    limit,
+                    p.partial,
+                  )
+              : () =>
+                  extrinsic(api, 'subtensorModule', 'swapStake')(o.hotkey, o.netuid, o.destNetuid, o.amount)
+            : o.kind === 'transfer'
+              ? () =>
+                  extrinsic(api, 'subtensorModule', 'transferStake')(
+                    o.destColdkey,
+                    o.hotkey,
+                    o.netuid,
+                    o.destNetuid,
+                    o.amount,
+                  )
+              : () =>
+                  extrinsic(api, 'subtensorModule', 'moveStake')(
+                    o.hotkey,
+                    o.destHotkey,
+                    o.netuid,
+                    o.destNetuid,
+                    o.amount,
+                  );
+        return {
+          title: o.kind === 'transfer' ? 'Transfer stake to another coldkey' : 'Move stake',
+          extrinsic: call,
+          details,
+          freeDelta: 0n,
+          notes,
+        };
+      },
+    }),
+  );
   const events = stakeEvents(inclusion);
   const removed = events.find((e) => e.kind === 'StakeRemoved');
   const added = events.find((e) => e.kind === 'StakeAdded');
