@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerConsole } from './console.js';
 import { registerDaemon } from './daemon.js';
 import { registerLocalnet } from './localnet.js';
+import { registerLocalnetSudo } from './localnet-sudo.js';
 import { registerNode } from './node.js';
 import { registerPeer } from './peer.js';
 import { registerWallet } from './wallet.js';
@@ -26,4 +27,5 @@ export const commandGroups: ((program: Command) => void)[] = [
   registerSim,
   registerUp,
   registerLocalnet,
+  registerLocalnetSudo,
 ];

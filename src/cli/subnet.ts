@@ -4,10 +4,12 @@
  */
 import type { Command } from 'commander';
 import type { Metagraph, SubnetInfo } from '../client/types.js';
+import type { SubtensorNeuronRow, SubtensorSubnetRow } from './subtensor/subnet.js';
 import { formatTao } from '../core/amount.js';
 import { usageError } from '../core/errors.js';
 import { isAxonIp } from '../core/ip.js';
 import { type GlobalOptions, globalsOf } from './context.js';
+import { networkOf } from './network.js';
 import { emit, keyValues, table } from './output.js';
 import { withExamples } from './program.js';
 import {
@@ -50,16 +52,57 @@ const subnetRow = (s: SubnetInfo): SubnetRow => ({
   last_epoch: s.lastEpoch,
 });
 
-export async function handleSubnetList(globals: GlobalOptions): Promise<{ subnets: SubnetRow[] }> {
+/** The Subtensor endpoint of --network, or undefined on tao's ledger. */
+async function subtensorUrl(globals: GlobalOptions): Promise<string | undefined> {
+  const network = await networkOf(globals);
+  return network.backend === 'subtensor' ? network.url : undefined;
+}
+
+async function onSubtensor<T>(
+  url: string,
+  fn: (chain: import('../chain/subtensor/api.js').SubtensorApi) => Promise<T>,
+): Promise<T> {
+  const { withSubtensor } = await import('./subtensor/tx.js');
+  return withSubtensor(url, fn);
+}
+
+export async function handleSubnetList(
+  globals: GlobalOptions,
+): Promise<{ subnets: (SubnetRow | SubtensorSubnetRow)[] }> {
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const { subtensorSubnetList } = await import('./subtensor/subnet.js');
+    return onSubtensor(url, subtensorSubnetList);
+  }
   const client = await connect(globals);
   return { subnets: (await client.subnetList()).map(subnetRow) };
 }
 
-function renderSubnets(data: { subnets: SubnetRow[] }): string {
+function renderSubtensorSubnets(subnets: SubtensorSubnetRow[]): string {
+  return table(
+    ['netuid', 'name', 'price', 'τ in pool', 'α in pool', 'emission', 'tempo', 'neurons', 'burn'],
+    subnets.map((s) => [
+      String(s.netuid),
+      `${s.name}${s.symbol ? ` ${s.symbol}` : ''}`,
+      `${s.price} τ/α`,
+      `${s.tao_in} τ`,
+      `${s.alpha_in} α`,
+      `${(s.emission_share * 100).toFixed(2)}%${s.started ? '' : ' (not started)'}`,
+      String(s.tempo),
+      `${s.n}/${s.max_uids}`,
+      `${s.burn} τ`,
+    ]),
+  );
+}
+
+function renderSubnets(data: { subnets: (SubnetRow | SubtensorSubnetRow)[] }): string {
   if (data.subnets.length === 0) return 'no subnets (create one with `tao subnet create`)';
+  if (data.subnets.some((s) => 'price' in s))
+    return renderSubtensorSubnets(data.subnets as SubtensorSubnetRow[]);
+  const ledgerRows = data.subnets as SubnetRow[];
   return table(
     ['netuid', 'neurons', 'tempo', 'burn', 'pending emission', 'last epoch', 'owner'],
-    data.subnets.map((s) => [
+    ledgerRows.map((s) => [
       String(s.netuid),
       `${s.n}/${s.max_uids}`,
       String(s.tempo),
@@ -75,6 +118,12 @@ export async function handleSubnetCreate(
   globals: GlobalOptions,
   opts: TxFlags,
 ): Promise<TxReport & { netuid: number | null }> {
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const hotkey = await walletAddress(globals, 'hotkey');
+    const { subtensorSubnetCreate } = await import('./subtensor/subnet-tx.js');
+    return onSubtensor(url, (chain) => subtensorSubnetCreate(globals, chain, { ...opts, hotkey }));
+  }
   const client = await connect(globals);
   const before = new Set((await client.subnetList()).map((s) => s.netuid));
   let owner = '';
@@ -102,13 +151,18 @@ export async function handleSubnetCreate(
 
 export async function handleSubnetRegister(
   globals: GlobalOptions,
-  opts: TxFlags & { netuid?: string; hotkeyAddress?: string },
+  opts: TxFlags & { netuid?: string; hotkeyAddress?: string; tolerance?: string },
 ): Promise<TxReport & { netuid: number; uid: number | null }> {
   const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
   const hotkey =
     opts.hotkeyAddress !== undefined
       ? await checkAddress(opts.hotkeyAddress, '--hotkey-address')
       : await walletAddress(globals, 'hotkey');
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const { subtensorSubnetRegister } = await import('./subtensor/subnet-tx.js');
+    return onSubtensor(url, (chain) => subtensorSubnetRegister(globals, chain, { ...opts, netuid, hotkey }));
+  }
   const client = await connect(globals);
   const report = await runTx(globals, {
     role: 'coldkey',
@@ -138,6 +192,20 @@ export async function handleSubnetRegister(
     uid = neuron?.uid ?? null;
   }
   return { netuid, uid, ...report };
+}
+
+/** `start_call` on Subtensor (tao's ledger has no such step: its subnets emit from creation). */
+export async function handleSubnetStart(globals: GlobalOptions, opts: TxFlags & { netuid?: string }) {
+  const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
+  const url = await subtensorUrl(globals);
+  if (!url)
+    throw usageError(
+      'E_UNSUPPORTED',
+      "tao subnet start is a Subtensor step (start_call); subnets on tao's ledger emit from creation",
+      'give --network with a Subtensor endpoint',
+    );
+  const { subtensorSubnetStart } = await import('./subtensor/subnet-tx.js');
+  return onSubtensor(url, (chain) => subtensorSubnetStart(globals, chain, { ...opts, netuid }));
 }
 
 /** `--port` → 1..65535 (exit 2 otherwise). */
@@ -180,6 +248,13 @@ export async function handleSubnetServe(
   const ip = await parseIp(await requireValue(globals, opts.ip, '--ip', 'Axon IP address'));
   const port = parsePort(await requireValue(globals, opts.port, '--port', 'Axon port'));
   const protocol = parseProtocol(opts.protocol);
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const { subtensorServe } = await import('./subtensor/subnet-tx.js');
+    return onSubtensor(url, (chain) =>
+      subtensorServe(globals, chain, { ...opts, netuid, ip, port, protocol }),
+    );
+  }
   let hotkey = '';
   const report = await runTx(globals, {
     role: 'hotkey',
@@ -249,6 +324,11 @@ export function metagraphJson(m: Metagraph): { netuid: number; block: number; ne
 
 export async function handleMetagraph(globals: GlobalOptions, netuidText: string | undefined) {
   const netuid = parseNetuid(await requireValue(globals, netuidText, '--netuid', 'Subnet netuid'));
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const { subtensorMetagraphJson } = await import('./subtensor/subnet.js');
+    return onSubtensor(url, (chain) => subtensorMetagraphJson(chain, netuid));
+  }
   const client = await connect(globals);
   return metagraphJson(await client.metagraph(netuid));
 }
@@ -256,7 +336,11 @@ export async function handleMetagraph(globals: GlobalOptions, netuidText: string
 const short = (ss58: string) => `${ss58.slice(0, 6)}…${ss58.slice(-4)}`;
 const f4 = (x: number) => x.toFixed(4);
 
-function renderMetagraph(data: ReturnType<typeof metagraphJson>): string {
+function renderMetagraph(data: {
+  netuid: number;
+  block: number;
+  neurons: (NeuronRow | SubtensorNeuronRow)[];
+}): string {
   const head = `subnet ${data.netuid} at block ${data.block}: ${data.neurons.length} neurons`;
   if (data.neurons.length === 0) return head;
   return `${head}\n${table(
@@ -295,6 +379,11 @@ function renderMetagraph(data: ReturnType<typeof metagraphJson>): string {
 
 export async function handleHyperparameters(globals: GlobalOptions, netuidText: string | undefined) {
   const netuid = parseNetuid(await requireValue(globals, netuidText, '--netuid', 'Subnet netuid'));
+  const url = await subtensorUrl(globals);
+  if (url) {
+    const { subtensorHyperparameters } = await import('./subtensor/subnet.js');
+    return onSubtensor(url, (chain) => subtensorHyperparameters(chain, netuid));
+  }
   const client = await connect(globals);
   return { netuid, ...(await client.hyperparameters(netuid)) };
 }
@@ -310,7 +399,7 @@ function renderHyperparameters(data: Record<string, unknown>): string {
 export function registerSubnet(program: Command): void {
   const subnet = program
     .command('subnet')
-    .description('subnets: list, create, register, serve, metagraph, hyperparameters');
+    .description('subnets: list, create, start, register, serve, metagraph, hyperparameters');
   withExamples(
     subnet
       .command('list')
@@ -342,17 +431,46 @@ export function registerSubnet(program: Command): void {
           "register a hotkey (default: the wallet's own) on a subnet by burning the registration cost",
         )
         .option('--netuid <n>', 'the subnet')
-        .option('--hotkey-address <ss58>', "the hotkey to register (default: the wallet's hotkey)"),
-    ).action(async (opts: TxFlags & { netuid?: string; hotkeyAddress?: string }, cmd: Command) => {
+        .option('--hotkey-address <ss58>', "the hotkey to register (default: the wallet's hotkey)")
+        .option(
+          '--tolerance <fraction>',
+          'Subtensor: refuse if the burn rose by more than this fraction over the one shown (default 0.005)',
+        ),
+    ).action(
+      async (
+        opts: TxFlags & { netuid?: string; hotkeyAddress?: string; tolerance?: string },
+        cmd: Command,
+      ) => {
+        const globals = globalsOf(cmd);
+        emit(
+          globals.json,
+          await handleSubnetRegister(globals, opts),
+          (r) =>
+            `${renderTxReport(`register on subnet ${r.netuid}`, r)}${r.uid !== null ? `\nuid ${r.uid}` : ''}`,
+        );
+      },
+    ),
+    'tao subnet register --netuid 1',
+    'tao subnet register --netuid 2 --tolerance 0.01 --network localnet --yes --json',
+  );
+  withExamples(
+    addTxOptions(
+      subnet
+        .command('start')
+        .description(
+          'Subtensor: start a subnet you own (start_call; emission begins; allowed 10 blocks after creation)',
+        )
+        .option('--netuid <n>', 'the subnet'),
+    ).action(async (opts: TxFlags & { netuid?: string }, cmd: Command) => {
       const globals = globalsOf(cmd);
       emit(
         globals.json,
-        await handleSubnetRegister(globals, opts),
+        await handleSubnetStart(globals, opts),
         (r) =>
-          `${renderTxReport(`register on subnet ${r.netuid}`, r)}${r.uid !== null ? `\nuid ${r.uid}` : ''}`,
+          `${renderTxReport(`start subnet ${r.netuid}`, r)}${r.first_emission_block !== null ? `\nemits from block ${r.first_emission_block}` : ''}`,
       );
     }),
-    'tao subnet register --netuid 1',
+    'tao subnet start --netuid 2 --network localnet --yes',
   );
   withExamples(
     addTxOptions(

@@ -40,6 +40,22 @@ export async function handleWeightsSet(
       );
     versionKey = Number(opts.versionKey);
   }
+  const { networkOf } = await import('./network.js');
+  const network = await networkOf(globals);
+  if (network.backend === 'subtensor') {
+    const { withSubtensor } = await import('./subtensor/tx.js');
+    const { subtensorWeightsSet } = await import('./subtensor/weights.js');
+    return withSubtensor(network.url, (chain) =>
+      subtensorWeightsSet(globals, chain, {
+        ...(opts.signerUri !== undefined ? { signerUri: opts.signerUri } : {}),
+        ...(opts.waitTimeout !== undefined ? { waitTimeout: opts.waitTimeout } : {}),
+        netuid,
+        uids,
+        weights,
+        ...(versionKey !== undefined ? { versionKey } : {}),
+      }),
+    );
+  }
   const report = await runTx(globals, {
     role: 'hotkey',
     flags: opts,
@@ -84,6 +100,7 @@ export function registerWeights(program: Command): void {
       emit(globals.json, await handleWeightsSet(globals, opts), (r) => renderTxReport('set weights', r));
     }),
     'tao weights set --netuid 1 --uids 0,3 --weights 0.7,0.3',
+    'tao weights set --netuid 2 --uids 1,2 --weights 1,1 --network localnet --yes --json',
   );
   withExamples(
     weights

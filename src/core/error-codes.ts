@@ -99,6 +99,7 @@ export const ERROR_CODES = {
     "the --network endpoint is not Subtensor (tao's own ledger, or another Substrate chain)",
   ),
   E_UNSUPPORTED: usage('the command (or this Subtensor runtime) has no Subtensor path'),
+  E_BAD_TOLERANCE: usage('--tolerance is not a decimal fraction in 0..1'),
   E_NODE_RUNNING: usage('a ledger node already runs (stop it first: tao node stop)'),
   E_NODE_LOCKED: usage('the data dir is in use by another node (LevelDB lock held)'),
   E_PORT_IN_USE: usage('the RPC port is in use'),
@@ -133,6 +134,15 @@ export const ERROR_CODES = {
   E_CHAIN_REJECTED: rejected("Subtensor rejected the extrinsic (the message leads with the pallet's error)"),
   E_TX_INVALID: rejected("Subtensor's pool refused the transaction as invalid"),
   E_TX_DROPPED: rejected('Subtensor dropped the transaction twice; nothing was included'),
+  E_START_TOO_EARLY: rejected(
+    'tao subnet start before the runtime allows start_call (blocks after creation)',
+  ),
+  E_BURN_ROSE: rejected(
+    'the registration burn rose past the one shown plus --tolerance; refused before signing',
+  ),
+  E_COMMIT_REVEAL: rejected(
+    'the subnet has commit_reveal_weights_enabled: plain weights are refused (timelocked commit-reveal needs drand)',
+  ),
   E_REJECTED: rejected('the ledger rejected the request (no more precise code)'),
   E_METHOD_NOT_FOUND: rejected('the node does not offer the method (dev_* exist only on dev chains)'),
   E_UNKNOWN_BLOCK: rejected('no block of that number'),

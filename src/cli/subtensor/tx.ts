@@ -24,6 +24,8 @@ export interface SubtensorTxPlan {
   spendsAll?: boolean;
   /** Shown after the balance lines: warnings (price moved, destination is a hotkey…). */
   notes?: string[];
+  /** Runs after the confirmation, right before signing: re-checks what the preview promised (burn). */
+  beforeSubmit?: () => Promise<void>;
 }
 
 export interface SubtensorTxContext {
@@ -123,6 +125,7 @@ export async function runSubtensorTx(
       'E_WALLET_MISMATCH',
       `the unlocked ${options.role} is ${encodeAddress(pair.publicKey)}, but its public file says ${signer.address}`,
     );
+  await plan.beforeSubmit?.();
   let sent = false;
   const onSigint = () => {
     const message = sent
