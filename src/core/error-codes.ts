@@ -21,6 +21,9 @@ const wire = (meaning: string): ErrorCodeInfo => ({ exit: null, meaning });
 
 export const ERROR_CODES = {
   // 1: a bug, or a failure of another process tao cannot classify further (the message says which)
+  E_LOCALNET_START_FAILED: bug(
+    'tao localnet: the Chopsticks process exited or did not answer while starting (log tail in the message)',
+  ),
   E_INTERNAL: bug('unexpected failure: a bug in tao (please report it with the command you ran)'),
   E_BAD_RESPONSE: bug('the node or supervisor sent an answer tao cannot read'),
   E_NODE_ERROR: bug('the node failed on a request with an unexpected JSON-RPC error'),
@@ -35,6 +38,15 @@ export const ERROR_CODES = {
   E_SOCKET_MODE: bug("the supervisor's socket is not mode 600"),
 
   // 2: bad usage or input, and local state tao will not touch (storage, running processes)
+  E_LOCALNET_RUNNING: usage(
+    'tao localnet start: one already runs (or is starting) in this home on another port',
+  ),
+  E_CHOPSTICKS_MISSING: usage(
+    'tao localnet: the optional dependency @acala-network/chopsticks is not installed',
+  ),
+  E_RUNTIME_MISSING: usage(
+    'tao localnet: no Subtensor runtime wasm (--runtime, TAO_SUBTENSOR_RUNTIME or the cache dir)',
+  ),
   E_USAGE: usage('bad command line: unknown command or flag, missing argument'),
   E_BAD_FLAG: usage('a flag value is out of range or malformed'),
   E_MISSING_VALUE: usage('a required value (e.g. --amount, --dest) is missing and cannot be prompted'),
