@@ -84,6 +84,7 @@ async function submitOnce(
   const nonce = await api.rpc.system.accountNextIndex(address);
   await tx.signAsync(address, { signer: keyPairSigner(api, pair), nonce, era: options.eraBlocks ?? 64 });
   const txHash = tx.hash.toHex();
+  const submittedAt = (await api.rpc.chain.getHeader()).number.toNumber();
   return new Promise<Inclusion>((resolve, reject) => {
     let unsubscribe: (() => void) | undefined;
     const timer = setTimeout(() => {
@@ -97,11 +98,29 @@ async function submitOnce(
         ),
       );
     }, options.timeoutMs ?? 120_000);
+    let done = false;
+    let stopWatch: (() => void) | undefined;
     const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       unsubscribe?.();
+      stopWatch?.();
       fn();
     };
+    // Chopsticks (and a node under load) can drop a transaction that does not fit a block without any
+    // status: after each new head, a transaction neither in the pool nor in that block was dropped.
+    void watchForSilentDrop(
+      api,
+      tx,
+      submittedAt,
+      () => done,
+      () =>
+        finish(() => reject(new DroppedError(`transaction ${txHash} left the pool without being included`))),
+    ).then((stop) => {
+      if (done) stop();
+      else stopWatch = stop;
+    });
     tx.send((result) => {
       const { status } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
@@ -124,6 +143,33 @@ async function submitOnce(
 }
 
 class DroppedError extends Error {}
+
+const DROP_GRACE_MS = 1500;
+
+async function watchForSilentDrop(
+  api: ApiPromise,
+  tx: Extrinsic,
+  submittedAt: number,
+  finished: () => boolean,
+  dropped: () => void,
+): Promise<() => void> {
+  const txHex = tx.toHex();
+  const unsub = await api.rpc.chain.subscribeNewHeads((header) => {
+    if (header.number.toNumber() <= submittedAt || finished()) return;
+    const blockHash = header.hash.toHex();
+    setTimeout(() => {
+      if (finished()) return;
+      void (async () => {
+        const pending = await api.rpc.author.pendingExtrinsics();
+        if (pending.some((p) => p.toHex() === txHex)) return;
+        const block = await api.rpc.chain.getBlock(blockHash);
+        if (block.block.extrinsics.some((x) => x.toHex() === txHex)) return;
+        if (!finished()) dropped();
+      })().catch(() => undefined);
+    }, DROP_GRACE_MS);
+  });
+  return unsub;
+}
 
 async function inclusionOf(
   api: ApiPromise,
