@@ -113,6 +113,8 @@ async function submitOnce(
     void watchForSilentDrop(
       api,
       tx,
+      address,
+      nonce.toNumber(),
       submittedAt,
       () => done,
       () =>
@@ -149,6 +151,8 @@ const DROP_GRACE_MS = 1500;
 async function watchForSilentDrop(
   api: ApiPromise,
   tx: Extrinsic,
+  address: string,
+  nonce: number,
   submittedAt: number,
   finished: () => boolean,
   dropped: () => void,
@@ -160,10 +164,16 @@ async function watchForSilentDrop(
     setTimeout(() => {
       if (finished()) return;
       void (async () => {
+        // Order matters: pool first, then the nonce. A transaction that leaves the pool for a block between
+        // the two reads shows in the nonce, so a resubmission can never send the same transfer twice.
         const pending = await api.rpc.author.pendingExtrinsics();
         if (pending.some((p) => p.toHex() === txHex)) return;
-        const block = await api.rpc.chain.getBlock(blockHash);
-        if (block.block.extrinsics.some((x) => x.toHex() === txHex)) return;
+        const account = await api.query.system?.account?.at(blockHash, address);
+        const best = await api.rpc.system.accountNextIndex(address);
+        const chainNonce = Number(
+          (account as unknown as { nonce?: { toString(): string } })?.nonce?.toString() ?? best.toString(),
+        );
+        if (chainNonce > nonce || best.toNumber() > nonce) return;
         if (!finished()) dropped();
       })().catch(() => undefined);
     }, DROP_GRACE_MS);
