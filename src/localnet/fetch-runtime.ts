@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TaoError, unreachableError, usageError } from '../core/errors.js';
 import { fromHex } from '../crypto/hex.js';
 import { CODE_KEY } from './genesis.js';
-import { httpRpc, type RuntimeVersionRpc } from './rpc.js';
+import { httpRpc, type RuntimeVersionRpc } from '../chain/subtensor/http-rpc.js';
 
 export interface FetchRuntimeResult {
   path: string;

@@ -3,7 +3,7 @@
  * report progress; returns the new head.
  */
 import { usageError } from '../core/errors.js';
-import { httpRpc } from './rpc.js';
+import { httpRpc } from '../chain/subtensor/http-rpc.js';
 
 export interface MineResult {
   mined: number;
@@ -13,6 +13,7 @@ export interface MineResult {
 }
 
 const CHUNK = 10;
+const LOCALNET_HINT = 'is the localnet running? tao localnet status';
 
 export async function mineBlocks(
   httpUrl: string,
@@ -24,7 +25,7 @@ export async function mineBlocks(
   let done = 0;
   while (done < count) {
     const n = Math.min(CHUNK, count - done);
-    await httpRpc(httpUrl, 'dev_newBlock', [{ count: n }], 60_000 + n * 10_000);
+    await httpRpc(httpUrl, 'dev_newBlock', [{ count: n }], 60_000 + n * 10_000, LOCALNET_HINT);
     done += n;
     if (count > CHUNK) progress(done, count);
   }

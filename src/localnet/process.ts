@@ -18,7 +18,7 @@ import {
   localnetPaths,
   runtimeCacheDir,
 } from './paths.js';
-import { type ChainHead, chainHead } from './rpc.js';
+import { type ChainHead, chainHead } from '../chain/subtensor/http-rpc.js';
 import { resolveRuntime } from './runtime.js';
 import { isAlive, runningLocalnet } from './running.js';
 import type { BlockMode, RunInfo } from './serve.js';

@@ -10,6 +10,7 @@ import { unreachableError } from '../../core/errors.js';
 import { httpUrlOf } from '../network.js';
 import { expectSubtensor } from '../probe.js';
 import { metadataCacheDir } from './cache.js';
+import { httpRpc } from './http-rpc.js';
 
 export interface SubtensorApi {
   api: ApiPromise;
@@ -20,18 +21,6 @@ export interface SubtensorApi {
   /** True when the metadata came from the disk cache. */
   metadataCached: boolean;
   close: () => Promise<void>;
-}
-
-async function genesisHashOf(url: string): Promise<string> {
-  const response = await fetch(httpUrlOf(url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chain_getBlockHash', params: [0] }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json()) as { result?: unknown };
-  if (typeof body.result !== 'string') throw unreachableError(`${url} did not return its genesis hash`);
-  return body.result;
 }
 
 function readCachedMetadata(key: string): `0x${string}` | undefined {
@@ -57,7 +46,10 @@ function writeCachedMetadata(key: string, hex: string): void {
 
 export async function connectSubtensor(url: string, timeoutMs = 30_000): Promise<SubtensorApi> {
   const probe = await expectSubtensor(url);
-  const genesisHash = probe.kind === 'subtensor' ? await genesisHashOf(url) : undefined;
+  const genesisHash =
+    probe.kind === 'subtensor'
+      ? await httpRpc<string>(httpUrlOf(url), 'chain_getBlockHash', [0], 10_000)
+      : undefined;
   const key = probe.kind === 'subtensor' ? `${genesisHash}-${probe.specVersion}` : undefined;
   const cached = key ? readCachedMetadata(key) : undefined;
 

@@ -5,17 +5,7 @@
 import { isTaoError } from '../../core/errors.js';
 import { httpUrlOf } from '../network.js';
 import { expectSubtensor } from '../probe.js';
-
-async function call(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json()) as { result?: unknown };
-  return body.result;
-}
+import { chainHead, httpRpc } from './http-rpc.js';
 
 export interface SubtensorStatus {
   running: boolean;
@@ -38,22 +28,20 @@ export async function subtensorStatus(endpoint: string): Promise<SubtensorStatus
     throw error;
   }
   const http = httpUrlOf(endpoint);
-  const [version, header, chain, genesis] = await Promise.all([
-    call(http, 'state_getRuntimeVersion') as Promise<{ specName: string; specVersion: number }>,
-    call(http, 'chain_getHeader') as Promise<{ number: string }>,
-    call(http, 'system_chain') as Promise<string>,
-    call(http, 'chain_getBlockHash', [0]) as Promise<string>,
+  const [head, chain, genesis] = await Promise.all([
+    chainHead(http, 10_000),
+    httpRpc<string>(http, 'system_chain', [], 10_000),
+    httpRpc<string>(http, 'chain_getBlockHash', [0], 10_000),
   ]);
-  const head = await call(http, 'chain_getBlockHash');
   return {
     running: true,
     backend: 'subtensor',
     endpoint,
     chain,
-    spec_name: version.specName,
-    spec_version: version.specVersion,
-    block: Number.parseInt(header.number, 16),
-    head_hash: String(head),
+    spec_name: head.spec_name,
+    spec_version: head.spec_version,
+    block: head.head,
+    head_hash: head.head_hash,
     genesis_hash: genesis,
   };
 }

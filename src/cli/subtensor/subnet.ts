@@ -5,6 +5,7 @@
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError } from '../../core/errors.js';
+import type { NeuronRow } from '../subnet.js';
 
 export interface SubtensorSubnetRow {
   netuid: number;
@@ -86,27 +87,11 @@ export async function subtensorHyperparameters(
 
 const ratio = (u16: number) => u16 / 65535;
 
-export interface SubtensorNeuronRow {
-  uid: number;
-  hotkey: string;
-  coldkey: string;
-  /** The epoch's stake weight (alpha + root τ × tao weight). */
-  stake: string;
+/** The ledger's metagraph row (one shape for both backends), plus the chain's two stake parts. */
+export interface SubtensorNeuronRow extends NeuronRow {
+  /** The epoch's stake weight (alpha + root τ × tao weight); `emission` is alpha paid in the last epoch. */
   alpha_stake: string;
   tao_stake: string;
-  rank: number;
-  trust: number;
-  consensus: number;
-  incentive: number;
-  dividends: number;
-  /** Alpha emitted to the neuron in the last epoch. */
-  emission: string;
-  validator_trust: number;
-  validator_permit: boolean;
-  active: boolean;
-  last_update: number;
-  registered_at: number;
-  axon: { ip: string; port: number; protocol: number } | null;
 }
 
 export async function subtensorMetagraphJson(

@@ -2,7 +2,7 @@
  * JSON-RPC over HTTP to a Substrate node (Chopsticks serves HTTP and WebSocket on one port). Connection
  * failures are exit 4 (unreachable); an error answer is E_NODE_ERROR (exit 1) with the node's message.
  */
-import { TaoError, unreachableError } from '../core/errors.js';
+import { TaoError, unreachableError } from '../../core/errors.js';
 
 let nextId = 1;
 
@@ -11,6 +11,7 @@ export async function httpRpc<T = unknown>(
   method: string,
   params: unknown[] = [],
   timeoutMs = 30_000,
+  hint = 'is the node running and the URL right?',
 ): Promise<T> {
   let res: Response;
   try {
@@ -22,10 +23,7 @@ export async function httpRpc<T = unknown>(
     });
   } catch (e) {
     const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
-    throw unreachableError(
-      `no answer from ${url} (${method}): ${why}`,
-      'is the localnet running? tao localnet status',
-    );
+    throw unreachableError(`no answer from ${url} (${method}): ${why}`, hint);
   }
   const text = await res.text();
   let body: { result?: T; error?: { code: number; message: string; data?: unknown } };
