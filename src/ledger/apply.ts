@@ -3,6 +3,7 @@
  * call and bumps the signer's nonce, all or nothing: on any rejection every write since the start of the tx
  * is rolled back and the LedgerError is rethrown. Pure and deterministic (no clock, no I/O).
  */
+import { formatTao } from '../core/amount.js';
 import type { Call } from './calls.js';
 import { FEELESS_CALLS } from './calls.js';
 import { reject } from './errors.js';
@@ -41,7 +42,7 @@ function debit(state: LedgerState, address: string, amount: bigint, what: string
   if (acct.free < amount)
     reject(
       'E_INSUFFICIENT_BALANCE',
-      `free balance ${acct.free} rao is less than ${amount} rao needed for ${what}`,
+      `free balance ${formatTao(acct.free)} τ is less than ${formatTao(amount)} τ needed for ${what}`,
     );
   state.setAccount(address, { ...acct, free: acct.free - amount });
 }
@@ -101,7 +102,7 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
       if (!chain.dev) reject('E_NOT_DEV_CHAIN', 'the faucet exists only on dev chains');
       const amount = call.amount ?? chain.faucet_amount;
       if (amount > chain.faucet_cap)
-        reject('E_FAUCET_LIMIT', `the faucet gives at most ${chain.faucet_cap} rao per call`);
+        reject('E_FAUCET_LIMIT', `the faucet gives at most ${formatTao(chain.faucet_cap)} τ per call`);
       const t = state.totalsRecord();
       if (t.issuance + amount > chain.max_supply)
         reject('E_SUPPLY_CAP', 'the faucet would exceed the supply cap');
@@ -142,7 +143,10 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
     case 'remove_stake': {
       const staked = state.stakeOf(call.hotkey, signer);
       if (staked < call.amount)
-        reject('E_INSUFFICIENT_STAKE', `staked ${staked} rao on this hotkey, less than ${call.amount} rao`);
+        reject(
+          'E_INSUFFICIENT_STAKE',
+          `staked ${formatTao(staked)} τ on this hotkey, less than ${formatTao(call.amount)} τ`,
+        );
       state.setStake(call.hotkey, signer, staked - call.amount);
       addFree(state, signer, call.amount);
       return;

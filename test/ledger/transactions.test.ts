@@ -25,6 +25,10 @@ describe('transfer', () => {
     c.run(c.alice, { type: 'transfer', dest: carol.address, amount: String(TAO) });
     const r = c.run(carol, { type: 'transfer', dest: bob.address, amount: String(TAO) });
     expect(r.error?.code).toBe('E_INSUFFICIENT_BALANCE');
+    // Amounts a person reads are τ with 9 decimals (the fee was taken first).
+    expect(r.error?.message).toBe(
+      'free balance 0.999900000 τ is less than 1.000000000 τ needed for the transfer',
+    );
     expect(c.free(carol)).toBe(TAO);
     expect(c.state.account(carol.address).nonce).toBe(0);
     expect(c.invariantHolds()).toBe(true);
@@ -202,9 +206,10 @@ describe('stake', () => {
     expect(c.run(carol, { type: 'add_stake', hotkey: hot.address, amount: '1' }).error?.code).toBe(
       'E_INSUFFICIENT_BALANCE',
     );
-    expect(c.run(bob, { type: 'remove_stake', hotkey: hot.address, amount: '1' }).error?.code).toBe(
-      'E_INSUFFICIENT_STAKE',
-    );
+    expect(c.run(bob, { type: 'remove_stake', hotkey: hot.address, amount: '1' }).error).toEqual({
+      code: 'E_INSUFFICIENT_STAKE',
+      message: 'staked 0.000000000 τ on this hotkey, less than 0.000000001 τ',
+    });
   });
 });
 
