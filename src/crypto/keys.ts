@@ -1,6 +1,8 @@
 /**
  * Key pairs for both schemes, built from a mini-secret or a Substrate secret URI, and raw signing and
- * verification. sr25519 (schnorrkel, "substrate" context) via @scure/sr25519; ed25519 via noble, with
+ * verification. sr25519 (schnorrkel, "substrate" context) via @scure/sr25519, pure JS and instant to load;
+ * a long-running process that checks many signatures (the ledger's verify workers) swaps in schnorrkel's
+ * wasm build with enableWasmSr25519() (sr25519-wasm.ts), ~5× faster, same verdicts. ed25519 via noble, with
  * node:crypto for fast verification.
  */
 import { blake2b } from '@noble/hashes/blake2.js';
@@ -89,9 +91,38 @@ export function keyPairFromUri(uri: string, scheme: Scheme = 'sr25519'): KeyPair
   return deriveKeyPair(root, junctions);
 }
 
+/** An sr25519 backend: the same contract as @scure/sr25519 (64-byte expanded secret), never throws on verify. */
+export interface Sr25519Backend {
+  name: string;
+  sign(secretKey: Uint8Array, publicKey: Uint8Array, message: Uint8Array): Uint8Array;
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** The pure-JS backend (@scure/sr25519): false, never an exception, on any malformed input. */
+export const sr25519Js: Sr25519Backend = {
+  name: 'js',
+  sign: (secretKey, _publicKey, message) => sr25519.sign(secretKey, message),
+  verify(publicKey, message, signature) {
+    try {
+      return sr25519.verify(message, signature, publicKey);
+    } catch {
+      return false;
+    }
+  },
+};
+
+let sr25519Backend: Sr25519Backend = sr25519Js;
+
+/** Which sr25519 backend sign/verify use in this thread (per thread: each worker chooses its own). */
+export function setSr25519Backend(backend: Sr25519Backend): void {
+  sr25519Backend = backend;
+}
+
+export const sr25519BackendName = (): string => sr25519Backend.name;
+
 export function sign(pair: KeyPair, message: Uint8Array): Uint8Array {
   return pair.scheme === 'sr25519'
-    ? sr25519.sign(pair.secretKey, message)
+    ? sr25519Backend.sign(pair.secretKey, pair.publicKey, message)
     : ed25519SignFast(pair.secretKey, message);
 }
 
@@ -112,9 +143,5 @@ export function verify(
     return false;
   if (scheme === 'ed25519') return ed25519VerifyFast(publicKey, message, signature);
   if (scheme !== 'sr25519') return false;
-  try {
-    return sr25519.verify(message, signature, publicKey);
-  } catch {
-    return false;
-  }
+  return sr25519Backend.verify(publicKey, message, signature);
 }
