@@ -6,7 +6,8 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globalsOf } from './context.js';
-import { bold, emit, keyValues, printText, table, yellow } from './output.js';
+import { usageError } from '../core/errors.js';
+import { bold, emit, keyValues, printJson, printText, table, yellow } from './output.js';
 import { withExamples } from './program.js';
 
 export const WALLET_GROUP = 'wallet';
@@ -285,9 +286,17 @@ export function registerWallet(program: Command): void {
       ) => {
         const ctx = context(self);
         const { handleVerify } = await import('../wallet/sign.js');
-        emit(ctx.json, handleVerify(flags), (d) =>
-          d.valid ? `valid signature by ${d.address} (${d.scheme})` : `INVALID signature for ${d.address}`,
-        );
+        const result = handleVerify(flags);
+        // An invalid signature is a failure (exit 2, E_SIGNATURE_INVALID) so `if tao wallet verify …`
+        // works; with --json the result document still goes to stdout, the error to stderr.
+        if (result.valid) emit(ctx.json, result, (d) => `valid signature by ${d.address} (${d.scheme})`);
+        else {
+          if (ctx.json) printJson(result);
+          throw usageError(
+            'E_SIGNATURE_INVALID',
+            `INVALID signature: it does not verify for ${result.address} and this message`,
+          );
+        }
       },
     );
   withExamples(verify, 'tao wallet verify --message hello --signature 0x… --address 5F…');

@@ -62,6 +62,9 @@ export const ERROR_CODES = {
   E_BAD_AMOUNT: usage('an amount is malformed, zero or too large (CLI flag, or the ledger checking a tx)'),
   E_BAD_ADDRESS: usage('an SS58 address is malformed or has the wrong prefix (CLI or ledger)'),
   E_BAD_SIGNATURE: usage('a signature is malformed or does not verify (CLI or ledger)'),
+  E_SIGNATURE_INVALID: usage(
+    'tao wallet verify: the signature does not verify for that address and message (--json still prints {"valid":false})',
+  ),
   E_BAD_HEX: usage('hex input is malformed'),
   E_BAD_IP: usage('--ip is not an IPv4 or IPv6 address'),
   E_BAD_PORT: usage('--port is not 1..65535'),

@@ -150,8 +150,24 @@ describe('tao wallet sign / verify', () => {
       '--address',
       created.coldkey.ss58,
     ]);
-    expect(bad.code).toBe(0);
-    expect(parseJson(bad)).toMatchObject({ valid: false });
+    expect(bad.code).toBe(2);
+    expect(parseJson(bad)).toEqual({ valid: false, address: created.coldkey.ss58 });
+    expect(errorOf(bad.stderr).code).toBe('E_SIGNATURE_INVALID');
+  });
+
+  it('an invalid signature fails (exit 2, E_SIGNATURE_INVALID) so `if tao wallet verify …` works', async () => {
+    const s = await tao(['--json', 'wallet', 'sign', '--message', 'ok', '--password-file', pwFile]);
+    const { signature } = parseJson<{ signature: string }>(s);
+    const args = ['wallet', 'verify', '--signature', signature, '--address', created.coldkey.ss58];
+    const good = await tao([...args, '--message', 'ok']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/^valid signature by /);
+    const wrongMessage = await tao([...args, '--message', 'not ok']);
+    expect(wrongMessage.code).toBe(2);
+    expect(wrongMessage.stdout).toBe('');
+    expect(wrongMessage.stderr).toMatch(/INVALID signature/);
+    const wrongScheme = await tao([...args, '--message', 'ok', '--scheme', 'ed25519']);
+    expect(wrongScheme.code).toBe(2);
   });
 
   it('signs with the hotkey (same password) under --use-hotkey, reading TAO_PASSWORD', async () => {
