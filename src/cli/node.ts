@@ -187,25 +187,34 @@ export function registerNode(program: Command): void {
   withExamples(
     node
       .command('verify')
-      .description('replay every stored block from genesis and check every state root (node stopped)')
-      .option('--data <dir>', 'chain data dir (default $TAO_HOME/node/data)'),
+      .description(
+        'replay every block of the chain this home runs from genesis and check every state root (a running node is read from a copy)',
+      )
+      .option(
+        '--data <dir>',
+        "chain data dir (default: the running node's, else the last used of up/chain and node/data)",
+      ),
     'tao node verify --json',
+    'tao node verify --data ~/.tao/node/data',
   ).action(async (flags: { data?: string }, cmd: Command) => {
     const g = globalsOf(cmd);
-    const { defaultDataDir } = await import('../ledger/process.js');
+    const { locateChain } = await import('./node-chain.js');
     const { verifyChain } = await import('../ledger/verify.js');
     const { TaoError } = await import('../core/errors.js');
-    const r = await verifyChain(flags.data ?? defaultDataDir(g.home));
+    const where = await locateChain(g.home, flags.data);
+    const r = await verifyChain(where.data_dir);
     if (!r.ok)
       throw new TaoError(
         'E_VERIFY_FAILED',
-        `verification failed at block ${r.error?.block}: ${r.error?.message}`,
+        `verification of ${where.data_dir} failed at block ${r.error?.block}: ${r.error?.message}`,
         2,
       );
     emit(
       g.json,
-      r,
-      (d) => `ok: ${d.blocks} blocks, ${d.txs} txs replayed; state root ${d.state_root} at block ${d.head}`,
+      { ...r, data_dir: where.data_dir, source: where.source, live: where.running },
+      (d) =>
+        `ok: ${d.blocks} blocks, ${d.txs} txs replayed; state root ${d.state_root} at block ${d.head}\n` +
+        `chain: ${d.data_dir} (${d.source}${d.live ? ', running: verified on a copy up to that block' : ''})`,
     );
   });
 }

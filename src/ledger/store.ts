@@ -281,7 +281,7 @@ function headerOf(value: Buffer): BlockHeader | undefined {
  */
 const LEVELDB_BOOKKEEPING = new Set(['LOCK', 'LOG', 'LOG.old']);
 
-function refuseWithoutCurrent(dir: string): void {
+export function refuseWithoutCurrent(dir: string): void {
   let entries: string[];
   try {
     entries = readdirSync(dir);
