@@ -1,5 +1,6 @@
 /** `tao node …`: run the built-in ledger node (start/stop/status/reset/verify). Handlers load lazily. */
 import type { Command } from 'commander';
+import { formatTao } from '../core/amount.js';
 import { usageError } from '../core/errors.js';
 import { globalsOf } from './context.js';
 import { emit, keyValues } from './output.js';
@@ -12,11 +13,32 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
   return Number(value);
 }
 
+/** Amounts in `system_info` (the RPC speaks rao strings): shown as τ strings with 9 decimals (cli.md). */
+const AMOUNTS = new Set(['tx_fee', 'total_issuance', 'burned', 'locked']);
+const taoOf = (v: unknown): unknown => (typeof v === 'string' && /^\d+$/.test(v) ? formatTao(BigInt(v)) : v);
+
+/** The node's report with every amount a person or script reads as a τ string (raw rao stays in the RPC). */
+export function inTao(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) out[k] = AMOUNTS.has(k) ? taoOf(v) : v;
+  if (Array.isArray(data.dev_accounts))
+    out.dev_accounts = (data.dev_accounts as Record<string, unknown>[]).map((a) => ({
+      ...a,
+      ...('free' in a ? { free: taoOf(a.free) } : {}),
+      ...('genesis_free' in a ? { genesis_free: taoOf(a.genesis_free) } : {}),
+    }));
+  if (data.faucet && typeof data.faucet === 'object') {
+    const f = data.faucet as Record<string, unknown>;
+    out.faucet = { ...f, amount: taoOf(f.amount), cap: taoOf(f.cap) };
+  }
+  return out;
+}
+
 const render = (data: Record<string, unknown>) =>
   keyValues(
     Object.entries(data)
       .filter(([, v]) => v !== undefined && typeof v !== 'object')
-      .map(([k, v]) => [k, String(v)] as const),
+      .map(([k, v]) => [k, AMOUNTS.has(k) ? `${v} τ` : String(v)] as const),
   );
 
 /** What dev mode created, for people; `created` is false when the node resumed a stored chain. */
@@ -30,7 +52,7 @@ function devLines(d: Record<string, unknown>): string[] {
         : 'dev chain with:',
   ];
   for (const a of (d.dev_accounts as { name: string; address: string; free: string }[]) ?? [])
-    lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${BigInt(a.free) / 1_000_000_000n} TAO`);
+    lines.push(`  ${a.name.padEnd(9)} ${a.address}  ${a.free.replace(/\.?0+$/, '')} τ`);
   for (const s of (d.dev_subnets as { netuid: number }[]) ?? [])
     lines.push(`  subnet ${s.netuid} (owner //Alice)`);
   lines.push('  faucet: tao wallet faucet');
@@ -82,7 +104,7 @@ export function registerNode(program: Command): void {
       dataDir: flags.data,
     };
     if (flags.detach) {
-      const info = await startSupervised(opts);
+      const info = inTao(await startSupervised(opts));
       emit(g.json, info, (d) => {
         const lines = [
           `tao ledger node: ${d.chain} at block ${d.block}, RPC ${d.rpc_url} (pid ${d.pid})`,
@@ -96,7 +118,7 @@ export function registerNode(program: Command): void {
       return;
     }
     await runNode(opts, (info) => {
-      emit(g.json, info, (d) => {
+      emit(g.json, inTao(info), (d) => {
         const lines = [
           `tao ledger node: ${d.chain} at block ${d.block}, RPC ${d.rpc} (pid ${d.pid})`,
           `data: ${d.data_dir}`,
@@ -153,7 +175,7 @@ export function registerNode(program: Command): void {
       return;
     }
     const { nodeStatus } = await import('../ledger/process.js');
-    const r = await nodeStatus(g.home, network.url);
+    const r = inTao(await nodeStatus(g.home, network.url));
     emit(g.json, r, (d) => {
       const sup = d.supervisor as
         | { state: string; pid: number | null; restarts: number; uptime_ms: number | null }

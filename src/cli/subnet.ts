@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { Metagraph, SubnetInfo } from '../client/types.js';
 import type { SubtensorNeuronRow, SubtensorSubnetRow } from './subtensor/subnet.js';
-import { formatTao } from '../core/amount.js';
+import { formatTao, parseRao } from '../core/amount.js';
 import { usageError } from '../core/errors.js';
 import { isAxonIp } from '../core/ip.js';
 import { type GlobalOptions, globalsOf } from './context.js';
@@ -385,13 +385,25 @@ export async function handleHyperparameters(globals: GlobalOptions, netuidText: 
     return onSubtensor(url, (chain) => subtensorHyperparameters(chain, netuid));
   }
   const client = await connect(globals);
-  return { netuid, ...(await client.hyperparameters(netuid)) };
+  const params = await client.hyperparameters(netuid);
+  // The RPC carries amounts as rao strings; people and scripts read τ strings (cli.md), as on Subtensor.
+  const out: Record<string, unknown> = { netuid };
+  for (const [k, v] of Object.entries(params))
+    out[k] = HYPER_AMOUNTS.has(k) && typeof v === 'string' ? formatTao(parseRao(v)) : v;
+  return out;
 }
+
+/** Hyperparameters that are amounts (the ledger has burn and stake_threshold; Subtensor adds min/max burn). */
+const HYPER_AMOUNTS = new Set(['burn', 'min_burn', 'max_burn', 'stake_threshold']);
 
 function renderHyperparameters(data: Record<string, unknown>): string {
   return keyValues(
     Object.entries(data).map(
-      ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
+      ([k, v]) =>
+        [k, HYPER_AMOUNTS.has(k) ? `${v} τ` : typeof v === 'string' ? v : JSON.stringify(v)] as [
+          string,
+          string,
+        ],
     ),
   );
 }
