@@ -14,48 +14,23 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Codec } from '@polkadot/types/types';
 import { storage } from './access.js';
+import { U64F64, isqrt } from '../../dtao/fixed.js';
+import {
+  type Curve,
+  initialize,
+  limitSqrtPrice,
+  MAX_PRICE_RAO,
+  MIN_PRICE_RAO,
+  newCurve,
+  priceRaoOf,
+  RAO,
+  swap,
+} from '../../dtao/swap.js';
 import { big } from './codec.js';
 
-const FRAC = 64n;
-const ONE = 1n << FRAC;
-const MAX128 = (1n << 128n) - 1n;
-const MAX64 = (1n << 64n) - 1n;
-const RAO = 1_000_000_000n;
-
-/** U64F64 arithmetic on raw bits, saturating and truncating like substrate_fixed. */
-export const fx = {
-  int: (n: bigint): bigint => (n << FRAC > MAX128 ? MAX128 : n << FRAC),
-  mul: (a: bigint, b: bigint): bigint => {
-    const r = (a * b) >> FRAC;
-    return r > MAX128 ? MAX128 : r;
-  },
-  div: (a: bigint, b: bigint): bigint => {
-    if (b === 0n) return 0n;
-    const r = (a << FRAC) / b;
-    return r > MAX128 ? MAX128 : r;
-  },
-  add: (a: bigint, b: bigint): bigint => (a + b > MAX128 ? MAX128 : a + b),
-  sub: (a: bigint, b: bigint): bigint => (a > b ? a - b : 0n),
-  toU64: (a: bigint): bigint => {
-    const r = a >> FRAC;
-    return r > MAX64 ? MAX64 : r;
-  },
-};
-
-/** floor(√n) for a non-negative bigint. */
-export function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  while (x * x > n) x -= 1n;
-  while ((x + 1n) * (x + 1n) <= n) x += 1n;
-  return x;
-}
-
-/** √ of a U64F64 value, as U64F64 bits (floor). */
-const sqrtBits = (bits: bigint): bigint => isqrt(bits << FRAC);
-
-/** √(price) as U64F64 bits for a price in rao per alpha (10^9 = 1.0): how the runtime reads a limit. */
-export const limitSqrtPrice = (priceRao: bigint): bigint => sqrtBits(fx.div(fx.int(priceRao), fx.int(RAO)));
+/** The U64F64 helpers, kept under their old names for this module's callers. */
+export const fx = U64F64;
+export { isqrt, limitSqrtPrice };
 
 export interface PoolState {
   netuid: number;
@@ -70,6 +45,8 @@ export interface PoolState {
   protocolOnly: boolean;
   /** The V3 state was initialised; otherwise it is derived here from the reserves as the runtime would. */
   initialized: boolean;
+  /** τ and α in the pool, when read: the swap's reserve checks use them. */
+  reserves?: { tao: bigint; alpha: bigint };
 }
 
 const bits = (codec: Codec): bigint => BigInt((codec as unknown as { bits: Codec }).bits.toString());
@@ -94,19 +71,21 @@ export async function readPoolState(api: ApiPromise, netuid: number): Promise<Po
     protocolOnly: !bool(userLiquidity),
     initialized: bool(initialized),
   };
-  if (!state.initialized && state.mechanism === 1) {
-    // maybe_initialize_v3: price = τ reserve / alpha reserve, L = √(τ·alpha), both reserves counting the
-    // provided parts.
+  if (state.mechanism === 1) {
+    // The pool's reserves count the provided parts too (tao_reserve() / alpha_reserve()).
     const [tao, taoProvided, alpha, alphaProvided] = await Promise.all([
       q('subtensorModule', 'subnetTAO'),
       q('subtensorModule', 'subnetTaoProvided'),
       q('subtensorModule', 'subnetAlphaIn'),
       q('subtensorModule', 'subnetAlphaInProvided'),
     ]);
-    const taoReserve = big(tao) + big(taoProvided);
-    const alphaReserve = big(alpha) + big(alphaProvided);
-    state.sqrtPrice = sqrtBits(fx.div(fx.int(taoReserve), fx.int(alphaReserve)));
-    state.liquidity = isqrt(taoReserve * alphaReserve);
+    state.reserves = { tao: big(tao) + big(taoProvided), alpha: big(alpha) + big(alphaProvided) };
+    if (!state.initialized) {
+      // maybe_initialize_v3, exactly as src/dtao/swap.ts repeats it.
+      const curve = initialize(newCurve(state.feeRate), state.reserves);
+      state.sqrtPrice = curve.sqrtPrice;
+      state.liquidity = curve.liquidity;
+    }
   }
   return state;
 }
@@ -126,82 +105,49 @@ export interface SwapEstimate {
   exact: boolean;
 }
 
-const priceOf = (sqrt: bigint): bigint => fx.toU64(fx.mul(fx.mul(sqrt, sqrt), fx.int(RAO)));
+const curveOf = (state: PoolState): Curve => ({
+  mechanism: state.mechanism,
+  initialized: true,
+  sqrtPrice: state.sqrtPrice,
+  liquidity: state.liquidity,
+  protocolLiquidity: state.liquidity,
+  feeRate: state.feeRate,
+});
 
-function feeOf(state: PoolState, amount: bigint): bigint {
-  const rate = fx.div(fx.int(state.feeRate), fx.int(65535n));
-  return fx.toU64(fx.mul(fx.int(amount), rate));
-}
+const UNLIMITED = { tao: (1n << 64n) - 1n, alpha: (1n << 64n) - 1n };
 
-/** The fee when the step stops at a price: Δ·rate/(65535 − rate). */
-function feeOnDelta(state: PoolState, delta: bigint): bigint {
-  const rate = fx.int(state.feeRate);
-  return fx.toU64(fx.mul(fx.int(delta), fx.div(rate, fx.sub(fx.int(65535n), rate))));
+function estimate(state: PoolState, order: 'buy' | 'sell', amount: bigint, limit?: bigint): SwapEstimate {
+  if (state.mechanism !== 1)
+    return { used: amount, out: amount, fee: 0n, priceAfter: RAO, limited: false, exact: true };
+  const curve = curveOf(state);
+  const price = limit ?? (order === 'buy' ? MAX_PRICE_RAO : MIN_PRICE_RAO);
+  try {
+    const r = swap(curve, state.reserves ?? UNLIMITED, order, amount, price, { simulate: true });
+    return {
+      used: r.paidIn + r.fee,
+      out: r.paidOut,
+      fee: r.fee,
+      priceAfter: priceRaoOf(r.curve.sqrtPrice),
+      limited: r.limited,
+      exact: state.protocolOnly,
+    };
+  } catch {
+    // Price already past the limit (or reserves too low): nothing would be swapped.
+    return {
+      used: 0n,
+      out: 0n,
+      fee: 0n,
+      priceAfter: priceRaoOf(curve.sqrtPrice),
+      limited: true,
+      exact: false,
+    };
+  }
 }
 
 /** τ in, alpha out (add stake). `limitPriceRao` undefined = no limit. */
-export function estimateBuy(state: PoolState, tao: bigint, limitPriceRao?: bigint): SwapEstimate {
-  if (state.mechanism !== 1)
-    return { used: tao, out: tao, fee: 0n, priceAfter: RAO, limited: false, exact: true };
-  const L = fx.int(state.liquidity);
-  const sp = state.sqrtPrice;
-  let fee = feeOf(state, tao);
-  let delta = tao - fee;
-  let final = fx.add(fx.div(fx.int(delta), L), sp);
-  let limited = false;
-  if (limitPriceRao !== undefined) {
-    const limit = limitSqrtPrice(limitPriceRao);
-    if (limit <= sp)
-      return { used: 0n, out: 0n, fee: 0n, priceAfter: priceOf(sp), limited: true, exact: false };
-    if (final > limit) {
-      delta = fx.toU64(fx.mul(L, fx.sub(limit, sp)));
-      fee = feeOnDelta(state, delta);
-      final = limit;
-      limited = true;
-    }
-  }
-  const a = fx.mul(fx.add(fx.mul(L, sp), fx.int(delta)), sp);
-  const out = fx.toU64(fx.mul(fx.div(L, a), fx.int(delta)));
-  return {
-    used: delta + fee,
-    out,
-    fee,
-    priceAfter: priceOf(final),
-    limited,
-    exact: state.protocolOnly && !limited,
-  };
-}
+export const estimateBuy = (state: PoolState, tao: bigint, limitPriceRao?: bigint): SwapEstimate =>
+  estimate(state, 'buy', tao, limitPriceRao);
 
 /** alpha in, τ out (remove stake). `limitPriceRao` undefined = no limit. */
-export function estimateSell(state: PoolState, alpha: bigint, limitPriceRao?: bigint): SwapEstimate {
-  if (state.mechanism !== 1)
-    return { used: alpha, out: alpha, fee: 0n, priceAfter: RAO, limited: false, exact: true };
-  const L = fx.int(state.liquidity);
-  const sp = state.sqrtPrice;
-  const one = ONE;
-  let fee = feeOf(state, alpha);
-  let delta = alpha - fee;
-  let final = fx.div(one, fx.add(fx.div(fx.int(delta), L), fx.div(one, sp)));
-  let limited = false;
-  if (limitPriceRao !== undefined) {
-    const limit = limitSqrtPrice(limitPriceRao);
-    if (limit >= sp)
-      return { used: 0n, out: 0n, fee: 0n, priceAfter: priceOf(sp), limited: true, exact: false };
-    if (final < limit) {
-      delta = fx.toU64(fx.mul(L, fx.sub(fx.div(one, limit), fx.div(one, sp))));
-      fee = feeOnDelta(state, delta);
-      final = limit;
-      limited = true;
-    }
-  }
-  const b = fx.mul(fx.div(L, fx.add(fx.div(L, sp), fx.int(delta))), sp);
-  const out = fx.toU64(fx.mul(fx.int(delta), b));
-  return {
-    used: delta + fee,
-    out,
-    fee,
-    priceAfter: priceOf(final),
-    limited,
-    exact: state.protocolOnly && !limited,
-  };
-}
+export const estimateSell = (state: PoolState, alpha: bigint, limitPriceRao?: bigint): SwapEstimate =>
+  estimate(state, 'sell', alpha, limitPriceRao);
