@@ -169,6 +169,14 @@ describe('the peer market on a live ledger', () => {
       expect(incentive(g), `${g} vs noisy: ${report}`).toBeGreaterThan(incentive('noisy'));
     expect(incentive('adversarial'), report).toBeLessThan(0.01);
     expect(incentive('lazy'), report).toBeLessThan(0.01);
+
+    // tao peer logs: a scoring round is one JSON line (no time prefix; --json carries the supervisor's ts).
+    const logs = ok(await tao(['peer', 'logs', '--name', VALIDATOR.name, '--lines', '500'])).stdout;
+    const lines = logs.split('\n').filter((l) => l !== '');
+    expect(lines.filter((l) => /^\d{4}-\d\d-\d\dT/.test(l))).toEqual([]);
+    const rounds = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(rounds.length).toBeGreaterThan(5);
+    for (const r of rounds) expect(r).toMatchObject({ event: 'round', seed_hash: expect.any(String) });
   }, 180_000);
 
   it('is restarted by the supervisor after SIGKILL and resumes scoring and setting weights', async () => {

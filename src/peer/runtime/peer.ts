@@ -43,7 +43,14 @@ export interface PeerContext {
 const REFRESH_BLOCKS = 3;
 const QUERY_TIMEOUT_MS = 3000;
 
-const stamp = () => new Date().toISOString();
+/**
+ * A log line is just the event: a scoring round is one JSON line, other events one line of text. The
+ * supervisor stamps every line it keeps (`ts`; `tao peer logs --json`, the console's timestamp toggle), so
+ * only a person watching `tao peer run` in a terminal gets a time prefix.
+ */
+function writeLogLine(line: string): void {
+  process.stdout.write(process.stdout.isTTY ? `${new Date().toISOString()} ${line}\n` : `${line}\n`);
+}
 
 /** A copycat's answer function: relays every batch to the named peer's axon and returns its answer. */
 function relayTo(home: string, target: string, dendrite: Dendrite, cache: MetagraphCache): Forward {
@@ -89,7 +96,7 @@ function outputIsBestEffort(): void {
 
 export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<void> {
   outputIsBestEffort();
-  const log = ctx.log ?? ((line: string) => process.stdout.write(`${stamp()} ${line}\n`));
+  const log = ctx.log ?? writeLogLine;
   const startedAt = Date.now();
   // 1. Device first: `--device cuda` without CUDA exits 2 before anything else happens.
   const requested = await resolveDevice(config.device);
