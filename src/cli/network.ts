@@ -1,4 +1,7 @@
-/** The network this command talks to (cli.md's --network / --node rules), with `localnet` read from this home. */
+/**
+ * The network this command talks to (docs/cli.md's --network / --node rules), with `localnet` read from this
+ * home.
+ */
 import { type Network, resolveNetwork } from '../chain/network.js';
 import type { GlobalOptions } from './context.js';
 

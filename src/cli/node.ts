@@ -13,7 +13,7 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
   return Number(value);
 }
 
-/** Amounts in `system_info` (the RPC speaks rao strings): shown as τ strings with 9 decimals (cli.md). */
+/** Amounts in `system_info` (the RPC speaks rao): shown as τ strings with 9 decimals (docs/cli.md). */
 const AMOUNTS = new Set(['tx_fee', 'total_issuance', 'burned', 'locked']);
 const taoOf = (v: unknown): unknown => (typeof v === 'string' && /^\d+$/.test(v) ? formatTao(BigInt(v)) : v);
 

@@ -1,6 +1,6 @@
 /**
- * The commander program: global flags of cli.md, one registered group per file, and exit-code mapping for
- * commander's own usage errors. Command files only register; their handlers load lazily on action.
+ * The commander program: global flags of docs/cli.md, one registered group per file, and exit-code mapping
+ * for commander's own usage errors. Command files only register; their handlers load lazily on action.
  */
 import { Command, type CommanderError, Option } from 'commander';
 import { ExitCode, TaoError } from '../core/errors.js';

@@ -296,7 +296,9 @@ export interface NeuronRow {
   axon: { ip: string; port: number; protocol?: number | string } | null;
 }
 
-/** The metagraph as cli.md's JSON: ranking fields as floats (u16 / 65535), stake/emission as TAO strings. */
+/**
+ * The metagraph as docs/cli.md's JSON: ranking fields as floats (u16 / 65535), stake/emission as TAO strings.
+ */
 export function metagraphJson(m: Metagraph): { netuid: number; block: number; neurons: NeuronRow[] } {
   return {
     netuid: m.netuid,
@@ -386,7 +388,7 @@ export async function handleHyperparameters(globals: GlobalOptions, netuidText: 
   }
   const client = await connect(globals);
   const params = await client.hyperparameters(netuid);
-  // The RPC carries amounts as rao strings; people and scripts read τ strings (cli.md), as on Subtensor.
+  // The RPC carries amounts as rao strings; people and scripts read τ strings (docs/cli.md), as on Subtensor.
   const out: Record<string, unknown> = { netuid };
   for (const [k, v] of Object.entries(params))
     out[k] = HYPER_AMOUNTS.has(k) && typeof v === 'string' ? formatTao(parseRao(v)) : v;

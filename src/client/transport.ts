@@ -91,7 +91,7 @@ interface JsonRpcError {
   data?: { code?: string; [key: string]: unknown };
 }
 
-/** Maps a JSON-RPC error object to the TaoError of cli.md's exit-code table. */
+/** Maps a JSON-RPC error object to the TaoError of docs/cli.md's exit-code table. */
 export function mapRpcError(method: string, error: JsonRpcError): TaoError {
   const ledgerCode = typeof error.data?.code === 'string' ? error.data.code : undefined;
   const message = typeof error.message === 'string' ? error.message : 'unknown error';

@@ -1,6 +1,6 @@
 /**
  * Weights as the ledger stores them: a row of u16 with its max scaled to 65535, computed exactly like
- * subtensor's `vec_max_upscale_to_u16` in I32F32 fixed point (yuma.md §6), so what the CLI or the peer
+ * subtensor's `vec_max_upscale_to_u16` in I32F32 fixed point (docs/yuma.md §6), so what the CLI or the peer
  * sends is already what the chain would store. Also parsing of `--uids` / `--weights` lists.
  */
 import { usageError } from '../core/errors.js';

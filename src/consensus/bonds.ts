@@ -1,5 +1,5 @@
 /**
- * Bonds and dividends (yuma.md §3.8): Yuma3 per-validator EMAs (with liquid alpha), and legacy Yuma's
+ * Bonds and dividends (docs/yuma.md §3.8): Yuma3 per-validator EMAs (with liquid alpha), and legacy Yuma's
  * column-normalised EMA. Everything walks sparse rows: cost follows the weights and bonds that exist.
  */
 import { bmaAlpha, div, expFits, expSafe, expSafeBig, HALF, mul, ONE, U16_PROPORTION } from './fixed.js';

@@ -1,5 +1,5 @@
 /**
- * One Yuma epoch (yuma.md §3), chain (`epoch_mechanism`, sparse) or dense (`epoch_dense_mechanism`)
+ * One Yuma epoch (docs/yuma.md §3), chain (`epoch_mechanism`, sparse) or dense (`epoch_dense_mechanism`)
  * semantics, bit-exact. Weights and bonds stay sparse: cost follows the entries, not n².
  */
 import { computeBonds, type FixedCsr } from './bonds.js';

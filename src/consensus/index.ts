@@ -1,5 +1,5 @@
 /**
- * Subtensor's Yuma Consensus epoch (design note yuma.md), bit-exact with the chain's fixed-point rounding.
+ * Subtensor's Yuma Consensus epoch (docs/yuma.md), bit-exact with the chain's fixed-point rounding.
  *
  * Public API (pure, no I/O):
  *

@@ -1,5 +1,5 @@
 /**
- * Multi-epoch sequences in the vector format (../shared/yuma/FORMAT.md): parsing the JSON case, carrying
+ * Multi-epoch sequences in the vector format (docs/yuma-vectors.md): parsing the JSON case, carrying
  * bonds and permits between epochs, pre-actions, and running them.
  */
 import { type EpochInputs, type EpochOutputs, runEpoch, type YumaParams } from './epoch.js';
@@ -34,7 +34,7 @@ export interface SequenceInputs {
   epochs: SequenceEpoch[];
 }
 
-/** Runs every epoch; state (bonds, permits) and per-epoch inputs carry over as FORMAT.md says. */
+/** Runs every epoch; state (bonds, permits) and per-epoch inputs carry over as docs/yuma-vectors.md says. */
 export function runSequence(seq: SequenceInputs, options: { semantics?: Semantics } = {}): EpochOutputs[] {
   const n = seq.n;
   let bonds: SparseU16 = toSparseU16(seq.initialState?.bonds ?? [], n, 'initial bonds');

@@ -1,5 +1,5 @@
 /**
- * Typed errors: every failure tao reports carries a stable code (E_…) and the exit code of cli.md.
+ * Typed errors: every failure tao reports carries a stable code (E_…) and the exit code of docs/cli.md.
  * One handler (src/cli/handle-error.ts) prints them as text or JSON.
  */
 import { registeredExit } from './error-codes.js';

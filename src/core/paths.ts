@@ -1,4 +1,4 @@
-/** Where tao keeps everything: one root, `$TAO_HOME` (default ~/.tao), and the layout of cli.md under it. */
+/** Where tao keeps everything: one root, `$TAO_HOME` (default ~/.tao), and the layout of docs/cli.md. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 

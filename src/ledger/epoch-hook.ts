@@ -1,6 +1,6 @@
 /**
- * The ledger's subnet epoch: gathers a subnet's stored state into the Yuma epoch's inputs (yuma.md §2), runs
- * the bit-exact epoch of src/consensus (chain semantics), and turns its outputs into exact rao payouts
+ * The ledger's subnet epoch: gathers a subnet's stored state into the Yuma epoch's inputs (docs/yuma.md §2),
+ * runs the bit-exact epoch of src/consensus (chain semantics), and turns its outputs into exact rao payouts
  * (`distributeExactly`: Σ payouts = pool, never more, never less) plus the values persisted per neuron.
  *
  * Permit bootstrap (a tao rule, not subtensor's): while no neuron of a subnet holds a validator permit, the
@@ -144,8 +144,8 @@ export function runLedgerEpoch(inputs: EpochInputs, pool: bigint): LedgerEpochRe
 
 /**
  * Former Trust: per miner j, Σ_i A_i ⊗ min(W_ij, C_j) ⊘ Σ_i A_i ⊗ W_ij over the weights as the epoch masked
- * and row-normalised them (yuma.md §3.5: permitted rows, no self-weight except the owner's, no weight set
- * before j (re)registered), as u16. 0 where nobody with active stake weights j.
+ * and row-normalised them (docs/yuma.md §3.5: permitted rows, no self-weight except the owner's, no weight
+ * set before j (re)registered), as u16. 0 where nobody with active stake weights j.
  */
 function clippedTrust(inputs: EpochInputs, out: EpochOutputs): number[] {
   const n = inputs.n;

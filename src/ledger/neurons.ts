@@ -1,6 +1,6 @@
 /**
  * Registration into a subnet (burned_register): append a uid while there is room; when the subnet is full,
- * replace the neuron with the lowest emission outside its immunity period (yuma.md §8 `replace_neuron`
+ * replace the neuron with the lowest emission outside its immunity period (docs/yuma.md §8 `replace_neuron`
  * effects: fresh block_at_registration/last_update, its weight and bond rows removed, every other row's
  * weight on it set to 0 keeping the entry, its permit cleared).
  */

@@ -1,6 +1,6 @@
 /**
- * Chain and subnet parameters with subtensor's defaults (yuma.md §2), scaled for a dev chain where noted.
- * Amounts are bigint rao; ratios are u16 (65535 = 1.0) as on the chain.
+ * Chain and subnet parameters with subtensor's defaults (docs/yuma.md §2), scaled for a dev chain where
+ * noted. Amounts are bigint rao; ratios are u16 (65535 = 1.0) as on the chain.
  */
 
 export const RAO = 1_000_000_000n;

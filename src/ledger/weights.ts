@@ -1,6 +1,6 @@
 /**
- * set_weights as subtensor's `internal_set_weights` (yuma.md §6): every check in the chain's order, then the
- * row stored as `vec_u16_max_upscale_to_u16(values)` in the caller's uid order, and last_update = block.
+ * set_weights as subtensor's `internal_set_weights` (docs/yuma.md §6): every check in the chain's order, then
+ * the row stored as `vec_u16_max_upscale_to_u16(values)` in the caller's uid order, and last_update = block.
  * Deviations, by design: any self-weight is rejected with E_SELF_WEIGHT (the chain accepts a lone self-weight);
  * while no neuron of the subnet holds a permit, the bootstrap permits count (epoch-hook.ts).
  */

@@ -3,7 +3,7 @@ import type { ChildSpec } from './types.js';
 
 export class SpecError extends Error {}
 
-/** Letters, digits, '.', '_', '-' and ':' (peer children are `peer:NAME`, peer-contract.md). */
+/** Letters, digits, '.', '_', '-' and ':' (peer children are `peer:NAME`, docs/peer-contract.md). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

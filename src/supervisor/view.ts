@@ -1,5 +1,5 @@
 /**
- * How supervisor records look in `--json` output (snake_case, per cli.md) and as text tables; shared by
+ * How supervisor records look in `--json` output (snake_case, per docs/cli.md) and as text tables; shared by
  * `tao daemon`, and by `tao node` / `tao peer` for their own status output.
  */
 import type { ChildStatus, ExitRecord } from './types.js';

@@ -1,5 +1,6 @@
 /**
- * Console commands as intents (style.md pattern 2): each action id of the keybinding table resolves to
+ * Console commands as intents (a command says what to do; the shell does it): each action id of the
+ * keybinding table resolves to
  * "run this effect", "open this dialog" or "confirm this first"; the shell decides how to show it.
  * `--readonly` is one gate here: the registry never contains actions that sign, stop or start anything.
  */

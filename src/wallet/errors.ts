@@ -1,6 +1,6 @@
 /**
  * The wallet's typed failures, one constructor per situation, so every command reports the same code,
- * message shape and exit code (cli.md: 2 = bad usage or input, 3 = authentication).
+ * message shape and exit code (docs/cli.md: 2 = bad usage or input, 3 = authentication).
  */
 import { authError, usageError } from '../core/errors.js';
 

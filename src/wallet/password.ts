@@ -1,5 +1,5 @@
 /**
- * Where passwords come from, in cli.md's order: --password-file (`-` = stdin), TAO_PASSWORD, the OS
+ * Where passwords come from, in docs/cli.md's order: --password-file (`-` = stdin), TAO_PASSWORD, the OS
  * keychain (stored by `tao wallet unlock --remember`), then a no-echo prompt — only on a TTY, three tries.
  * Otherwise E_PASSWORD_REQUIRED (exit 3). A source that applies but gives a wrong password fails at once
  * with E_BAD_PASSWORD (never a loop in a script). New passwords: at least 8 characters, typed twice.

@@ -11,7 +11,7 @@ describe('--help everywhere', () => {
   const program = buildProgram();
   const all = leaves(program);
 
-  it('registers every command group of cli.md', () => {
+  it('registers every command group of docs/cli.md', () => {
     const groups = program.commands.map((c) => c.name());
     for (const g of [
       'wallet',

@@ -13,7 +13,7 @@ const exitOf = (fn: () => unknown): number | undefined => {
 };
 
 describe('weights normalisation (subtensor vec_max_upscale_to_u16)', () => {
-  it('stores u16 inputs [43690, 21845] as [65535, 32768] (yuma.md §6 example)', () => {
+  it('stores u16 inputs [43690, 21845] as [65535, 32768] (docs/yuma.md §6 example)', () => {
     expect(normalizeWeights([43690, 21845])).toEqual([65535, 32768]);
     expect(normalizeWeights(['43690', '21845'])).toEqual([65535, 32768]);
   });

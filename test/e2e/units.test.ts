@@ -1,6 +1,6 @@
 /**
- * cli.md: every amount a person or script reads is a τ string with 9 decimals; raw rao only in the RPC (or
- * fields named `*_rao`). `tao node start`, `tao node status` and `tao subnet hyperparameters` on a real
+ * docs/cli.md: every amount a person or script reads is a τ string with 9 decimals; raw rao only in the RPC
+ * (or fields named `*_rao`). `tao node start`, `tao node status` and `tao subnet hyperparameters` on a real
  * ledger node, each compared with the rao the node's RPC reports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVecMaxLimited, vecU16MaxUpscaleToU16 } from '../../src/ledger/weights.js';
 import { Chain, key, TAO } from './helpers.js';
@@ -8,9 +9,9 @@ interface MathCase {
   inputs: { vector: number[] };
   expected: { result: number[] };
 }
-const math = JSON.parse(readFileSync('/work/shared/yuma/vectors/math.json', 'utf8')) as
-  | MathCase[]
-  | { cases: MathCase[] };
+const math = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../fixtures/yuma/shared/vectors/math.json'), 'utf8'),
+) as MathCase[] | { cases: MathCase[] };
 const cases = (Array.isArray(math) ? math : math.cases).filter(
   (c) => c.function === 'vec_u16_max_upscale_to_u16',
 );

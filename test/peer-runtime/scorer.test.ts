@@ -1,6 +1,7 @@
 /**
  * The validator's scoring loop against real neighbours: in-process axons serving generated ONNX models over
- * loopback HTTP, a real signed dendrite, the real join session. Pins what pruning.md §3.2–3.5 asks of a round.
+ * loopback HTTP, a real signed dendrite, the real join session. Pins what docs/pruning.md §3.2–3.5 asks of a
+ * round.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyPairFromUri } from '../../src/crypto/keys.js';

@@ -1,8 +1,8 @@
 /**
- * Subset scoring against real neighbours (pruning.md §3.2.6): six in-process axons serving generated ONNX
- * models over loopback HTTP, the real signed dendrite and the real join session, with k = 3 < K = 6. Each
- * round must query only its k sampled neighbours, every neighbour must be sampled equally often, and after
- * enough rounds the good neighbours must still rank above the adversarial, lazy and random ones and get
+ * Subset scoring against real neighbours (docs/pruning.md §3.2.6): six in-process axons serving generated
+ * ONNX models over loopback HTTP, the real signed dendrite and the real join session, with k = 3 < K = 6.
+ * Each round must query only its k sampled neighbours, every neighbour must be sampled equally often, and
+ * after enough rounds the good neighbours must still rank above the adversarial, lazy and random ones and get
  * all the weight; /status must say that the scores are semivalues.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -11,7 +11,7 @@ const scored = (uid: number, score: number, se = 0.01, hotkey = `hk${uid}`) => (
   gate: 1,
 });
 
-describe('ScoreBook (EMA, pruning.md §3.4)', () => {
+describe('ScoreBook (EMA, docs/pruning.md §3.4)', () => {
   it('starts newcomers at 0 and moves by α = 0.1 per round', () => {
     const book = new ScoreBook();
     book.update([scored(1, 1)]);

@@ -1,4 +1,4 @@
-// Pins the acceptance criteria of pruning.md §3.7 (1–7) with fixed seeds, real generated ONNX neighbours
+// Pins the acceptance criteria of docs/pruning.md §3.7 (1–7) with fixed seeds, real generated ONNX neighbours
 // and the real join session (onnxruntime on CPU), single rounds at B = 1024 and an EMA run at B = 256.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

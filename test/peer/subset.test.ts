@@ -1,4 +1,4 @@
-// Random-subset scoring when K is too large to query everyone (pruning.md §3.2.6): the seeded schedule
+// Random-subset scoring when K is too large to query everyone (docs/pruning.md §3.2.6): the seeded schedule
 // (deterministic, covers every neighbour each pass, exactly k per round, uniform coalitions) and
 // leave-one-out inside the subset = leave-one-out on the sub-market.
 import { describe, expect, it } from 'vitest';

@@ -54,7 +54,7 @@ describe('PRNG (splitmix64-seeded xoshiro128**, Box–Muller)', () => {
   });
 });
 
-describe('blocked Gaussian prototypes task (pruning.md §3.7)', () => {
+describe('blocked Gaussian prototypes task (docs/pruning.md §3.7)', () => {
   it('has fixed public prototypes and draws batches of the documented shape', () => {
     const mu = makePrototypes();
     expect(mu.length).toBe(CLASSES * FEATURES);

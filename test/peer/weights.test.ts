@@ -59,7 +59,7 @@ describe('normalizeMaxWeight (port of the SDK water-filling cap)', () => {
 });
 
 describe('u16 quantisation as subtensor', () => {
-  it('stores a max-upscaled row unchanged and rounds half away from zero (yuma.md §6 example)', () => {
+  it('stores a max-upscaled row unchanged and rounds half away from zero (docs/yuma.md §6 example)', () => {
     expect(vecU16MaxUpscaleToU16([43690, 21845])).toEqual([65535, 32768]);
     expect(vecU16MaxUpscaleToU16([0, 0])).toEqual([0, 0]);
     expect(vecU16MaxUpscaleToU16([100, 50, 1])).toEqual([65535, 32768, 655]);

@@ -1,5 +1,5 @@
 /**
- * ONNX graph generators for the §3.7 task (pruning.md): the neighbour flavours and the validator's join.
+ * ONNX graph generators for the §3.7 task (docs/pruning.md): the neighbour flavours and the validator's join.
  *
  * Neighbours all have the classifier signature `x float32 [B, 32] → probs float32 [B, 10]`:
  * - `good(b)`: Bayes posterior on block b, softmax(x_b·μ_bᵀ/σ² − ‖μ_{c,b}‖²/(2σ²)) (the −‖x_b‖²/(2σ²) term
@@ -14,9 +14,9 @@
  * - `copycat(target)`: not a graph of its own: in the peer runtime it relays the target's answers
  *   (see relay.ts); in-process it is the target's graph.
  *
- * The join (pruning.md §3.1/§3.2.5) has inputs `x [B,32]` (unused while gates are per-neighbour constants),
- * `Fn [K,B,C]` (clipped neighbour log-probs), `m [M,K]` (masks), `theta [K]` (gate parameters) and, in the
- * `ownLogits` variant, `u [B,C]`. It computes in float64:
+ * The join (docs/pruning.md §3.1/§3.2.5) has inputs `x [B,32]` (unused while gates are per-neighbour
+ * constants), `Fn [K,B,C]` (clipped neighbour log-probs), `m [M,K]` (masks), `theta [K]` (gate parameters)
+ * and, in the `ownLogits` variant, `u [B,C]`. It computes in float64:
  *   a = softplus(θ) (stable form: relu(θ) + log(1 + exp(−|θ|)));  z_m = u + Σ_j m_j a_j f_j;  logp = log_softmax(z)
  * and outputs `logp float64 [M,B,C]` and `a float64 [K]`: one session.run evaluates all M masks.
  * float64 keeps removal of a neighbour that adds a per-row constant (lazy) exact to ~1e-15.

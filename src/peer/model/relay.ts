@@ -1,5 +1,5 @@
 /**
- * The copycat neighbour (pruning.md §3.7): it has no model of its own and returns its target's answers
+ * The copycat neighbour (docs/pruning.md §3.7): it has no model of its own and returns its target's answers
  * verbatim. In the peer runtime the target is another peer reached through the dendrite; in-process the
  * target is a loaded classifier. Either way a copycat is a `Forward` that relays to the target's `Forward`.
  */

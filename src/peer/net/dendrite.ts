@@ -1,7 +1,7 @@
 /**
  * The dendrite: queries neighbours' axons with signed requests, per-call timeouts and bounded concurrency.
- * Any timeout, error, wrong shape, NaN or non-normalised answer is reported as a failure; pruning.md says
- * such a neighbour counts as removed for that round.
+ * Any timeout, error, wrong shape, NaN or non-normalised answer is reported as a failure; docs/pruning.md
+ * says such a neighbour counts as removed for that round.
  */
 import { Agent, request } from 'undici';
 import { type KeyPair, sign } from '../../crypto/keys.js';

@@ -1,5 +1,5 @@
 /**
- * Handlers of `tao peer start|stop|restart|status|logs|list` (peer-contract.md): a peer runs as the
+ * Handlers of `tao peer start|stop|restart|status|logs|list` (docs/peer-contract.md): a peer runs as the
  * supervisor child `peer:NAME` (kind `peer`), health-checked on its axon, with meta
  * `{flavour, port, hotkey, netuid, name, host}`. Status merges the supervisor's record with the peer's own
  * `GET /status` (device, uid, round). Plain functions returning data; the CLI prints them.

@@ -1,5 +1,5 @@
 /**
- * The peer's configuration (peer-contract.md): the flags of `tao peer run` / `tao peer start`, validated
+ * The peer's configuration (docs/peer-contract.md): the flags of `tao peer run` / `tao peer start`, validated
  * into a typed record, and the model spec each flavour serves. Pure: no I/O, so it is unit-tested directly.
  */
 import { usageError } from '../../core/errors.js';
@@ -49,7 +49,7 @@ export interface PeerConfig {
   roundMs: number;
   /**
    * Neighbours queried per round (k). With more neighbours than k, each round queries a random k and
-   * scores leave-one-out inside it: the scores become semivalues (pruning.md §3.2.6).
+   * scores leave-one-out inside it: the scores become semivalues (docs/pruning.md §3.2.6).
    */
   maxNeighbours: number;
 }

@@ -1,11 +1,11 @@
 /**
- * The validator's scoring loop, one round at a time (pruning.md §3.2–3.5): a fresh private validation batch
- * mixed among ordinary queries, every neighbour queried once (failures count as removed), one stacked-mask
- * join run, the EMA with zero-pushing, and the weight row under the subnet's rules. Gates are trained on
- * the peer's own private training split whenever the neighbour set changes. When there are more than
- * `maxNeighbours` (k) neighbours, each round queries a seeded random subset of k and scores leave-one-out
- * inside it (§3.2.6; see subset.ts): neighbours not sampled keep their EMA untouched — not sampled is not
- * a failure. No ledger I/O here: the runtime decides when the row goes on chain.
+ * The validator's scoring loop, one round at a time (docs/pruning.md §3.2–3.5): a fresh private validation
+ * batch mixed among ordinary queries, every neighbour queried once (failures count as removed), one
+ * stacked-mask join run, the EMA with zero-pushing, and the weight row under the subnet's rules. Gates are
+ * trained on the peer's own private training split whenever the neighbour set changes. When there are more
+ * than `maxNeighbours` (k) neighbours, each round queries a seeded random subset of k and scores
+ * leave-one-out inside it (§3.2.6; see subset.ts): neighbours not sampled keep their EMA untouched — not
+ * sampled is not a failure. No ledger I/O here: the runtime decides when the row goes on chain.
  */
 import { takeValidationRows, mixQueries } from '../scoring/queries.js';
 import { type JoinRunner, scoreRound, type RoundScores } from '../scoring/ablation.js';

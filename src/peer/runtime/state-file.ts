@@ -1,5 +1,5 @@
 /**
- * `$TAO_HOME/peers/<name>/state.json` (peer-contract.md): who this peer is and where it listens, written
+ * `$TAO_HOME/peers/<name>/state.json` (docs/peer-contract.md): who this peer is and where it listens, written
  * atomically at start so other tools (a copycat, the console, `tao peer status`) can find it.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

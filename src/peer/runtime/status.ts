@@ -1,7 +1,7 @@
 /**
- * The body of the axon's `GET /status` (peer-contract.md, snake_case): identity, device, scoring progress,
- * every current neighbour with its pruning score (Δloss when removed, nats), EMA, gate and weight, the last
- * weights tx and the axon's counters. Pure: built from the runtime's in-memory state.
+ * The body of the axon's `GET /status` (docs/peer-contract.md, snake_case): identity, device, scoring
+ * progress, every current neighbour with its pruning score (Δloss when removed, nats), EMA, gate and weight,
+ * the last weights tx and the axon's counters. Pure: built from the runtime's in-memory state.
  * - `scoring`: `{mode: 'leave-one-out' | 'subset-semivalue', subset_size, of, max_neighbours, note}` — in
  *   subset mode each round queries a random k of K neighbours and the scores are semivalues (§3.2.6).
  * - per neighbour, `rounds` = rounds it was sampled (queried) in, `sampled` = whether it was in the last.

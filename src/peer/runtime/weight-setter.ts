@@ -1,7 +1,7 @@
 /**
- * Putting the validator's row on the ledger (pruning.md §3.5): at most once per tempo and never inside the
- * subnet's weights rate limit, never an empty row, one tx in flight at a time, and the last tx followed to
- * inclusion (or rejection) so `/status` can show what happened to it. While a tx is in flight the next
+ * Putting the validator's row on the ledger (docs/pruning.md §3.5): at most once per tempo and never inside
+ * the subnet's weights rate limit, never an empty row, one tx in flight at a time, and the last tx followed
+ * to inclusion (or rejection) so `/status` can show what happened to it. While a tx is in flight the next
  * due block is unknown (it counts from the block the tx lands in), so `due()` answers null then instead of
  * the stale block computed from the previous set.
  */

@@ -1,5 +1,5 @@
 /**
- * The exact leave-one-out ablation score of one round (pruning.md §3.2): responses → clipped log-probs
+ * The exact leave-one-out ablation score of one round (docs/pruning.md §3.2): responses → clipped log-probs
  * F [K,B,C] → one join run over the stacked masks M = K+1 (row 0 = all valid neighbours, row j+1 = the same
  * without j) → per neighbour ŝ_j = mean_b Δℓ_j(x_b), SE_j = sd_b(Δℓ_j)/√B and the accuracy decline.
  * Invalid/missing responses are removed in every pass (m_j = 0), so their ŝ_j = 0. The TypeScript closed

@@ -1,5 +1,5 @@
 /**
- * Smoothing the per-round scores (pruning.md §3.4): s̄_j ← (1 − α)·s̄_j + α·ŝ_j with α = 0.1.
+ * Smoothing the per-round scores (docs/pruning.md §3.4): s̄_j ← (1 − α)·s̄_j + α·ŝ_j with α = 0.1.
  * - queried and scored: push ŝ_j; queried but no/invalid response: push 0 and count a failure;
  *   not queried this round: untouched.
  * - a newcomer starts at s̄ = 0; the state is reset when the uid's hotkey changes.

@@ -1,6 +1,6 @@
 /**
- * The peer's per-neighbour gates a_j = softplus(θ_j) (pruning.md §3.1) and their training on the peer's own
- * training split: minimise the mean cross-entropy of p = softmax(u + Σ_j a_j f_j) by Adam on θ with the
+ * The peer's per-neighbour gates a_j = softplus(θ_j) (docs/pruning.md §3.1) and their training on the peer's
+ * own training split: minimise the mean cross-entropy of p = softmax(u + Σ_j a_j f_j) by Adam on θ with the
  * closed-form gradient ∂L/∂θ_j = σ(θ_j) · mean_n (p_n − e_{y_n})·f_{j,n} (onnxruntime-node has no autograd).
  */
 import { CLASSES } from '../task/blocked-gaussian.js';

@@ -1,5 +1,5 @@
 /**
- * Building a round's query batch (pruning.md §3.2.1–2, §3.2.6): the validation rows are placed at random
+ * Building a round's query batch (docs/pruning.md §3.2.1–2, §3.2.6): the validation rows are placed at random
  * positions among ordinary query rows, so a neighbour cannot tell which answers are scored; afterwards the
  * validation rows are taken back out of each response. Also: drawing a random subset of neighbours when K
  * is too large to query everyone each round.

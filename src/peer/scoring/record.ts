@@ -1,5 +1,5 @@
 /**
- * Glue for the peer runtime and the console (pruning.md §3.5 "log per round", §3.8): turning a round's
+ * Glue for the peer runtime and the console (docs/pruning.md §3.5 "log per round", §3.8): turning a round's
  * scores into EMA observations, and the per-neighbour record + round log that explain "why this weight".
  */
 import { seedHash } from '../task/blocked-gaussian.js';

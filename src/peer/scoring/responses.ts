@@ -1,5 +1,5 @@
 /**
- * Validating neighbour responses and turning them into clipped log-probs (pruning.md §3.1, §3.2.4).
+ * Validating neighbour responses and turning them into clipped log-probs (docs/pruning.md §3.1, §3.2.4).
  * A response is valid when it has exactly rows × C finite, non-negative entries and every row sums to
  * 1 ± 1e-3. Invalid or missing responses are treated as removed (m_j = 0 in every pass, ŝ_j = 0).
  */

@@ -1,5 +1,5 @@
 /**
- * Which neighbours a scoring round queries when K is too large to query everyone (pruning.md §3.2.6): a
+ * Which neighbours a scoring round queries when K is too large to query everyone (docs/pruning.md §3.2.6): a
  * random subset of k, leave-one-out inside it. Like core_validator's permuted UIDs, each pass over the
  * neighbours is a fresh seeded permutation cut into rounds of k, so every neighbour is sampled at least
  * once per ⌈K/k⌉ rounds; the last, short round of a pass is filled up with neighbours drawn uniformly from

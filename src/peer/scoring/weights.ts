@@ -1,5 +1,5 @@
 /**
- * From smoothed scores to the ledger row (pruning.md §3.5):
+ * From smoothed scores to the ledger row (docs/pruning.md §3.5):
  *   s⁺_j = max(s̄_j, 0), zeroed unless s̄_j > 2·SE_j (significance gate, on by default);
  *   w = s⁺ / Σ s⁺ — and no row at all when every s⁺ = 0 (never a uniform row);
  *   `min_allowed_weights`: fill with the next-best non-negative neighbours at their own (tiny, ungated)
@@ -56,8 +56,8 @@ export function u16ToWeights(u: readonly number[]): number[] {
 }
 
 /**
- * subtensor's `vec_u16_max_upscale_to_u16` in exact I32F32 arithmetic (yuma.md §6): what the ledger stores
- * for a submitted u16 row. A row whose max is already 65535 is stored unchanged.
+ * subtensor's `vec_u16_max_upscale_to_u16` in exact I32F32 arithmetic (docs/yuma.md §6): what the ledger
+ * stores for a submitted u16 row. A row whose max is already 65535 is stored unchanged.
  */
 export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
   const ONE = 1n << 32n;

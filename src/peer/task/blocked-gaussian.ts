@@ -1,5 +1,5 @@
 /**
- * The "blocked Gaussian prototypes" task of pruning.md §3.7: C = 10 classes, D = 32 features in 4 blocks
+ * The "blocked Gaussian prototypes" task of docs/pruning.md §3.7: C = 10 classes, D = 32 features in 4 blocks
  * of 8, prototypes μ_c ~ N(0, I_D) from a fixed public seed, samples x = μ_y + σ·ε with σ = 1.6, y uniform.
  * Everything is generated from seeds (prng.ts); nothing is downloaded. The prototypes are public (every
  * neighbour model is built from them); a validator's batches come from its own private seed.

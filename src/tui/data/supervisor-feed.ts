@@ -84,7 +84,7 @@ export function findOwnPeer(children: readonly ChildStatus[]): { name: string; u
 const num = (v: unknown, fallback = Number.NaN) => (typeof v === 'number' ? v : fallback);
 const TX_STATES: readonly TxStatus[] = ['pending', 'included', 'rejected', 'unknown'];
 
-/** Maps the peer's `GET /status` JSON (peer-contract.md, snake_case) into the console's model. */
+/** Maps the peer's `GET /status` JSON (docs/peer-contract.md, snake_case) into the console's model. */
 export function peerStatusPatch(json: unknown): Pick<
   MarketSnapshot,
   'neighbours' | 'lastWeightsTx' | 'nextWeightsDue' | 'peerScoring'

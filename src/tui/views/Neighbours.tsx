@@ -2,7 +2,7 @@
  * View 3, Neighbours: the local peer's pruning score of each neighbour (Δloss when removed, with its
  * standard error, EMA, gate, the weight it will set, latency and failures), and the weights tx schedule.
  * When the peer queries only a random k of its K neighbours per round, a line says that the scores are
- * semivalues over random coalitions, not pure leave-one-out (pruning.md §3.2.6).
+ * semivalues over random coalitions, not pure leave-one-out (docs/pruning.md §3.2.6).
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
