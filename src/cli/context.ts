@@ -1,10 +1,12 @@
-/** The global flags of cli.md, resolved once per command (flag → env → config → default). */
+/** The global flags of docs/cli.md, resolved once per command (flag → env → config → default). */
 import type { Command } from 'commander';
 import { readConfig } from '../core/config.js';
 import { resolveHome } from '../core/paths.js';
+import { recordedNodeUrl } from '../up/endpoint.js';
 
 export interface GlobalOptions {
   home: string;
+  /** --node → TAO_NODE → config → the node this home's market runs (recorded) → 127.0.0.1:9944. */
   node: string;
   /** `--network` (flag → TAO_NETWORK → config); undefined = tao's ledger at `node`. */
   network?: string;
@@ -37,7 +39,8 @@ export function resolveGlobals(raw: RawGlobals): GlobalOptions {
   const yes = Boolean(raw.yes);
   return {
     home,
-    node: raw.node ?? process.env.TAO_NODE ?? config.node ?? DEFAULT_NODE_URL,
+    // Unnamed, the node is this home's market where it runs (tao up --rpc-port 9955), else 9944.
+    node: raw.node ?? process.env.TAO_NODE ?? config.node ?? recordedNodeUrl(home) ?? DEFAULT_NODE_URL,
     // An explicit --node means tao's ledger, whatever TAO_NETWORK or the config say.
     network:
       raw.node !== undefined ? raw.network : (raw.network ?? process.env.TAO_NETWORK ?? config.network),

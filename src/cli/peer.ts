@@ -1,10 +1,10 @@
 /**
- * `tao peer …`: the AI peer (peer-contract.md). `run` is the foreground process the supervisor keeps
+ * `tao peer …`: the AI peer (docs/peer-contract.md). `run` is the foreground process the supervisor keeps
  * running; `start|stop|restart|status|logs|list` manage it as the supervisor child `peer:NAME`.
  * Handlers (and onnxruntime) load lazily.
  */
 import type { Command } from 'commander';
-import { globalsOf } from './context.js';
+import { type GlobalOptions, globalsOf } from './context.js';
 import { emit, keyValues, table } from './output.js';
 import { withExamples } from './program.js';
 
@@ -39,6 +39,33 @@ function peerOptions(cmd: Command): Command {
 }
 
 type PeerFlagsIn = import('../peer/runtime/config.js').PeerFlags;
+type PeerConfig = import('../peer/runtime/config.js').PeerConfig;
+
+/**
+ * `peer start` over a running peer of the same name with other settings would stop it and start this one:
+ * refused (E_PEER_RUNNING, exit 2) unless --replace. The same settings again are a no-op, as before.
+ */
+async function refuseReplacing(g: GlobalOptions, config: PeerConfig): Promise<void> {
+  const { runningPeers } = await import('./running-peers.js');
+  const { childName, peerChildSpec } = await import('../peer/runtime/commands.js');
+  const running = (await runningPeers(g.home)).find((p) => p.child === childName(config.name));
+  if (!running) return;
+  const { hotkeyAddress } = await import('../wallet/store.js');
+  const { redactArgv } = await import('../core/redact.js');
+  const spec = peerChildSpec(g, config, hotkeyAddress(g.home, g.wallet, g.hotkey));
+  const same =
+    running.status.command === spec.command &&
+    JSON.stringify(running.status.args) === JSON.stringify(redactArgv(spec.args ?? []));
+  if (same) return;
+  const by = running.status.meta.started_by;
+  const { TaoError, ExitCode } = await import('../core/errors.js');
+  throw new TaoError(
+    'E_PEER_RUNNING',
+    `peer '${running.name}' already runs (${running.flavour ?? '?'} on port ${running.port ?? '?'}, pid ${running.pid ?? '?'}${typeof by === 'string' ? `, started by ${by}` : ''}) with other settings; starting this one would stop it`,
+    ExitCode.usage,
+    `add --replace to replace it, or give this peer another --name`,
+  );
+}
 
 interface NameFlag {
   name?: string;
@@ -103,13 +130,17 @@ export function registerPeer(program: Command): void {
   withExamples(
     peerOptions(
       peer.command('start').description('start the peer under the supervisor (restarted when it crashes)'),
-    ).option('--no-wait', 'return once the supervisor has it, without waiting for its axon to answer'),
+    )
+      .option('--no-wait', 'return once the supervisor has it, without waiting for its axon to answer')
+      .option('--replace', 'replace a peer of that name that runs with other settings (it restarts)'),
     'tao peer start --netuid 1 --flavour validator --port 8091',
     'tao peer start --netuid 1 --flavour noisy --tau 4 --block 1 --port 8095 --name noisy1 --json',
-  ).action(async (flags: PeerFlagsIn & { wait?: boolean }, cmd: Command) => {
+    'tao peer start --netuid 1 --flavour validator --port 8091 --replace',
+  ).action(async (flags: PeerFlagsIn & { wait?: boolean; replace?: boolean }, cmd: Command) => {
     const g = globalsOf(cmd);
     const { parsePeerFlags } = await import('../peer/runtime/config.js');
     const config = parsePeerFlags(flags);
+    if (!flags.replace) await refuseReplacing(g, config);
     const { peerStart } = await import('../peer/runtime/commands.js');
     const r = await peerStart(
       {

@@ -112,7 +112,7 @@ export async function handleStake(
   globals: GlobalOptions,
   direction: 'add' | 'remove',
   opts: StakeFlags,
-): Promise<TxReport> {
+): Promise<TxReport & { warnings?: string[] }> {
   const { networkOf } = await import('./network.js');
   const network = await networkOf(globals);
   if (network.backend === 'subtensor') return subtensorStake(globals, network.url, direction, opts);
@@ -125,7 +125,8 @@ export async function handleStake(
     if (given) throw ledgerHasNoPools(flag);
   const requested = await amountOrAll(globals, opts);
   const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
-  return runTx(globals, {
+  const warnings: string[] = [];
+  const report = await runTx(globals, {
     role: 'coldkey',
     flags: opts,
     build: async ({ client, info, account, signer }) => {
@@ -145,6 +146,7 @@ export async function handleStake(
             throw rejectedError('E_INSUFFICIENT_STAKE', `${signer.address} has no stake on hotkey ${hotkey}`);
         }
       }
+      if (direction === 'remove') await warnUnstakingValidator(globals, hotkey, amount, requested, warnings);
       return {
         title: direction === 'add' ? 'Add stake' : 'Remove stake',
         call: { type: direction === 'add' ? 'add_stake' : 'remove_stake', hotkey, amount: amount.toString() },
@@ -156,6 +158,30 @@ export async function handleStake(
       };
     },
   });
+  return warnings.length > 0 ? { ...report, warnings } : report;
+}
+
+/**
+ * Unstaking from a validator peer this home runs weakens (with --all: ends) its say in consensus and its
+ * dividends. Said before the preview; it needs the confirmation every signing needs, and with --json
+ * (which never prompts) an explicit --yes.
+ */
+async function warnUnstakingValidator(
+  globals: GlobalOptions,
+  hotkey: string,
+  amount: bigint,
+  requested: bigint | undefined,
+  warnings: string[],
+): Promise<void> {
+  const { describePeers, runningValidatorsOn } = await import('./running-peers.js');
+  const peers = await runningValidatorsOn(globals.home, hotkey);
+  if (peers.length === 0) return;
+  const what = requested === undefined ? 'all your stake' : `${formatTao(amount)} τ of stake`;
+  const message = `this removes ${what} from the running validator ${describePeers(peers)} on hotkey ${hotkey}: its weights count less in consensus and it earns less${requested === undefined ? ' (nothing, if this was its only stake)' : ''}`;
+  if (globals.json && !globals.yes)
+    throw usageError('E_CONFIRMATION_REQUIRED', message, 'pass --yes to unstake it anyway');
+  warnings.push(message);
+  if (!globals.json) process.stderr.write(`warning: ${message}\n`);
 }
 
 /** `tao stake move` / `tao stake transfer`: Subtensor only (alpha between hotkeys, subnets, coldkeys). */

@@ -25,7 +25,7 @@ export interface WeightsFlags extends TxFlags {
 export async function handleWeightsSet(
   globals: GlobalOptions,
   opts: WeightsFlags,
-): Promise<TxReport & { netuid: number; uids: number[]; weights_u16: number[] }> {
+): Promise<TxReport & { netuid: number; uids: number[]; weights_u16: number[]; warnings?: string[] }> {
   const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
   const uidsText = await requireValue(globals, opts.uids, '--uids', 'Uids (comma-separated)');
   const weightsText = await requireValue(globals, opts.weights, '--weights', 'Weights (comma-separated)');
@@ -56,26 +56,39 @@ export async function handleWeightsSet(
       }),
     );
   }
+  const plan = {
+    title: `Set weights on subnet ${netuid}`,
+    call: {
+      type: 'set_weights' as const,
+      netuid,
+      uids,
+      weights,
+      ...(versionKey !== undefined ? { version_key: versionKey } : {}),
+    },
+    details: [
+      ['netuid', String(netuid)],
+      ['weights', uids.map((u, i) => `${u}:${weights[i]}`).join(' ') + '  (uid:u16, max = 65535)'],
+    ] as [string, string][],
+    freeDelta: 0n,
+  };
+  const warnings: string[] = [];
   const report = await runTx(globals, {
     role: 'hotkey',
     flags: opts,
-    build: () => ({
-      title: `Set weights on subnet ${netuid}`,
-      call: {
-        type: 'set_weights',
-        netuid,
-        uids,
-        weights,
-        ...(versionKey !== undefined ? { version_key: versionKey } : {}),
-      },
-      details: [
-        ['netuid', String(netuid)],
-        ['weights', uids.map((u, i) => `${u}:${weights[i]}`).join(' ') + '  (uid:u16, max = 65535)'],
-      ],
-      freeDelta: 0n,
-    }),
+    build: async ({ signer }) => {
+      // A validator peer of this home on the same hotkey sets its own weights every scoring round.
+      const { describePeers, runningValidatorsOn } = await import('./running-peers.js');
+      const peers = await runningValidatorsOn(globals.home, signer.address, netuid);
+      if (peers.length > 0) {
+        warnings.push(
+          `${describePeers(peers)} sets the weights of this hotkey on subnet ${netuid} every scoring round and will overwrite these (tao peer stop --name ${peers[0]!.name} to keep them)`,
+        );
+        if (!globals.json) process.stderr.write(`warning: ${warnings[0]}\n`);
+      }
+      return plan;
+    },
   });
-  return { ...report, netuid, uids, weights_u16: weights };
+  return { ...report, netuid, uids, weights_u16: weights, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export async function handleWeightsList(globals: GlobalOptions, netuidText: string | undefined) {

@@ -121,6 +121,9 @@ export const ERROR_CODES = {
   E_PORT: usage('a peer cannot listen on its host:port'),
   E_NO_PEER: usage('no peer of that name'),
   E_PEER_EXITED: usage('a peer exited during startup with a usage error (its reason is in the message)'),
+  E_PEER_RUNNING: usage(
+    'tao peer start: a peer of that name already runs with other settings (--replace replaces it)',
+  ),
   E_DEVICE: usage('--device is not auto, cpu or cuda'),
   E_NO_CUDA: usage('--device cuda is not available on this machine'),
   E_MODEL: usage('an ONNX model cannot be loaded'),

@@ -10,6 +10,7 @@ import { printError } from '../cli/handle-error.js';
 import { TaoError, usageError } from '../core/errors.js';
 import { paths } from '../core/paths.js';
 import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
+import { pidAlive } from '../supervisor/instance.js';
 import { TAO_BIN } from '../supervisor/launch.js';
 import type { ChildStatus } from '../supervisor/types.js';
 import { exitStory } from '../up/node.js';
@@ -18,7 +19,10 @@ import { portBusy, probeNode } from '../up/probe.js';
 import { devGenesis, localGenesis } from './genesis.js';
 import { limitsFromEnv } from './limits.js';
 import { LedgerNode } from './node.js';
+import { pidFile, type RunInfo, readRunInfo, runFile } from './run-info.js';
 import { createRpcServer, listen } from './server.js';
+
+export { type RunInfo, readRunInfo };
 
 export interface StartOptions {
   home: string;
@@ -31,35 +35,8 @@ export interface StartOptions {
 }
 
 export const defaultDataDir = (home: string) => join(paths(home).node, 'data');
-const pidFile = (home: string) => join(paths(home).run, 'node.pid');
-const runFile = (home: string) => join(paths(home).run, 'node.json');
-
-export interface RunInfo {
-  pid: number;
-  rpc: string;
-  data_dir: string;
-  started_at: number;
-}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function readRunInfo(home: string): RunInfo | undefined {
-  try {
-    const info = JSON.parse(readFileSync(runFile(home), 'utf8')) as RunInfo;
-    return isAlive(info.pid) ? info : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Runs the node in this process until SIGTERM/SIGINT. Calls `onReady` once it serves RPC. */
 export async function runNode(
@@ -299,19 +276,19 @@ async function stopPidFile(home: string, graceMs: number): Promise<Record<string
   try {
     pid = Number(readFileSync(pidFile(home), 'utf8').trim());
   } catch {}
-  if (!pid || !isAlive(pid)) {
+  if (!pid || !pidAlive(pid)) {
     rmSync(pidFile(home), { force: true });
     rmSync(runFile(home), { force: true });
     return { stopped: false, running: false, message: 'no node is running' };
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
+  while (pidAlive(pid) && Date.now() < deadline) await sleep(50);
   let killed = false;
-  if (isAlive(pid)) {
+  if (pidAlive(pid)) {
     process.kill(pid, 'SIGKILL');
     killed = true;
-    while (isAlive(pid)) await sleep(20);
+    while (pidAlive(pid)) await sleep(20);
   }
   rmSync(pidFile(home), { force: true });
   rmSync(runFile(home), { force: true });

@@ -1,7 +1,8 @@
 /**
  * `tao up`'s record in `$TAO_HOME/up/state.json`: which supervisor children it started (so `tao down`
  * stops exactly those), the node URL, and each peer's wallet, hotkey, port and uid (so a later `up` reuses
- * them). Written atomically (temp file + rename); a missing or unreadable file reads as "nothing recorded".
+ * them). `up` writes it as it goes (the wallets it made before anything starts), so a failed `up` leaves
+ * nothing unrecorded. Written atomically (temp file + rename); a missing or unreadable file reads as "nothing recorded".
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Flavour } from './plan.js';
@@ -21,8 +22,9 @@ export interface PeerRecord {
 
 export interface UpState {
   version: 1;
-  rpc_url: string;
-  rpc_port: number;
+  /** The market's node; absent while a first `up` has not got it serving yet. */
+  rpc_url?: string;
+  rpc_port?: number;
   data_dir: string;
   /** Whether `tao up` started the node child (false: it reused a node someone else runs). */
   owns_node: boolean;

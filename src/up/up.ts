@@ -6,9 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NodeClient } from '../client/index.js';
+import type { SupervisorClient } from '../supervisor/client.js';
 import { unlockColdkey } from '../wallet/index.js';
 import { type ChainFacts, chainFacts, ensureNeuron } from './chain.js';
-import { ensureNode } from './node.js';
+import { ensureNode, isActive } from './node.js';
 import { portsFor, startPeers, upPeerSpec, waitPeersHealthy } from './peers.js';
 import {
   DEFAULT_BLOCK_TIME_MS,
@@ -17,6 +18,7 @@ import {
   DEFAULT_RPC_PORT,
   DEFAULT_TEMPO,
   type Flavour,
+  NODE_CHILD,
   neighbourPlans,
   ownPlan,
   type PeerPlan,
@@ -96,8 +98,24 @@ export const DEV_WALLET_NOTICE = (wallet: string, home: string) =>
 export async function runUp(options: UpOptions, progress: Progress): Promise<UpResult> {
   const home = options.home;
   const bin = options.bin ?? defaultBin();
-  const rpcPort = options.rpcPort ?? DEFAULT_RPC_PORT;
   const previous = readUpState(home);
+  // A plain `up` comes back on the ports this market had (its node, and each peer's recorded port).
+  const rpcPort = options.rpcPort ?? previous?.rpc_port ?? DEFAULT_RPC_PORT;
+  // Recorded as it goes: every wallet made and every child started is in the record before the next step.
+  let state: UpState = {
+    version: 1,
+    ...(previous?.rpc_url !== undefined ? { rpc_url: previous.rpc_url, rpc_port: previous.rpc_port } : {}),
+    data_dir: upPaths(home).chain,
+    owns_node: previous?.owns_node ?? false,
+    netuid: UP_NETUID,
+    created_wallets: [...(previous?.created_wallets ?? [])].sort(),
+    peers: previous?.peers ?? [],
+    updated_at: Date.now(),
+  };
+  const record = (patch: Partial<UpState>) => {
+    state = { ...state, ...patch, updated_at: Date.now() };
+    writeUpState(home, state);
+  };
 
   // 1. Wallets: everything that can refuse (a locked hotkey with no password source) refuses before
   // anything starts.
@@ -117,10 +135,13 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
   else progress.note(`using your wallet '${options.wallet}' (hotkey '${options.hotkey}')`);
   const unlock: PeerUnlock = await peerUnlock(ownCtx);
   const keys = new Map<string, WalletKeys>();
-  const created = new Set(previous?.created_wallets ?? []);
+  const created = new Set(state.created_wallets);
   for (const plan of plans) {
     const k = await ensureDevWallet(home, plan.wallet);
-    if (k.created) created.add(plan.wallet);
+    if (k.created) {
+      created.add(plan.wallet);
+      record({ created_wallets: [...created].sort() });
+    }
     keys.set(plan.name, k);
   }
   keys.set(own.name, ownKeys);
@@ -130,6 +151,8 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
   progress.step('supervisor');
   const { ensureSupervisor } = await import('../supervisor/client.js');
   const supervisor = await ensureSupervisor(home);
+  // What ran before this `up`: a failed `up` stops what it started, and only that.
+  const activeBefore = new Set((await supervisor.status()).children.filter(isActive).map((c) => c.name));
   try {
     const { pid } = await supervisor.ping();
     progress.note(supervisor.started ? `started (pid ${pid})` : `already running (pid ${pid})`);
@@ -149,18 +172,7 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
       progress.note,
       { ownedBefore: previous?.owns_node === true && previous.rpc_url !== undefined },
     );
-    const state: UpState = {
-      version: 1,
-      rpc_url: node.url,
-      rpc_port: Number(new URL(node.url).port),
-      data_dir: upPaths(home).chain,
-      owns_node: node.owned,
-      netuid: UP_NETUID,
-      created_wallets: [...created].sort(),
-      peers: previous?.peers ?? [],
-      updated_at: Date.now(),
-    };
-    writeUpState(home, state);
+    record({ rpc_url: node.url, rpc_port: Number(new URL(node.url).port), owns_node: node.owned });
 
     // 4. Funding, registration and stake.
     progress.step('registering and staking on subnet 1');
@@ -225,7 +237,7 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
     }));
     // Peers recorded by an earlier run with another plan stay recorded, so `tao down` still stops them.
     const kept = (previous?.peers ?? []).filter((p) => !records.some((r) => r.name === p.name));
-    writeUpState(home, { ...state, peers: [...records, ...kept], updated_at: Date.now() });
+    record({ peers: [...records, ...kept] });
     const restarted = await startPeers(supervisor, all.map(specOf));
     progress.note(
       restarted.length === 0
@@ -267,7 +279,39 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
       })),
       attach: `tao${node.url === defaultUrl ? '' : ` --node ${node.url}`}${walletFlag} console`,
     };
+  } catch (error) {
+    await undoStarted(home, supervisor, activeBefore, progress);
+    throw error;
   } finally {
     supervisor.close();
+  }
+}
+
+/**
+ * After a failed `up`: removes the children it started (those not running before it), then stops the
+ * supervisor when this `up` started it and nothing else runs there. Wallets stay, recorded for `down --purge`.
+ */
+async function undoStarted(
+  home: string,
+  supervisor: SupervisorClient & { started: boolean },
+  activeBefore: ReadonlySet<string>,
+  progress: Progress,
+): Promise<void> {
+  try {
+    const children = (await supervisor.status()).children;
+    // Peers first, the node last (children is in start order).
+    const ours = children
+      .filter((c) => !activeBefore.has(c.name) && c.meta.started_by === 'tao up')
+      .sort((a, b) => Number(a.name === NODE_CHILD) - Number(b.name === NODE_CHILD));
+    for (const child of ours) await supervisor.remove(child.name);
+    const left = (await supervisor.status()).children.filter(isActive);
+    if (ours.length > 0) progress.note(`stopped what this up started: ${ours.map((c) => c.name).join(', ')}`);
+    if (supervisor.started && left.length === 0) {
+      supervisor.close();
+      const { stopSupervisor } = await import('../supervisor/client.js');
+      await stopSupervisor(home);
+    }
+  } catch (undo) {
+    progress.warn(`tao up: could not undo everything it started (${(undo as Error).message}); run tao down`);
   }
 }

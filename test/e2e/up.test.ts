@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/index.js';
+import { parseTao } from '../../src/core/amount.js';
 import { connectSupervisor } from '../../src/supervisor/client.js';
 import { pidAlive, readPid, runFiles } from '../../src/supervisor/instance.js';
 import { parseJson, runTao, tempHome } from '../helpers/tao.js';
@@ -160,6 +161,68 @@ describe('tao up / tao down', () => {
     expect((await status()).neighbours.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('commands find this market without --node: wallet balance dials its port, not 9944', async () => {
+    const r = await runTao(['--json', 'wallet', 'balance'], { home });
+    expect(r.code, r.stderr).toBe(0);
+    const row = parseJson<{ balances: { address: string; staked: string }[] }>(r).balances[0]!;
+    expect(row.address).toBe(first.wallet.coldkey);
+    expect(parseTao(row.staked, 'staked')).toBeGreaterThanOrEqual(500n * TAO);
+  });
+
+  it('peer start over the running own peer is refused without --replace, and the peer keeps running', async () => {
+    const before = await childPids();
+    const r = await runTao(
+      [
+        '--json',
+        'peer',
+        'start',
+        '--netuid',
+        '1',
+        '--flavour',
+        'validator',
+        '--port',
+        String(await freePort()),
+      ],
+      { home },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    const err = JSON.parse(r.stderr) as { error: { code: string; message: string; hint: string } };
+    expect(err.error.code).toBe('E_PEER_RUNNING');
+    expect(err.error.message).toContain("peer 'default' already runs (own on port");
+    expect(err.error.hint).toContain('--replace');
+    expect((await childPids()).get('peer:default')).toBe(before.get('peer:default'));
+  });
+
+  it('weights set on the own hotkey warns that the running peer will overwrite them', async () => {
+    const target = first.peers.find((p) => p.flavour === 'good')!;
+    const args = ['weights', 'set', '--netuid', '1', '--uids', String(target.uid), '--weights', '1'];
+    const text = await runTao(['--yes', ...args, '--no-wait'], { home });
+    expect(text.stderr).toMatch(/warning: peer:default \(own, pid \d+\) sets the weights of this hotkey/);
+    // The warning travels in --json too (retried past the rate limit the peer's own weights set).
+    const doc = await waitFor(
+      'weights set to be accepted',
+      async () => {
+        const r = await runTao(['--json', ...args, '--no-wait'], { home });
+        return r.code === 0 ? parseJson<{ warnings?: string[] }>(r) : null;
+      },
+      30_000,
+    );
+    expect(doc.warnings?.[0]).toContain('peer:default (own');
+    expect(doc.warnings?.[0]).toContain('will overwrite these');
+  }, 60_000);
+
+  it('stake remove --all on the running own validator needs --yes, also with --json', async () => {
+    const client = new NodeClient(first.node);
+    const stake = async () =>
+      (await client.stakeList({ coldkey: first.wallet.coldkey, hotkey: first.wallet.hotkey })).length;
+    const r = await runTao(['--json', 'stake', 'remove', '--all'], { home });
+    expect(r.code, r.stderr).toBe(2);
+    const err = JSON.parse(r.stderr) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe('E_CONFIRMATION_REQUIRED');
+    expect(err.error.message).toContain('removes all your stake from the running validator peer:default');
+    expect(await stake()).toBe(1);
+  });
+
   it('a second up reuses everything: same uids and ports, same processes, no second stake', async () => {
     const client = new NodeClient(first.node);
     const stakeOf = async () =>
@@ -184,6 +247,25 @@ describe('tao up / tao down', () => {
     expect((await stakeOf()) - stakeBefore).toBeLessThan(100n * TAO);
   }, 150_000);
 
+  it('after tao node stop, a plain up comes back on the recorded ports and restarts no peer', async () => {
+    const stop = await runTao(['--json', 'node', 'stop'], { home });
+    expect(stop.code, stop.stderr).toBe(0);
+    const peersBefore = await childPids();
+    expect(peersBefore.has('node')).toBe(false);
+    // No --rpc-port, no --peer-port: the record says where this market lives.
+    const plain = ['up', '--headless', '--good', '1', '--device', 'cpu'];
+    const r = await runTao(['--json', ...plain], { home, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const again = parseJson<UpDoc>(r);
+    expect(again.node).toBe(first.node);
+    expect(again.peers.map((p) => `${p.name}:${p.port}`).sort()).toEqual(
+      first.peers.map((p) => `${p.name}:${p.port}`).sort(),
+    );
+    const after = await childPids();
+    for (const peer of first.peers)
+      expect(after.get(peer.child), peer.name).toBe(peersBefore.get(peer.child));
+  }, 150_000);
+
   it('without a terminal and without --headless, up runs headless, says so, and shows progress on stderr', async () => {
     const r = await runTao(
       upArgs.filter((a) => a !== '--headless'),
@@ -197,6 +279,14 @@ describe('tao up / tao down', () => {
     expect(r.stdout).toContain('tao down');
     expect(r.stdout).toMatch(/attach\s+tao --node http:\/\/127\.0\.0\.1:\d+ console/);
   }, 150_000);
+
+  it('stake remove --all --yes unstakes the own validator and says so', async () => {
+    const r = await runTao(['--json', '--yes', 'stake', 'remove', '--all'], { home, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parseJson<{ status: string; warnings?: string[] }>(r);
+    expect(doc.status).toBe('included');
+    expect(doc.warnings?.[0]).toContain('removes all your stake from the running validator peer:default');
+  }, 90_000);
 
   it('down stops every process up started (peers, node, supervisor) and keeps the chain', async () => {
     await childPids();
