@@ -12,7 +12,7 @@ export function registerSim(program: Command): void {
       .requiredOption('--input <file>', "a vector case or its inputs, JSON or gzipped JSON ('-' = stdin)")
       .option('--semantics <kind>', "'chain' (what the chain runs) or 'dense' (its test-only variant)")
       .action(async (opts: { input: string; semantics?: string }) => {
-        process.stdout.write(await simEpoch(opts));
+        await simEpoch(opts, (chunk) => process.stdout.write(chunk));
       }),
     'tao sim epoch --input case.json',
     'cat case.json | tao sim epoch --input - --semantics dense',
@@ -34,8 +34,14 @@ async function readInput(path: string): Promise<Buffer> {
   }
 }
 
-/** The handler: read the case (file, stdin, gzip), run it, return the JSON document. */
-export async function simEpoch(opts: { input: string; semantics?: string }): Promise<string> {
+/**
+ * The handler: read the case (file, stdin, gzip), run it, hand the JSON document to `write` in chunks of
+ * bytes (nothing is written when the input is bad).
+ */
+export async function simEpoch(
+  opts: { input: string; semantics?: string },
+  write: (chunk: Uint8Array) => void,
+): Promise<void> {
   if (opts.semantics !== undefined && opts.semantics !== 'chain' && opts.semantics !== 'dense') {
     throw usageError('E_USAGE', `--semantics must be 'chain' or 'dense', not '${opts.semantics}'`);
   }
@@ -48,22 +54,34 @@ export async function simEpoch(opts: { input: string; semantics?: string }): Pro
       throw usageError('E_INPUT', 'the input looks gzipped but does not decompress');
     }
   }
+  const [{ parseJsonBytes }, { parseSequence, runSequence }, { writeEpochs }, { ByteWriter }] =
+    await Promise.all([
+      import('../consensus/json-in.js'),
+      import('../consensus/sequence.js'),
+      import('../consensus/report.js'),
+      import('../consensus/json-out.js'),
+    ]);
   let doc: unknown;
   try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw usageError('E_INPUT', `the input is not JSON: ${(error as Error).message}`);
+    doc = parseJsonBytes(bytes);
+  } catch {
+    // the reader is strict; JSON.parse says what is wrong in its usual words
+    try {
+      doc = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw usageError('E_INPUT', `the input is not JSON: ${(error as Error).message}`);
+    }
   }
-  const { parseSequence, runSequence } = await import('../consensus/sequence.js');
-  const { epochsJson } = await import('../consensus/report.js');
+  let outs: ReturnType<typeof runSequence>;
   try {
     const seq = parseSequence(doc);
     const semantics = opts.semantics as 'chain' | 'dense' | undefined;
-    return epochsJson(runSequence(seq, semantics ? { semantics } : {}));
+    outs = runSequence(seq, semantics ? { semantics } : {});
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError) {
       throw usageError('E_INPUT', `bad epoch input: ${error.message}`);
     }
     throw error;
   }
+  writeEpochs(new ByteWriter(write), outs);
 }

@@ -3,6 +3,7 @@
  * bonds and permits between epochs, pre-actions, and running them.
  */
 import { type EpochInputs, type EpochOutputs, runEpoch, type YumaParams } from './epoch.js';
+import { PackedRows, packedToSparseU16 } from './json-in.js';
 import { type Semantics, type SparseRows, type SparseU16, toSparseU16 } from './sparse.js';
 
 export type PreAction =
@@ -150,7 +151,8 @@ function list<T>(v: unknown, where: string, item: (x: unknown, w: string) => T):
 }
 
 /** Sparse u16 rows straight into CSR (validated; no per-entry copies of big matrices). */
-const rows = (v: unknown, where: string, n: number): SparseU16 => toSparseU16(v as SparseRows, n, where);
+const rows = (v: unknown, where: string, n: number): SparseU16 =>
+  v instanceof PackedRows ? packedToSparseU16(v, n, where) : toSparseU16(v as SparseRows, n, where);
 
 function params(v: unknown, where: string): Partial<YumaParams> {
   if (!isObj(v)) fail(where, 'must be an object');

@@ -3,17 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseSequence, runSequence } from '../../src/consensus/index.js';
 import { epochsJson } from '../../src/consensus/report.js';
-import { epochDiffs, fixture, loadCases, parseBigSafe, sharedVector } from './vectors.js';
+import { epochDiffs, fixture, loadCases, parseBigSafe, SEQUENCE_FILES } from './vectors.js';
 
-const files = [
-  sharedVector('synthetic_n16.json'),
-  sharedVector('synthetic_n256.json'),
-  sharedVector('synthetic_n256_yuma2_legacy.json'),
-  sharedVector('synthetic_n256_yuma3_liquid_alpha.json'),
-  sharedVector('synthetic_n1024.json.gz'),
-  fixture('edge_cases.json.gz'),
-  fixture('synthetic_small.json.gz'),
-];
+const files = SEQUENCE_FILES;
 
 for (const file of files) {
   describe(file.split('/').slice(-1)[0]!, () => {

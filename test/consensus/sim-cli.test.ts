@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSequence, runSequence } from '../../src/consensus/index.js';
+import { epochsJson } from '../../src/consensus/report.js';
 import { runTao, tempHome } from '../helpers/tao.js';
 import { epochDiffs, fixture, loadCases, parseBigSafe, readVectorText, sharedVector } from './vectors.js';
 
@@ -72,6 +74,32 @@ describe('tao sim epoch on the shared synthetic vectors', () => {
   });
 });
 
+describe('tao sim epoch prints the bytes of the library path (fast reader, chunked writer) vs JSON.parse and a string', () => {
+  const library = (text: string, semantics?: 'chain' | 'dense') =>
+    epochsJson(runSequence(parseSequence(JSON.parse(text)), semantics ? { semantics } : {}));
+  for (const [name, semantics] of [
+    ['synthetic_n16.json', 'dense'],
+    ['synthetic_n256.json', undefined],
+    ['synthetic_n256.json', 'dense'],
+    ['synthetic_n256_yuma2_legacy.json', undefined],
+    ['synthetic_n256_yuma3_liquid_alpha.json', undefined],
+    ['synthetic_n1024.json.gz', undefined],
+  ] as const) {
+    it(`${name}${semantics ? ` --semantics ${semantics}` : ''}: byte-identical`, async () => {
+      const r = await sim(['--input', sharedVector(name), ...(semantics ? ['--semantics', semantics] : [])]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout === library(readVectorText(sharedVector(name)), semantics)).toBe(true);
+    });
+  }
+
+  it('the same bytes for the same case written pretty-printed (whitespace everywhere)', async () => {
+    const text = readVectorText(sharedVector('synthetic_n256.json'));
+    const r = await sim(['--input', '-'], JSON.stringify(JSON.parse(text), null, '\t'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout === library(text)).toBe(true);
+  });
+});
+
 describe('tao sim epoch on our edge fixtures', () => {
   const pick = [
     'edge.empty_subnet',
@@ -122,6 +150,22 @@ describe('tao sim epoch rejects bad input with exit 2 and a clear message', () =
     const err = JSON.parse(r.stderr) as { error: { code: string; message: string } };
     expect(err.error.code).toBe('E_INPUT');
     expect(err.error.message).toMatch(/weights row 0/);
+  });
+
+  it('a weight that is not an integer, a truncated file: E_INPUT, nothing on stdout', async () => {
+    const text = readVectorText(sharedVector('synthetic_n16.json'));
+    const doc = JSON.parse(text) as { inputs: { epochs: { weights: unknown[][] }[] } };
+    doc.inputs.epochs[0]!.weights[1]!.unshift([0, 1.5]);
+    const r = await sim(['--input', '-'], JSON.stringify(doc));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/weights row 1: entry \[0, 1\.5\] is not \[uid, u16\]/);
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, text.slice(0, Math.floor(text.length * 0.7)));
+    const t = await sim(['--input', cut]);
+    expect(t.code).toBe(2);
+    expect(t.stdout).toBe('');
+    expect(t.stderr).toMatch(/not JSON/);
   });
 
   it('an unknown semantics', async () => {

@@ -26,6 +26,17 @@ export function loadCases(path: string): VectorCase[] {
 export const sharedVector = (name: string): string => join(SHARED_YUMA, 'vectors', name);
 export const fixture = (name: string): string => join(FIXTURES, name);
 
+/** Every file of synthetic sequences: the shared vectors and our fixtures. */
+export const SEQUENCE_FILES: readonly string[] = [
+  sharedVector('synthetic_n16.json'),
+  sharedVector('synthetic_n256.json'),
+  sharedVector('synthetic_n256_yuma2_legacy.json'),
+  sharedVector('synthetic_n256_yuma3_liquid_alpha.json'),
+  sharedVector('synthetic_n1024.json.gz'),
+  fixture('edge_cases.json.gz'),
+  fixture('synthetic_small.json.gz'),
+];
+
 /** JSON.parse that keeps integers of 16+ digits (rao above 2^53) exact, as decimal strings. */
 export const parseBigSafe = (text: string): unknown =>
   JSON.parse(text.replace(/([[,:]\s*)(\d{16,})(?=\s*[,\]}])/g, '$1"$2"'));
