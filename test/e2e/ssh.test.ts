@@ -51,9 +51,20 @@ describe.skipIf(!usable)('tao console over SSH', () => {
     '127.0.0.1',
     ...rest,
   ];
-  /** Runs one command over a fresh SSH connection and returns its stdout. */
+  /**
+   * Runs one command over a fresh SSH connection and returns its stdout. ssh's stderr is kept (in the
+   * error, for waitUntil's timeout message) instead of being echoed into the test output: the attempts
+   * before sshd listens would print "Connection refused" on every run.
+   */
   const ssh = (command: string) =>
-    execFileSync('ssh', sshArgs(command), { encoding: 'utf8', timeout: 20_000 });
+    execFileSync('ssh', sshArgs(command), {
+      encoding: 'utf8',
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  /** What this file writes to stderr: ssh noise would land here (see the first test). */
+  const stderrSeen: string[] = [];
+  const stderrWrite = process.stderr.write;
   /** An interactive SSH session (remote PTY) kept open until killed. */
   const sshInteractive = (command: string) => {
     const child = spawn('ssh', ['-tt', ...sshArgs(command)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -69,6 +80,10 @@ describe.skipIf(!usable)('tao console over SSH', () => {
     `env TAO_HOME=${home} TERM=xterm-256color LANG=C.UTF-8 ${process.execPath} ${TAO_BIN} --node ${url} console`;
 
   beforeAll(async () => {
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      stderrSeen.push(String(chunk));
+      return stderrWrite.call(process.stderr, chunk, ...rest);
+    }) as typeof process.stderr.write;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const key of ['host_key', 'client_key']) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, key)]);
@@ -101,12 +116,17 @@ describe.skipIf(!usable)('tao console over SSH', () => {
   }, 120_000);
 
   afterAll(async () => {
+    process.stderr.write = stderrWrite;
     for (const c of clients) c.kill('SIGKILL');
     spawnSync('tmux', ['-S', tmuxSock, 'kill-server']);
     await stack?.stop();
     sshd?.kill('SIGTERM');
     cleanup();
   }, 60_000);
+
+  it('waits for sshd without printing ssh errors (no "Connection refused" noise)', () => {
+    expect(stderrSeen.join('')).not.toMatch(/Connection refused|ssh:/);
+  });
 
   it('runs in tmux over SSH, survives the connection being killed, and a new SSH session attaches', async () => {
     const session = sshInteractive(

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,11 +126,19 @@ describe('pure helpers', () => {
     expect(resolveTheme(file, '16', true).color.error).toBe(toAnsi16('#ff5f5f'));
     expect(resolveTheme(file, 'none', true).color.error).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'tao-themes-'));
-    writeFileSync(join(dir, 'default.json'), JSON.stringify({ name: 'mine', colors: { error: '#000000' } }));
-    expect(loadTheme('default', dir).name).toBe('mine');
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'bad', colors: { error: 'red' } }));
-    expect(() => loadTheme('bad', dir)).toThrow(/must be "#rrggbb"/);
-    expect(() => loadTheme('nosuch', dir)).toThrow(/no theme named "nosuch"/);
+    try {
+      writeFileSync(
+        join(dir, 'default.json'),
+        JSON.stringify({ name: 'mine', colors: { error: '#000000' } }),
+      );
+      expect(loadTheme('default', dir).name).toBe('mine');
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'bad', colors: { error: 'red' } }));
+      expect(() => loadTheme('bad', dir)).toThrow(/must be "#rrggbb"/);
+      expect(() => loadTheme('nosuch', dir)).toThrow(/no theme named "nosuch"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(dir)).toBe(false); // nothing left in /tmp by this test
   });
 });
 
