@@ -34,18 +34,24 @@ export async function openFixture(url: string): Promise<Fixture> {
   return { api, keyring, alice: keyring.addFromUri('//Alice'), close: () => api.disconnect() };
 }
 
-/** Signs, submits, waits for the block; a dispatch error (or a failed sudo) throws with its name. */
+/**
+ * Signs, submits, waits for the block; a dispatch error (or a failed sudo) throws with its name. Every 15th
+ * block on spec 300 is full of session work and Chopsticks drops a tx that does not fit it, sometimes with
+ * no status at all: such a tx is sent again (up to twice).
+ */
 export async function send(
   api: ApiPromise,
   signer: KeyringPair,
   tx: SubmittableExtrinsic<'promise'>,
 ): Promise<{ section: string; method: string; data: unknown[] }[]> {
-  try {
-    return await sendOnce(api, signer, tx);
-  } catch (error) {
-    // Every 15th block on spec 300 is full of session work: the pool drops the tx; send it once more.
-    if (!/tx (Invalid|Dropped)|ExhaustsResources|1010/.test(String(error))) throw error;
-    return sendOnce(api, signer, api.tx(tx.method as unknown as CallType) as SubmittableExtrinsic<'promise'>);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fresh =
+        attempt === 0 ? tx : (api.tx(tx.method as unknown as CallType) as SubmittableExtrinsic<'promise'>);
+      return await sendOnce(api, signer, fresh);
+    } catch (error) {
+      if (attempt >= 2 || !/tx (Invalid|Dropped)|ExhaustsResources|1010/.test(String(error))) throw error;
+    }
   }
 }
 
@@ -55,27 +61,58 @@ async function sendOnce(
   tx: SubmittableExtrinsic<'promise'>,
 ): Promise<{ section: string; method: string; data: unknown[] }[]> {
   const nonce = await api.rpc.system.accountNextIndex(signer.address);
-  return new Promise((resolve, reject) => {
+  const submittedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+  let settled = false;
+  let unwatch: (() => void) | undefined;
+  return new Promise<{ section: string; method: string; data: unknown[] }[]>((resolve, reject) => {
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      unwatch?.();
+      fn();
+    };
+    // A silent drop: a later head came, the tx is not in the pool and the nonce did not move.
+    void api.rpc.chain
+      .subscribeNewHeads((header) => {
+        if (header.number.toNumber() <= submittedAt || settled) return;
+        setTimeout(() => {
+          if (settled) return;
+          void (async () => {
+            const pending = await api.rpc.author.pendingExtrinsics();
+            if (pending.some((p) => p.hash.toHex() === tx.hash.toHex())) return;
+            const next = await api.rpc.system.accountNextIndex(signer.address);
+            if (next.toNumber() > nonce.toNumber()) return;
+            settle(() => reject(new Error('tx Dropped (silently, by a full block)')));
+          })().catch(() => undefined);
+        }, 1500);
+      })
+      .then((unsub) => {
+        if (settled) unsub();
+        else unwatch = unsub;
+      });
     tx.signAndSend(signer, { nonce }, (result) => {
-      if (result.status.isInvalid || result.status.isDropped) reject(new Error(`tx ${result.status.type}`));
-      if (!result.status.isInBlock) return;
+      if (result.status.isInvalid || result.status.isDropped) {
+        settle(() => reject(new Error(`tx ${result.status.type}`)));
+      }
+      // Under load @polkadot/api can deliver Finalized without the InBlock before it (the newer status
+      // replaces one whose events are still being read): either one means the block holds it.
+      if (!result.status.isInBlock && !result.status.isFinalized) return;
       const failed = result.dispatchError ?? findSudoError(result.events);
       if (failed) {
         const e = failed as unknown as { isModule: boolean; asModule: unknown; toString(): string };
         if (e.isModule) {
           const meta = api.registry.findMetaError(e.asModule as never);
-          reject(new Error(`${meta.section}.${meta.name}`));
-        } else reject(new Error(e.toString()));
+          settle(() => reject(new Error(`${meta.section}.${meta.name}`)));
+        } else settle(() => reject(new Error(e.toString())));
         return;
       }
-      resolve(
-        result.events.map(({ event }) => ({
-          section: event.section,
-          method: event.method,
-          data: event.data.toJSON() as unknown[],
-        })),
-      );
-    }).catch(reject);
+      const events = result.events.map(({ event }) => ({
+        section: event.section,
+        method: event.method,
+        data: event.data.toJSON() as unknown[],
+      }));
+      settle(() => resolve(events));
+    }).catch((error: unknown) => settle(() => reject(error)));
   });
 }
 
