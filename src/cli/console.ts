@@ -44,6 +44,9 @@ export async function handleConsole(cmd: Command, flags: ConsoleFlags): Promise<
           walletName,
           coldkey: keys.coldkey,
           hotkeys: keys.hotkeys,
+          home: globals.home,
+          readonly: Boolean(flags.readonly),
+          ...(globals.passwordFile !== undefined ? { passwordFile: globals.passwordFile } : {}),
         })
       : new tui.LiveDataSource({
           url: network.url,

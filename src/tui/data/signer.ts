@@ -2,10 +2,12 @@
  * Signing from the console: unlock the wallet's coldkey with the password typed in the dialog (or the
  * keychain / --password-file / TAO_PASSWORD, or none for an unencrypted key), sign the call against the
  * node's current state, submit it, and follow it to inclusion or rejection. Never prompts on the
- * terminal (Ink owns it) and never writes to stderr.
+ * terminal (Ink owns it) and never writes to stderr. The unlock (unlockConsoleColdkey, passwordKnown) also
+ * serves the dialogs on Subtensor (subtensor-source.ts).
  */
 import type { NodeClient } from '../../client/index.js';
 import { TaoError } from '../../core/errors.js';
+import type { KeyPair } from '../../crypto/keys.js';
 import type { PasswordSource, TxFate, TxSubmitted } from './types.js';
 
 export interface SignerOptions {
@@ -25,63 +27,20 @@ export class TxSigner {
     private readonly options: SignerOptions,
   ) {}
 
-  private wallet(): string {
-    if (!this.options.wallet) {
-      throw new TaoError('E_WALLET_NOT_FOUND', 'no wallet: create one with tao wallet create', 2);
-    }
-    return this.options.wallet;
-  }
-
   /**
    * True when no password needs to be typed: the coldkey is unencrypted, or --password-file,
    * TAO_PASSWORD or the OS keychain provide it.
    */
-  async passwordKnown(): Promise<boolean> {
-    const env = this.options.env ?? process.env;
-    if (!this.options.wallet) return false;
-    const { loadWalletInfo, keychainAccount } = await import('../../wallet/index.js');
-    try {
-      const info = loadWalletInfo(this.options.home, this.options.wallet);
-      if (info.coldkey?.encrypted === false) return true;
-    } catch {
-      return false;
-    }
-    if (this.options.passwordFile !== undefined) return true;
-    if (env.TAO_PASSWORD) return true;
-    const { keychainDisabled, keychainGet } = await import('../../wallet/keychain.js');
-    if (keychainDisabled(env)) return false;
-    const stored = await keychainGet(keychainAccount(this.options.home, this.options.wallet));
-    return stored.ok && stored.value !== null;
+  passwordKnown(): Promise<boolean> {
+    return passwordKnown(this.options);
   }
 
   /** Unlocks, signs and submits `call`; resolves with the hash once the node accepted it into its pool. */
   async submit(call: { type: string } & Record<string, unknown>, auth: PasswordSource): Promise<TxSubmitted> {
-    const wallet = this.wallet();
-    const [{ unlockColdkey }, { prepareTx }] = await Promise.all([
-      import('../../wallet/index.js'),
+    const [pair, { prepareTx }] = await Promise.all([
+      unlockConsoleColdkey(this.options, auth),
       import('../../client/index.js'),
     ]);
-    const quiet = () => undefined;
-    const pair = await unlockColdkey(
-      auth.kind === 'password'
-        ? // The typed password only: no file, no environment, no keychain.
-          {
-            home: this.options.home,
-            wallet,
-            env: { TAO_PASSWORD: auth.password },
-            keychain: false,
-            interactive: false,
-            notice: quiet,
-          }
-        : {
-            home: this.options.home,
-            wallet,
-            ...(this.options.passwordFile !== undefined ? { passwordFile: this.options.passwordFile } : {}),
-            env: this.options.env ?? process.env,
-            interactive: false,
-            notice: quiet,
-          },
-    );
     const tx = await prepareTx(this.client, pair, call);
     const txHash = await this.client.submitTx(tx);
     this.expiries.set(txHash.toLowerCase(), tx.expiry);
@@ -107,4 +66,58 @@ export class TxSigner {
       this.expiries.delete(txHash.toLowerCase());
     }
   }
+}
+
+function walletOf(options: SignerOptions): string {
+  if (!options.wallet)
+    throw new TaoError('E_WALLET_NOT_FOUND', 'no wallet: create one with tao wallet create', 2);
+  return options.wallet;
+}
+
+/** True when no password needs to be typed (unencrypted coldkey, --password-file, TAO_PASSWORD, keychain). */
+export async function passwordKnown(options: SignerOptions): Promise<boolean> {
+  const env = options.env ?? process.env;
+  if (!options.wallet) return false;
+  const { loadWalletInfo, keychainAccount } = await import('../../wallet/index.js');
+  try {
+    const info = loadWalletInfo(options.home, options.wallet);
+    if (info.coldkey?.encrypted === false) return true;
+  } catch {
+    return false;
+  }
+  if (options.passwordFile !== undefined) return true;
+  if (env.TAO_PASSWORD) return true;
+  const { keychainDisabled, keychainGet } = await import('../../wallet/keychain.js');
+  if (keychainDisabled(env)) return false;
+  const stored = await keychainGet(keychainAccount(options.home, options.wallet));
+  return stored.ok && stored.value !== null;
+}
+
+/**
+ * The console's coldkey, unlocked with the password typed in a dialog (that only: no file, environment or
+ * keychain), or else from --password-file / TAO_PASSWORD / the keychain; never prompts on the terminal.
+ */
+export async function unlockConsoleColdkey(options: SignerOptions, auth: PasswordSource): Promise<KeyPair> {
+  const wallet = walletOf(options);
+  const { unlockColdkey } = await import('../../wallet/index.js');
+  const quiet = () => undefined;
+  return unlockColdkey(
+    auth.kind === 'password'
+      ? {
+          home: options.home,
+          wallet,
+          env: { TAO_PASSWORD: auth.password },
+          keychain: false,
+          interactive: false,
+          notice: quiet,
+        }
+      : {
+          home: options.home,
+          wallet,
+          ...(options.passwordFile !== undefined ? { passwordFile: options.passwordFile } : {}),
+          env: options.env ?? process.env,
+          interactive: false,
+          notice: quiet,
+        },
+  );
 }

@@ -165,6 +165,11 @@ export class SubtensorFeed {
     void chain?.close().catch(() => undefined);
   }
 
+  /** The live connection (null while connecting or reconnecting): the console signs over it too. */
+  connection(): SubtensorApi | null {
+    return this.chain;
+  }
+
   setNetuid(netuid: number): void {
     if (netuid === this.netuid) return;
     this.netuid = netuid;

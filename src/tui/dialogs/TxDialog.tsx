@@ -2,9 +2,17 @@
  * The transfer / stake / unstake dialog: a form, then a review of exactly what will be signed (from, to,
  * amount, fee, resulting balance) that defaults to No, then the password (masked) unless the keychain
  * has it, then submission through the DataSource and the transaction's fate (in block N / rejected: why).
+ *
+ * On a source that prices and signs its own transactions (Subtensor, chain-tx.ts) a stake also asks for the
+ * subnet and the price tolerance (default 0.005), the review is read from the chain (its fee estimate, the
+ * pool's price, expected output, slippage and limit price), and the outcome shows the actual fee and the
+ * alpha moved, or the chain's decoded refusal.
  */
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import { DEFAULT_TOLERANCE, parseTolerance } from '../../chain/subtensor/stake.js';
+import { ExitCode, isTaoError } from '../../core/errors.js';
+import { chainSigningOf } from '../data/chain-tx.js';
 import { useDataSource, useSnapshot } from '../data/hooks.js';
 import type { PasswordSource, TxFate } from '../data/types.js';
 import { LineInput } from '../components/LineInput.js';
@@ -12,21 +20,32 @@ import { taoFull } from '../format.js';
 import { editLine, useKeySink } from '../hooks/use-key-sink.js';
 import type { DialogSpec } from '../intents.js';
 import { useTheme } from '../theme/context.js';
+import type { ChainTxPlan } from './chain-plan.js';
 import { checkAddress, checkAmount, planTx, type TxKind, type TxPlan } from './tx-plan.js';
 
+type Field = 'to' | 'netuid' | 'amount' | 'tolerance';
+type Values = Partial<Record<Field, string>>;
+type Lines = [string, string][];
+
+/** A plan ready for review: the ledger's (from the snapshot) or the chain's (read before the review). */
+interface Reviewed {
+  ledger?: TxPlan;
+  chain?: ChainTxPlan;
+  review: Lines;
+  /** Shown again next to a chain outcome. */
+  summary: Lines;
+}
+
+type Fate = TxFate | { status: 'failed'; message: string };
+
 type Step =
-  | { kind: 'to' }
-  | { kind: 'amount'; to: string }
-  | { kind: 'review'; plan: TxPlan }
-  | { kind: 'password'; plan: TxPlan }
-  | { kind: 'submitting'; plan: TxPlan }
-  | { kind: 'pending'; plan: TxPlan; txHash: string }
-  | {
-      kind: 'done';
-      plan: TxPlan;
-      txHash: string | null;
-      fate: TxFate | { status: 'failed'; message: string };
-    };
+  | { kind: 'field'; index: number; values: Values }
+  | { kind: 'quoting'; values: Values }
+  | { kind: 'review'; plan: Reviewed }
+  | { kind: 'password'; plan: Reviewed }
+  | { kind: 'submitting'; plan: Reviewed }
+  | { kind: 'pending'; plan: Reviewed; txHash: string }
+  | { kind: 'done'; plan: Reviewed; txHash: string | null; fate: Fate; outcome: Lines };
 
 const TITLES: Record<TxKind, string> = {
   transfer: 'Transfer TAO',
@@ -34,16 +53,40 @@ const TITLES: Record<TxKind, string> = {
   'stake-remove': 'Remove stake',
 };
 
+const NETUID = /^\d{1,5}$/;
+
+const describe = (error: unknown): string => {
+  const e = error as { code?: string; message?: string };
+  return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`;
+};
+
+/** A thrown error as the dialog's fate: a chain refusal (exit 5) reads "rejected: CODE: why". */
+function fateOf(error: unknown): Fate {
+  if (isTaoError(error) && error.exitCode === ExitCode.rejected)
+    return { status: 'rejected', code: error.code, message: error.message };
+  return { status: 'failed', message: describe(error) };
+}
+
 export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: number; onClose: () => void }) {
   const theme = useTheme();
   const source = useDataSource();
+  const chain = chainSigningOf(source);
   const own = useSnapshot((s) => s.own);
   const node = useSnapshot((s) => s.node);
+  const shownNetuid = useSnapshot((s) => s.subnet?.netuid ?? null);
   const kind: TxKind = spec.kind;
+  const fields: Field[] =
+    chain && kind !== 'transfer' ? ['to', 'netuid', 'amount', 'tolerance'] : ['to', 'amount'];
   const defaultHotkey = spec.kind === 'transfer' ? '' : (spec.hotkey ?? own.hotkeys[0]?.ss58 ?? '');
-  const [step, setStep] = useState<Step>({ kind: 'to' });
+  const initial: Record<Field, string> = {
+    to: defaultHotkey,
+    netuid: shownNetuid === null ? '' : String(shownNetuid),
+    amount: '',
+    tolerance: DEFAULT_TOLERANCE,
+  };
+  const [step, setStep] = useState<Step>({ kind: 'field', index: 0, values: {} });
   const [problem, setProblem] = useState<string | null>(null);
-  const [text, setText] = useState(defaultHotkey);
+  const [text, setText] = useState(initial.to);
   const [keychain, setKeychain] = useState<boolean | null>(null);
   const abort = useRef(new AbortController());
   const toLabel = kind === 'transfer' ? 'to' : 'hotkey';
@@ -61,8 +104,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     };
   }, [source]);
 
-  const submit = async (plan: TxPlan, auth: PasswordSource) => {
-    setStep({ kind: 'submitting', plan });
+  const submitLedger = async (plan: TxPlan, reviewed: Reviewed, auth: PasswordSource) => {
     let txHash: string | null = null;
     try {
       const request = { amount: plan.amount, auth };
@@ -73,41 +115,155 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
             ? await source.addStake({ ...request, hotkey: plan.to })
             : await source.removeStake({ ...request, hotkey: plan.to });
       txHash = submitted.txHash;
-      setStep({ kind: 'pending', plan, txHash });
+      setStep({ kind: 'pending', plan: reviewed, txHash });
       const fate = await source.waitForTx(txHash, abort.current.signal);
-      setStep({ kind: 'done', plan, txHash, fate });
+      setStep({ kind: 'done', plan: reviewed, txHash, fate, outcome: [] });
     } catch (error) {
       if (abort.current.signal.aborted) return;
-      const e = error as { code?: string; message?: string };
-      const message = `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`;
-      setStep({ kind: 'done', plan, txHash, fate: { status: 'failed', message } });
+      setStep({
+        kind: 'done',
+        plan: reviewed,
+        txHash,
+        fate: { status: 'failed', message: describe(error) },
+        outcome: [],
+      });
+    }
+  };
+
+  const submit = async (reviewed: Reviewed, auth: PasswordSource) => {
+    setStep({ kind: 'submitting', plan: reviewed });
+    if (reviewed.ledger) return submitLedger(reviewed.ledger, reviewed, auth);
+    if (!chain || !reviewed.chain) return;
+    try {
+      const outcome = await chain.signPlan(reviewed.chain, auth);
+      if (abort.current.signal.aborted) return;
+      setStep({
+        kind: 'done',
+        plan: reviewed,
+        txHash: outcome.txHash,
+        fate: { status: 'included', block: outcome.block },
+        outcome: outcome.lines,
+      });
+    } catch (error) {
+      if (abort.current.signal.aborted) return;
+      setStep({ kind: 'done', plan: reviewed, txHash: null, fate: fateOf(error), outcome: [] });
+    }
+  };
+
+  const ledgerReview = (plan: TxPlan): Reviewed => {
+    const review: Lines = [
+      ['from', plan.from],
+      [toLabel, plan.to],
+      ['amount', taoFull(plan.amount)],
+      ['fee', taoFull(plan.fee)],
+      ['free after', `${taoFull(plan.freeAfter)} (now ${taoFull(plan.freeBefore)})`],
+      ...(plan.stakeAfter !== null
+        ? [
+            ['stake after', `${taoFull(plan.stakeAfter)} (now ${taoFull(plan.stakeBefore ?? 0n)})`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
+    ];
+    return { ledger: plan, review, summary: review };
+  };
+
+  /** Reads the chain's plan for the form's values; a problem sends the dialog back to the last field. */
+  const quote = (values: Values, amount: bigint) => {
+    if (!chain) return;
+    setText('');
+    setStep({ kind: 'quoting', values });
+    const back = (message: string) => {
+      if (abort.current.signal.aborted) return;
+      setProblem(message);
+      setStep({ kind: 'field', index: fields.length - 1, values });
+      setText(values[fields[fields.length - 1]!] ?? '');
+    };
+    chain
+      .quoteTx({
+        kind,
+        to: values.to ?? '',
+        amount,
+        ...(values.netuid !== undefined ? { netuid: Number(values.netuid) } : {}),
+        ...(values.tolerance !== undefined ? { tolerance: parseTolerance(values.tolerance) } : {}),
+      })
+      .then(
+        (quoted) => {
+          if (abort.current.signal.aborted) return;
+          if ('problem' in quoted) return back(quoted.problem);
+          const plan = quoted.plan;
+          const head: Lines = [
+            ['from', plan.from],
+            [toLabel, plan.to],
+          ];
+          setProblem(null);
+          setStep({
+            kind: 'review',
+            plan: { chain: plan, review: [...head, ...plan.lines], summary: [...head, ...plan.summary] },
+          });
+        },
+        (error: unknown) => back(describe(error)),
+      );
+  };
+
+  /** The problem with a field's text, or null. */
+  const check = (field: Field, value: string): string | null => {
+    if (field === 'to') return checkAddress(value, toLabel);
+    if (field === 'netuid')
+      return NETUID.test(value.trim()) && Number(value) <= 65535
+        ? null
+        : 'netuid must be a whole number 0–65535';
+    if (field === 'amount') {
+      const parsed = checkAmount(value);
+      return 'problem' in parsed ? parsed.problem : null;
+    }
+    try {
+      parseTolerance(value);
+      return null;
+    } catch (error) {
+      if (isTaoError(error)) return error.message.replace('--tolerance', 'the tolerance');
+      throw error;
     }
   };
 
   const submitField = (value: string) => {
-    if (step.kind === 'to') {
-      const bad = checkAddress(value, toLabel);
-      setProblem(bad);
-      if (!bad) {
-        setStep({ kind: 'amount', to: value.trim() });
-        setText('');
-      }
-    } else if (step.kind === 'amount') {
-      const parsed = checkAmount(value);
-      if ('problem' in parsed) return setProblem(parsed.problem);
-      const planned = planTx(kind, step.to, parsed.amount, { own, node });
-      if ('problem' in planned) return setProblem(planned.problem);
-      setProblem(null);
-      setText('');
-      setStep({ kind: 'review', plan: planned.plan });
-    } else if (step.kind === 'password') {
+    if (step.kind === 'password') {
       setText('');
       void submit(step.plan, { kind: 'password', password: value });
+      return;
     }
+    if (step.kind !== 'field') return;
+    const field = fields[step.index]!;
+    const bad = check(field, value);
+    setProblem(bad);
+    if (bad) return;
+    const values = { ...step.values, [field]: value.trim() };
+    if (step.index + 1 < fields.length) {
+      const next = fields[step.index + 1]!;
+      setStep({ kind: 'field', index: step.index + 1, values });
+      setText(initial[next]);
+      return;
+    }
+    const parsed = checkAmount(values.amount ?? '');
+    if ('problem' in parsed) return setProblem(parsed.problem);
+    if (chain) return quote(values, parsed.amount);
+    const planned = planTx(kind, values.to ?? '', parsed.amount, { own, node });
+    if ('problem' in planned) return setProblem(planned.problem);
+    setText('');
+    setStep({ kind: 'review', plan: ledgerReview(planned.plan) });
   };
 
   useKeySink((input, key) => {
-    if (step.kind === 'submitting') return;
+    if (step.kind === 'quoting') {
+      if (key.escape) onClose();
+      return;
+    }
+    // A chain submission waits for its block inside signPlan: esc may leave it running.
+    if (step.kind === 'submitting') {
+      if (key.escape && step.plan.chain) onClose();
+      return;
+    }
     if (key.escape) return onClose();
     if (step.kind === 'review') {
       if (input.toLowerCase() === 'y') {
@@ -121,7 +277,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       return;
     }
     if (step.kind === 'pending') return;
-    if (step.kind === 'to' && key.tab && own.hotkeys.length > 0) {
+    if (step.kind === 'field' && fields[step.index] === 'to' && key.tab && own.hotkeys.length > 0) {
       const i = own.hotkeys.findIndex((h) => h.ss58 === text);
       setText(own.hotkeys[(i + 1) % own.hotkeys.length]!.ss58);
       return;
@@ -138,38 +294,52 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       <Text color={color}>{g.text(value)}</Text>
     </Text>
   );
+  const lines = (ls: Lines) => ls.map(([label, value]) => line(label, value));
 
-  const review = (plan: TxPlan) => [
-    line('from', plan.from),
-    line(toLabel, plan.to),
-    line('amount', taoFull(plan.amount)),
-    line('fee', taoFull(plan.fee)),
-    line('free after', `${taoFull(plan.freeAfter)} (now ${taoFull(plan.freeBefore)})`),
-    ...(plan.stakeAfter !== null
-      ? [line('stake after', `${taoFull(plan.stakeAfter)} (now ${taoFull(plan.stakeBefore ?? 0n)})`)]
-      : []),
-  ];
+  const held = (values: Values): string => {
+    const netuid = Number(values.netuid);
+    const entry = own.stakes.find((s) => s.hotkey === values.to && s.netuid === netuid);
+    return taoFull(entry?.alpha ?? 0n, 'α');
+  };
+  const prompt = (field: Field, values: Values): string => {
+    if (field === 'to')
+      return kind === 'transfer'
+        ? 'Destination address (SS58):'
+        : 'Hotkey (SS58; tab cycles your own hotkeys):';
+    if (field === 'netuid') return 'Subnet (netuid):';
+    if (field === 'tolerance')
+      return 'Price tolerance (0.005 = 0.5 %): the limit price is price × (1 ± tolerance)';
+    return chain && kind === 'stake-remove'
+      ? `Alpha to unstake (up to 9 decimals; ${held(values)} held here):`
+      : 'Amount in TAO (up to 9 decimals):';
+  };
+  const LABELS: Record<Field, string> = {
+    to: toLabel,
+    netuid: 'netuid',
+    amount: 'amount',
+    tolerance: 'tolerance',
+  };
+  const entered = (values: Values) =>
+    fields.filter((f) => values[f] !== undefined).map((f) => line(LABELS[f], values[f] ?? ''));
 
   let body: React.ReactNode;
   switch (step.kind) {
-    case 'to':
+    case 'field': {
+      const field = fields[step.index]!;
       body = (
         <Box flexDirection="column">
-          <Text>
-            {kind === 'transfer'
-              ? 'Destination address (SS58):'
-              : 'Hotkey (SS58; tab cycles your own hotkeys):'}
-          </Text>
+          {entered(step.values)}
+          <Text>{prompt(field, step.values)}</Text>
           <LineInput value={text} />
         </Box>
       );
       break;
-    case 'amount':
+    }
+    case 'quoting':
       body = (
         <Box flexDirection="column">
-          {line(toLabel, step.to)}
-          <Text>Amount in TAO (up to 9 decimals):</Text>
-          <LineInput value={text} />
+          {entered(step.values)}
+          <Text color={theme.color.muted}>reading the price and the fee from the chain…</Text>
         </Box>
       );
       break;
@@ -177,7 +347,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       body = (
         <Box flexDirection="column">
           <Text bold>You are about to sign:</Text>
-          {review(step.plan)}
+          {lines(step.plan.review)}
           <Text>
             Sign and submit? <Text bold>y/N</Text>
           </Text>
@@ -187,14 +357,20 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     case 'password':
       body = (
         <Box flexDirection="column">
-          {review(step.plan)}
+          {lines(step.plan.review)}
           <Text>Coldkey password (not shown):</Text>
           <LineInput value={text} mask />
         </Box>
       );
       break;
     case 'submitting':
-      body = <Text>Signing and submitting…</Text>;
+      body = (
+        <Text>
+          {step.plan.chain
+            ? 'Signing, submitting and waiting for the block… (esc closes, the tx goes on)'
+            : 'Signing and submitting…'}
+        </Text>
+      );
       break;
     case 'pending':
       body = (
@@ -206,7 +382,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       break;
     case 'done': {
       const f = step.fate;
-      const text =
+      const status =
         f.status === 'included'
           ? `included in block #${f.block}`
           : f.status === 'rejected'
@@ -216,10 +392,11 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
               : `failed: ${f.message}`;
       body = (
         <Box flexDirection="column">
-          {review(step.plan)}
+          {lines(step.plan.chain ? step.plan.summary : step.plan.review)}
+          {lines(step.outcome)}
           {step.txHash ? line('tx', step.txHash) : null}
           <Text bold color={f.status === 'included' ? theme.color.ok : theme.color.error}>
-            {g.text(text)}
+            {g.text(status)}
           </Text>
           <Text color={theme.color.muted}>enter or esc closes</Text>
         </Box>
@@ -241,7 +418,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       </Text>
       {body}
       {problem ? <Text color={theme.color.error}>{g.text(problem)}</Text> : null}
-      {step.kind === 'to' || step.kind === 'amount' ? (
+      {step.kind === 'field' ? (
         <Text color={theme.color.muted}>enter: next esc: cancel, nothing is signed</Text>
       ) : null}
     </Box>

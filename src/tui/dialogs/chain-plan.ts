@@ -1,0 +1,158 @@
+/**
+ * What a transfer / stake / unstake dialog signs on a Subtensor chain, computed from facts read just before
+ * the review (free balance, the chain's fee estimate, the existential deposit, the pool and its price, the
+ * alpha held): the review's lines, the call to sign, or why it cannot go through. Pure and exact: transfers
+ * keep the sender alive, stakes are price-protected (addStakeLimit / removeStakeLimit, fill or kill, at
+ * price × (1 ± tolerance)).
+ */
+import { formatTao } from '../../core/amount.js';
+import { milliPercentText, quoteStake } from '../../chain/subtensor/stake-quote.js';
+import { type Tolerance, tolerancePercent } from '../../chain/subtensor/stake.js';
+import type { PoolState } from '../../chain/subtensor/swap-estimate.js';
+import type { TxKind } from './tx-plan.js';
+
+/** What the dialog asked for. `amount` is τ rao (transfer, stake add) or alpha (unstake). */
+export interface ChainTxRequest {
+  kind: TxKind;
+  from: string;
+  /** Destination account (transfer) or hotkey (stake). */
+  to: string;
+  amount: bigint;
+  /** Stake only. */
+  netuid?: number;
+  tolerance?: Tolerance;
+}
+
+/** The extrinsic a plan signs, rebuilt from these arguments (also for a resubmission). */
+export type ChainCall =
+  | { pallet: 'balances'; call: 'transferKeepAlive'; args: [dest: string, amount: bigint] }
+  | {
+      pallet: 'subtensorModule';
+      call: 'addStakeLimit' | 'removeStakeLimit';
+      args: [hotkey: string, netuid: number, amount: bigint, limit: bigint, partial: false];
+    };
+
+/** Chain state the plan is computed from. */
+export interface ChainFacts {
+  free: bigint;
+  /** The chain's own fee estimate for the call (paymentInfo). */
+  fee: bigint;
+  existentialDeposit: bigint;
+  /** Stake: the pool and its spot price (rao per alpha). */
+  pool?: PoolState;
+  price?: bigint;
+  /** Unstake: alpha the coldkey holds on (hotkey, netuid). */
+  held?: bigint;
+}
+
+export interface ChainTxPlan {
+  kind: TxKind;
+  from: string;
+  to: string;
+  amount: bigint;
+  fee: bigint;
+  call: ChainCall;
+  /** The review after from / to, label and value. */
+  lines: [string, string][];
+  /** The first review lines repeated next to the outcome. */
+  summary: [string, string][];
+}
+
+const tau = (rao: bigint) => `${formatTao(rao)} τ`;
+const alpha = (units: bigint) => `${formatTao(units)} α`;
+const perAlpha = (rao: bigint) => `${formatTao(rao)} τ/α`;
+
+/**
+ * The plan, or the reason it stops before the review (nothing is signed either way). The fee estimate needs
+ * the call, so a caller plans once with fee 0, prices `plan.call`, and plans again with that fee.
+ */
+export function planChainTx(
+  request: ChainTxRequest,
+  facts: ChainFacts,
+): { plan: ChainTxPlan } | { problem: string } {
+  const { free, fee, existentialDeposit: ed } = facts;
+  const base = { kind: request.kind, from: request.from, to: request.to, amount: request.amount, fee };
+  const feeLine: [string, string] = ['fee', `${tau(fee)} (chain estimate)`];
+  const keepAlive = (spend: bigint, what: string): string | null => {
+    if (spend + fee > free) return `insufficient balance: ${what} + fee ${tau(fee)} > free ${tau(free)}`;
+    if (free - spend - fee < ed)
+      return `keep-alive: ${what} + fee ${tau(fee)} would leave ${tau(free - spend - fee)}, below the existential deposit ${tau(ed)}`;
+    return null;
+  };
+
+  if (request.kind === 'transfer') {
+    const problem = keepAlive(request.amount, tau(request.amount));
+    if (problem) return { problem };
+    const after = free - request.amount - fee;
+    const amountLine: [string, string] = ['amount', tau(request.amount)];
+    return {
+      plan: {
+        ...base,
+        call: { pallet: 'balances', call: 'transferKeepAlive', args: [request.to, request.amount] },
+        lines: [
+          amountLine,
+          feeLine,
+          ['free after', `${tau(after)} (now ${tau(free)})`],
+          ['keep-alive', `yes: the existential deposit ${tau(ed)} stays`],
+        ],
+        summary: [amountLine],
+      },
+    };
+  }
+
+  const { pool, price } = facts;
+  const tolerance = request.tolerance;
+  if (!pool || price === undefined || !tolerance || request.netuid === undefined)
+    return { problem: 'the subnet pool, its price or the tolerance is not known' };
+  const netuid = request.netuid;
+  const side = request.kind === 'stake-add' ? 'add' : 'remove';
+  if (side === 'remove') {
+    const held = facts.held ?? 0n;
+    if (request.amount > held)
+      return {
+        problem: `cannot unstake ${alpha(request.amount)}: only ${alpha(held)} staked on that hotkey in subnet ${netuid}`,
+      };
+  }
+  const q = quoteStake(side, pool, price, request.amount, tolerance);
+  if (q.beyondLimit)
+    return {
+      problem: `${side === 'add' ? `staking ${tau(request.amount)}` : `unstaking ${alpha(request.amount)}`} would move the price past the limit (tolerance ${tolerancePercent(tolerance)}): the chain would refuse it; lower the amount or raise the tolerance`,
+    };
+  const approx = q.estimate.exact ? '' : '≈ ';
+  let after: bigint;
+  if (side === 'add') {
+    const problem = keepAlive(request.amount, tau(request.amount));
+    if (problem) return { problem };
+    after = free - request.amount - fee;
+  } else {
+    if (fee > free) return { problem: `the fee ${tau(fee)} exceeds the free balance ${tau(free)}` };
+    after = free + q.estimate.out - fee;
+  }
+  const amountLine: [string, string] =
+    side === 'add'
+      ? ['amount', tau(request.amount)]
+      : ['alpha', `${alpha(request.amount)} of ${alpha(facts.held ?? 0n)} held`];
+  const unit = side === 'add' ? 'α' : 'τ';
+  return {
+    plan: {
+      ...base,
+      call: {
+        pallet: 'subtensorModule',
+        call: side === 'add' ? 'addStakeLimit' : 'removeStakeLimit',
+        args: [request.to, netuid, request.amount, q.limit, false],
+      },
+      lines: [
+        ['netuid', String(netuid)],
+        amountLine,
+        ['price', perAlpha(price)],
+        [`expected ${unit} out`, `${approx}${formatTao(q.estimate.out)} ${unit}`],
+        ['slippage', `${approx}${milliPercentText(q.slippageMilli)} (pool fee included)`],
+        ['limit price', `${perAlpha(q.limit)} (${side === 'add' ? 'ceiling' : 'floor'})`],
+        ['tolerance', `${tolerance.text} (${tolerancePercent(tolerance)}), fill or kill`],
+        feeLine,
+        ['free after', `${approx}${tau(after)} (now ${tau(free)})`],
+      ],
+      summary: [['netuid', String(netuid)], amountLine],
+    },
+  };
+}
