@@ -1,17 +1,18 @@
 /**
- * Which chain a TAO_HOME runs, for `tao node verify` (and `tao node status`'s `data_dir`): `--data` when
- * given; else the data dir of the node that runs here — the supervisor's child `node` (`tao up` passes
+ * Which chain a TAO_HOME runs, for `tao node verify`: `--data` when given; else the data dir of the node that runs here — the supervisor's child `node` (`tao up` passes
  * `$TAO_HOME/up/chain`, `tao node start --detach` its `--data`), or a foreground `tao node start` (its run
  * info); else, with nothing running, the one of `$TAO_HOME/up/chain` (tao up's, as recorded in
- * up/state.json) and `$TAO_HOME/node/data` (tao node start's) that was used last. Reads only: nothing is
- * started or created.
+ * up/state.json) and `$TAO_HOME/node/data` (tao node start's) that was used last. Reads files only (the
+ * supervisor's registry, run info, up state), like src/up/endpoint.ts for the RPC URL: nothing is started,
+ * connected to or created.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TaoError } from '../core/errors.js';
-import { defaultDataDir, readRunInfo } from '../ledger/process.js';
-import { connectSupervisor } from '../supervisor/client.js';
-import type { ChildStatus } from '../supervisor/types.js';
+import { defaultDataDir } from '../ledger/process.js';
+import { readRunInfo } from '../ledger/run-info.js';
+import { runFiles } from '../supervisor/instance.js';
+import { liveOrphans } from '../supervisor/orphans.js';
 import { NODE_CHILD, upPaths } from '../up/plan.js';
 import { readUpState } from '../up/state.js';
 
@@ -23,29 +24,21 @@ export interface ChainLocation {
   running: boolean;
 }
 
-const ACTIVE: ReadonlySet<ChildStatus['state']> = new Set(['starting', 'running', 'restarting']);
-
 /** The `--data` of a supervised node's command line, else the default of the `--home` it was given. */
-export function childDataDir(child: Pick<ChildStatus, 'args' | 'cwd'>, home: string): string {
+export function childDataDir(spec: { args?: readonly string[]; cwd?: string | null }, home: string): string {
+  const args = spec.args ?? [];
   const flag = (name: string) => {
-    const i = child.args.indexOf(name);
-    return i >= 0 ? child.args[i + 1] : undefined;
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
   };
   const data = flag('--data');
-  if (data !== undefined) return resolve(child.cwd ?? '.', data);
+  if (data !== undefined) return resolve(spec.cwd ?? '.', data);
   return defaultDataDir(flag('--home') ?? home);
 }
 
-async function supervisedNode(home: string): Promise<ChildStatus | undefined> {
-  const client = await connectSupervisor(home).catch(() => null);
-  if (!client) return undefined;
-  try {
-    return (await client.status()).children.find((c) => c.name === NODE_CHILD);
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
+/** The supervised node's spec while its process lives, from the daemon's registry (as src/up/endpoint.ts). */
+function supervisedNodeSpec(home: string) {
+  return liveOrphans(join(runFiles(home).runDir, 'children.json')).find((c) => c.name === NODE_CHILD)?.spec;
 }
 
 /** When the LevelDB in `dir` was last opened or written (its info LOG, else CURRENT); 0 without one. */
@@ -58,17 +51,23 @@ function lastUsed(dir: string): number {
   return 0;
 }
 
-export async function locateChain(home: string, dataFlag?: string): Promise<ChainLocation> {
-  if (dataFlag !== undefined) return { data_dir: resolve(dataFlag), source: 'flag', running: false };
-  const child = await supervisedNode(home);
-  if (child)
-    return {
-      data_dir: childDataDir(child, home),
-      source: 'supervised node',
-      running: ACTIVE.has(child.state),
-    };
+/** The data dirs of the nodes that run in this home now: the supervised one, then a foreground one. */
+function runningChains(home: string): ChainLocation[] {
+  const out: ChainLocation[] = [];
+  const spec = supervisedNodeSpec(home);
+  if (spec) out.push({ data_dir: childDataDir(spec, home), source: 'supervised node', running: true });
   const run = readRunInfo(home);
-  if (run) return { data_dir: resolve(run.data_dir), source: 'foreground node', running: true };
+  if (run) out.push({ data_dir: resolve(run.data_dir), source: 'foreground node', running: true });
+  return out;
+}
+
+export function locateChain(home: string, dataFlag?: string): ChainLocation {
+  const running = runningChains(home);
+  if (dataFlag !== undefined) {
+    const dir = resolve(dataFlag);
+    return { data_dir: dir, source: 'flag', running: running.some((r) => r.data_dir === dir) };
+  }
+  if (running[0]) return running[0];
   const candidates: ChainLocation[] = [
     {
       data_dir: resolve(readUpState(home)?.data_dir ?? upPaths(home).chain),

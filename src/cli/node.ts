@@ -223,7 +223,7 @@ export function registerNode(program: Command): void {
     const { locateChain } = await import('./node-chain.js');
     const { verifyChain } = await import('../ledger/verify.js');
     const { TaoError } = await import('../core/errors.js');
-    const where = await locateChain(g.home, flags.data);
+    const where = locateChain(g.home, flags.data);
     const r = await verifyChain(where.data_dir);
     if (!r.ok)
       throw new TaoError(

@@ -35,9 +35,9 @@ const listing = (dir: string) =>
 describe('tao node verify', () => {
   it('finds the data dir in a supervised node spec: tao up passes up/chain, the default is node/data', () => {
     const up = nodeSpec({ bin: 'tao', home, rpcPort: 9944, blockTimeMs: 1000, dataDir: upPaths(home).chain });
-    expect(childDataDir({ args: up.args ?? [], cwd: null }, home)).toBe(upPaths(home).chain);
+    expect(childDataDir(up, home)).toBe(upPaths(home).chain);
     const plain = nodeSpec({ bin: 'tao', home: '/elsewhere', rpcPort: 9944, blockTimeMs: 1000 });
-    expect(childDataDir({ args: plain.args ?? [], cwd: null }, home)).toBe('/elsewhere/node/data');
+    expect(childDataDir(plain, home)).toBe('/elsewhere/node/data');
   });
 
   it('with no chain is exit 2 E_NO_CHAIN and creates nothing: not in the home, not in an empty --data dir', async () => {
@@ -67,6 +67,8 @@ describe('tao node verify', () => {
       source: 'foreground node',
       live: true,
     });
+    const named = await tao(['--json', 'node', 'verify', '--data', join(home, 'node', 'data')]);
+    expect(parseJson<Json>(named)).toMatchObject({ ok: true, source: 'flag', live: true });
     await kill(foreground, 'SIGTERM');
   });
 
