@@ -86,7 +86,13 @@ export function registerUp(program: Command): void {
       progress.warn(
         'tao up: not a terminal, so running headless (no console); pass --headless to silence this',
       );
-    const result = await runUp(opts, progress);
+    // Ctrl-C while it comes up: up stops what it started and exits 130 (a second Ctrl-C kills it at once).
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    const result = await runUp({ ...opts, signal: abort.signal }, progress).finally(() =>
+      process.off('SIGINT', onSigint),
+    );
     if (!headless) {
       process.exitCode = await openConsole(g.home, result.node, g.wallet);
       process.stderr.write('the market keeps running: tao console to come back, tao down to stop it\n');

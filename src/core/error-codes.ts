@@ -51,7 +51,9 @@ export const ERROR_CODES = {
   E_BAD_FLAG: usage('a flag value is out of range or malformed'),
   E_MISSING_VALUE: usage('a required value (e.g. --amount, --dest) is missing and cannot be prompted'),
   E_CONFIRM_REQUIRED: usage('a destructive command needs --yes without a terminal'),
-  E_CONFIRMATION_REQUIRED: usage('signing needs --yes without a terminal'),
+  E_CONFIRMATION_REQUIRED: usage(
+    'signing needs --yes without a terminal (and with --json, to unstake a validator peer that runs here)',
+  ),
   E_NOT_INTERACTIVE: usage('a prompt is needed but stdin is not a terminal'),
   E_NOT_A_TTY: usage('tao console needs a terminal'),
   E_READONLY: usage('the console runs with --readonly: nothing is signed or stopped'),

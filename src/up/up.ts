@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NodeClient } from '../client/index.js';
-import type { SupervisorClient } from '../supervisor/client.js';
+import { cancelledError } from '../core/errors.js';
 import { unlockColdkey } from '../wallet/index.js';
 import { type ChainFacts, chainFacts, ensureNeuron } from './chain.js';
 import { ensureNode, isActive } from './node.js';
@@ -51,6 +51,8 @@ export interface UpOptions {
   peerTimeoutMs?: number;
   /** `bin/tao.js` the supervisor runs (default: this package's). */
   bin?: string;
+  /** Ctrl-C: `up` stops what it started and fails with E_CANCELLED (exit 130). */
+  signal?: AbortSignal;
 }
 
 export interface UpPeer {
@@ -148,12 +150,18 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
   progress.note(`${plans.length} neighbour dev wallets (up-*) ready`);
 
   // 2. Supervisor.
+  const cancelled = () => cancelledError('cancelled by the user; tao up stopped what it had started');
+  if (options.signal?.aborted) throw cancelled();
   progress.step('supervisor');
   const { ensureSupervisor } = await import('../supervisor/client.js');
   const supervisor = await ensureSupervisor(home);
   // What ran before this `up`: a failed `up` stops what it started, and only that.
   const activeBefore = new Set((await supervisor.status()).children.filter(isActive).map((c) => c.name));
+  // Cancelled: this run's connection closes, so it starts nothing more and fails at its next request.
+  const onAbort = () => supervisor.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (options.signal?.aborted) throw cancelled();
     const { pid } = await supervisor.ping();
     progress.note(supervisor.started ? `started (pid ${pid})` : `already running (pid ${pid})`);
 
@@ -280,9 +288,10 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
       attach: `tao${node.url === defaultUrl ? '' : ` --node ${node.url}`}${walletFlag} console`,
     };
   } catch (error) {
-    await undoStarted(home, supervisor, activeBefore, progress);
-    throw error;
+    await undoStarted(home, supervisor.started, activeBefore, progress);
+    throw options.signal?.aborted ? cancelled() : error;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     supervisor.close();
   }
 }
@@ -293,10 +302,13 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
  */
 async function undoStarted(
   home: string,
-  supervisor: SupervisorClient & { started: boolean },
+  startedSupervisor: boolean,
   activeBefore: ReadonlySet<string>,
   progress: Progress,
 ): Promise<void> {
+  const { connectSupervisor, stopSupervisor } = await import('../supervisor/client.js');
+  const supervisor = await connectSupervisor(home).catch(() => null);
+  if (!supervisor) return;
   try {
     const children = (await supervisor.status()).children;
     // Peers first, the node last (children is in start order).
@@ -306,12 +318,11 @@ async function undoStarted(
     for (const child of ours) await supervisor.remove(child.name);
     const left = (await supervisor.status()).children.filter(isActive);
     if (ours.length > 0) progress.note(`stopped what this up started: ${ours.map((c) => c.name).join(', ')}`);
-    if (supervisor.started && left.length === 0) {
-      supervisor.close();
-      const { stopSupervisor } = await import('../supervisor/client.js');
-      await stopSupervisor(home);
-    }
+    supervisor.close();
+    if (startedSupervisor && left.length === 0) await stopSupervisor(home);
   } catch (undo) {
     progress.warn(`tao up: could not undo everything it started (${(undo as Error).message}); run tao down`);
+  } finally {
+    supervisor.close();
   }
 }

@@ -1,8 +1,10 @@
 /**
  * A `tao up` that fails (its RPC port taken by something that is not a tao node) undoes what it started:
  * no supervisor it launched keeps running, a supervisor that ran before keeps running with what it had,
- * and every wallet it made is recorded, so `tao down --purge` deletes exactly those. The real binary.
+ * and every wallet it made is recorded, so `tao down --purge` deletes exactly those. Ctrl-C while it starts
+ * the peers is a failure too: exit 130, and the node and peers it started are stopped. The real binary.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningSupervisorPid } from '../../src/supervisor/client.js';
 import { pidAlive } from '../../src/supervisor/instance.js';
 import { processesUsing } from '../../src/up/busy.js';
-import { parseJson, runTao, tempHome } from '../helpers/tao.js';
+import { parseJson, runTao, TAO_BIN, tempHome } from '../helpers/tao.js';
+import { freePort } from './node-helpers.js';
 
 let blocker: Server;
 let port: number;
@@ -81,4 +84,42 @@ describe('a failed tao up', () => {
       cleanup();
     }
   }, 90_000);
+
+  it('Ctrl-C while it starts the peers exits 130 and stops the node, the peers and its supervisor', async () => {
+    const { home, cleanup } = tempHome('tao-up-cancel-');
+    try {
+      const args = [
+        'up',
+        '--headless',
+        '--rpc-port',
+        String(await freePort()),
+        '--good',
+        '0',
+        '--device',
+        'cpu',
+      ];
+      args.push('--peer-port', String(20_000 + Math.floor(Math.random() * 20_000)));
+      const env: Record<string, string | undefined> = { ...process.env, TAO_HOME: home, NO_COLOR: '1' };
+      for (const key of ['TAO_PASSWORD', 'TAO_NODE', 'TAO_WALLET', 'TAO_HOTKEY', 'TAO_NETWORK'])
+        delete env[key];
+      const child = spawn(process.execPath, [TAO_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!sent && stderr.includes('[5/6] starting peers')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(sent, stderr).toBe(true);
+      expect(code, stderr).toBe(130);
+      expect(stderr).toContain('tao up stopped what it had started');
+      expect(await runningSupervisorPid(home)).toBeNull();
+      expect(processesUsing([home])).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
 });
