@@ -4,6 +4,7 @@ import { printError } from './handle-error.js';
 import { buildProgram, fromCommanderError } from './program.js';
 
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedStdout();
   const json = argv.includes('--json');
   const program = buildProgram();
   if (argv.length <= 2) {
@@ -24,4 +25,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exitCode = printError(error, json);
   }
+}
+
+/**
+ * `tao … | head`: once the reader closes the pipe, further output is dropped instead of an unhandled EPIPE
+ * crashing the process mid-command (which could abandon a transaction between submit and report).
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }

@@ -1,6 +1,7 @@
 // `tao sim epoch` end to end through the real binary: the shared synthetic sequences (gzipped ones
 // decompressed here and piped on stdin), byte-identical text with the reference's printout, our edge
 // fixtures, and clear exit-2 errors on bad input.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,5 +188,25 @@ describe('tao sim epoch rejects bad input with exit 2 and a clear message', () =
     const r = await sim(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\$ tao sim epoch --input case\.json/);
+  });
+
+  it('stops quietly when the reader closes the pipe early (tao sim epoch … | head)', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'tao.js');
+    const child = spawn(
+      process.execPath,
+      [bin, 'sim', 'epoch', '--input', sharedVector('synthetic_n256.json')],
+      {
+        env: { ...process.env, TAO_HOME: home.home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });
