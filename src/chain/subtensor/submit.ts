@@ -108,18 +108,18 @@ async function submitOnce(
       stopWatch?.();
       fn();
     };
+    const included = (blockHash: string, records: EventRecord[]) =>
+      finish(() => {
+        void inclusionOf(api, txHash, blockHash, records).then(resolve, reject);
+      });
     // Chopsticks (and a node under load) can drop a transaction that does not fit a block without any
-    // status: after each new head, a transaction neither in the pool nor in that block was dropped.
-    void watchForSilentDrop(
-      api,
-      tx,
-      address,
-      nonce.toNumber(),
-      submittedAt,
-      () => done,
-      () =>
+    // status: after each new head, a transaction neither in the pool nor in that block was dropped. The
+    // same watch finds a transaction whose status never reached us in the block that holds it.
+    void watchForSilentDrop(api, tx, address, nonce.toNumber(), submittedAt, () => done, {
+      dropped: () =>
         finish(() => reject(new DroppedError(`transaction ${txHash} left the pool without being included`))),
-    ).then((stop) => {
+      included,
+    }).then((stop) => {
       if (done) stop();
       else stopWatch = stop;
     });
@@ -131,11 +131,10 @@ async function submitOnce(
         );
         return;
       }
-      if (!status.isInBlock) return;
-      const blockHash = status.asInBlock.toHex();
-      finish(() => {
-        void inclusionOf(api, txHash, blockHash, result.events).then(resolve, reject);
-      });
+      // A subscription that starts late keeps only the last status (the WebSocket provider buffers one per
+      // subscription id): Finalized can arrive without InBlock before it.
+      if (status.isInBlock) included(status.asInBlock.toHex(), result.events);
+      else if (status.isFinalized) included(status.asFinalized.toHex(), result.events);
     })
       .then((unsub) => {
         unsubscribe = unsub;
@@ -155,7 +154,7 @@ async function watchForSilentDrop(
   nonce: number,
   submittedAt: number,
   finished: () => boolean,
-  dropped: () => void,
+  on: { dropped: () => void; included: (blockHash: string, records: EventRecord[]) => void },
 ): Promise<() => void> {
   const txHex = tx.toHex();
   const unsub = await api.rpc.chain.subscribeNewHeads((header) => {
@@ -173,12 +172,33 @@ async function watchForSilentDrop(
         const chainNonce = Number(
           (account as unknown as { nonce?: { toString(): string } })?.nonce?.toString() ?? best.toString(),
         );
-        if (chainNonce > nonce || best.toNumber() > nonce) return;
-        if (!finished()) dropped();
+        if (chainNonce > nonce || best.toNumber() > nonce) {
+          // Included (or replaced): when this block holds it and no status came, report it from here.
+          const records = await recordsOf(api, txHex, blockHash);
+          if (records && !finished()) on.included(blockHash, records);
+          return;
+        }
+        if (!finished()) on.dropped();
       })().catch(() => undefined);
     }, DROP_GRACE_MS);
   });
   return unsub;
+}
+
+/** The events of the extrinsic `txHex` in the block `blockHash`, or undefined when that block lacks it. */
+async function recordsOf(
+  api: ApiPromise,
+  txHex: string,
+  blockHash: string,
+): Promise<EventRecord[] | undefined> {
+  const { block } = await api.rpc.chain.getBlock(blockHash);
+  const index = block.extrinsics.findIndex((x) => x.toHex() === txHex);
+  if (index < 0) return undefined;
+  const at = await api.at(blockHash);
+  const records = (await at.query.system?.events?.()) as unknown as EventRecord[] | undefined;
+  return Array.from(records ?? []).filter(
+    ({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index,
+  );
 }
 
 async function inclusionOf(
