@@ -6,13 +6,13 @@
  * chain's StakeAdded / StakeRemoved events say.
  */
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
+import type { Extrinsic } from '../../chain/subtensor/submit.js';
 import { extrinsic } from '../../chain/subtensor/access.js';
 import { alphaPrice, subnetExists } from '../../chain/subtensor/reads.js';
 import {
   limitDown,
   limitUp,
   parseTolerance,
-  type StakeEvent,
   stakeEvents,
   stakeOf,
   type Tolerance,
@@ -28,7 +28,7 @@ import { formatTao } from '../../core/amount.js';
 import { rejectedError, TaoError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import type { TxFlags } from '../tx-flow.js';
-import { runSubtensorTx, type SubtensorTxReport } from './tx.js';
+import { runSubtensorTx, type SubtensorTxContext, type SubtensorTxReport } from './tx.js';
 
 const RAO = 1_000_000_000n;
 
@@ -98,6 +98,10 @@ export interface StakeTxReport extends SubtensorTxReport {
   alpha: string;
   /** τ the event says went in (add, swap fee included) or came out (remove). */
   tao: string;
+  /** add: the alpha the preview expected out of the pool (swap-estimate.ts; exact on a protocol-only pool). */
+  expected_alpha?: string;
+  /** remove: the τ the preview expected out of the pool. */
+  expected_tao?: string;
   /** The pool's spot price when previewed, τ per alpha. */
   price: string;
   /** null with --unsafe. */
@@ -149,25 +153,6 @@ function refuseBeyondLimit(e: SwapEstimate, p: Protection, what: string): void {
   );
 }
 
-function reportOf(
-  base: SubtensorTxReport,
-  ev: StakeEvent | undefined,
-  fields: { netuid: number; hotkey: string; price: bigint; limit?: bigint; p: Protection },
-): StakeTxReport {
-  return {
-    ...base,
-    netuid: fields.netuid,
-    hotkey: fields.hotkey,
-    alpha: formatTao(ev?.alpha ?? 0n),
-    tao: formatTao(ev?.tao ?? 0n),
-    price: formatTao(fields.price),
-    limit_price: fields.limit === undefined ? null : formatTao(fields.limit),
-    tolerance: fields.p.tolerance?.text ?? null,
-    partial: fields.p.partial,
-    swap_fee: formatTao(ev?.fee ?? 0n),
-  };
-}
-
 export interface SubtensorStakeOptions {
   flags: TxFlags;
   netuid: number;
@@ -177,128 +162,145 @@ export interface SubtensorStakeOptions {
   protection: Protection;
 }
 
-export async function subtensorStakeAdd(
-  globals: GlobalOptions,
-  chain: SubtensorApi,
-  o: SubtensorStakeOptions,
-): Promise<StakeTxReport> {
-  await requireSubnet(chain, o.netuid);
-  const p = o.protection;
-  const { api } = chain;
-  const price = await alphaPrice(api, o.netuid);
-  const pool = await readPoolState(api, o.netuid);
-  const limit = p.tolerance ? limitUp(price, p.tolerance) : undefined;
-  const { inclusion, report } = await namingPoolRefusals(() =>
-    runSubtensorTx(globals, chain, {
-      role: 'coldkey',
-      flags: o.flags,
-      build: async ({ free, signer }) => {
-        let amount = o.amount;
-        const build = (a: bigint) => () =>
-          limit === undefined
-            ? extrinsic(api, 'subtensorModule', 'addStake')(o.hotkey, o.netuid, a)
-            : extrinsic(api, 'subtensorModule', 'addStakeLimit')(o.hotkey, o.netuid, a, limit, p.partial);
-        if (amount === undefined) {
-          const { estimateFee } = await import('../../chain/subtensor/submit.js');
-          const fee = await estimateFee(build(free)(), signer.address);
-          const ed = BigInt(api.consts.balances?.existentialDeposit?.toString() ?? '0');
-          amount = free - fee - ed;
-          if (amount <= 0n)
-            throw rejectedError(
-              'E_INSUFFICIENT_BALANCE',
-              `nothing to stake: free balance ${formatTao(free)} τ does not cover the fee ${formatTao(fee)} τ and the existential deposit ${formatTao(ed)} τ`,
-            );
-        }
-        const e = estimateBuy(pool, amount, limit);
-        refuseBeyondLimit(e, p, `staking ${formatTao(amount)} τ`);
-        return {
-          title: `Add stake on subnet ${o.netuid}`,
-          extrinsic: build(amount),
-          details: [
-            ['hotkey', o.hotkey],
-            ['netuid', String(o.netuid)],
-            [
-              'amount',
-              `${formatTao(amount)} τ${o.amount === undefined ? ' (all but the fee and existential deposit)' : ''}`,
-            ],
-            ['price', priceText(price)],
-            [
-              'expected alpha out',
-              `${approx(e)}${formatTao(e.out)} α${e.limited ? ` (partial: ${formatTao(e.used)} τ fits within the limit)` : ''}`,
-            ],
-            ['pool fee', `${approx(e)}${formatTao(e.fee)} τ`],
-            ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
-            ['slippage', `${approx(e)}${slippageText(e.used, (e.out * price) / RAO)} (pool fee included)`],
-            ...protectionLines(p, limit, 'ceiling'),
-          ],
-          freeDelta: -amount,
-          notes: e.exact
-            ? []
-            : ['the expected output is an estimate; the limit price is what protects this trade'],
-        };
-      },
-    }),
-  );
-  const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeAdded');
-  return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
+/** What differs between buying alpha (add) and selling it (remove); the rest of the trade is shared. */
+interface TradeLeg {
+  /** The amount in the input's units (τ for add, alpha for remove) and its preview line. */
+  amount: bigint;
+  amountText: string;
+  extrinsic: () => Extrinsic;
 }
 
-export async function subtensorStakeRemove(
+const ADD = {
+  kind: 'StakeAdded',
+  title: 'Add stake',
+  verb: 'staking',
+  units: ['τ', 'α'],
+  outName: 'alpha',
+  side: 'ceiling',
+  limitOf: limitUp,
+  estimate: estimateBuy,
+} as const;
+const REMOVE = {
+  kind: 'StakeRemoved',
+  title: 'Remove stake',
+  verb: 'unstaking',
+  units: ['α', 'τ'],
+  outName: 'τ',
+  side: 'floor',
+  limitOf: limitDown,
+  estimate: estimateSell,
+} as const;
+
+/** addStake / addStakeLimit of `amount` τ; --all stakes the free balance less the fee and existential deposit. */
+async function addLeg(
+  chain: SubtensorApi,
+  o: SubtensorStakeOptions,
+  limit: bigint | undefined,
+  { free, signer }: SubtensorTxContext,
+): Promise<TradeLeg> {
+  const { api } = chain;
+  const p = o.protection;
+  const build = (a: bigint) => () =>
+    limit === undefined
+      ? extrinsic(api, 'subtensorModule', 'addStake')(o.hotkey, o.netuid, a)
+      : extrinsic(api, 'subtensorModule', 'addStakeLimit')(o.hotkey, o.netuid, a, limit, p.partial);
+  if (o.amount !== undefined)
+    return { amount: o.amount, amountText: `${formatTao(o.amount)} τ`, extrinsic: build(o.amount) };
+  const { estimateFee } = await import('../../chain/subtensor/submit.js');
+  const fee = await estimateFee(build(free)(), signer.address);
+  const ed = BigInt(api.consts.balances?.existentialDeposit?.toString() ?? '0');
+  const amount = free - fee - ed;
+  if (amount <= 0n)
+    throw rejectedError(
+      'E_INSUFFICIENT_BALANCE',
+      `nothing to stake: free balance ${formatTao(free)} τ does not cover the fee ${formatTao(fee)} τ and the existential deposit ${formatTao(ed)} τ`,
+    );
+  return {
+    amount,
+    amountText: `${formatTao(amount)} τ (all but the fee and existential deposit)`,
+    extrinsic: build(amount),
+  };
+}
+
+/** removeStake / removeStakeLimit of `amount` alpha; --all is removeStakeFullLimit of everything held. */
+async function removeLeg(
+  chain: SubtensorApi,
+  o: SubtensorStakeOptions,
+  limit: bigint | undefined,
+  { signer }: SubtensorTxContext,
+): Promise<TradeLeg> {
+  const { api } = chain;
+  const p = o.protection;
+  const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
+  const all = o.amount === undefined;
+  const amount = o.amount ?? held;
+  if (held === 0n || amount > held)
+    throw rejectedError(
+      'E_INSUFFICIENT_STAKE',
+      `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${all ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
+    );
+  const call = all
+    ? () => extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(o.hotkey, o.netuid, limit ?? null)
+    : limit === undefined
+      ? () => extrinsic(api, 'subtensorModule', 'removeStake')(o.hotkey, o.netuid, amount)
+      : () =>
+          extrinsic(api, 'subtensorModule', 'removeStakeLimit')(o.hotkey, o.netuid, amount, limit, p.partial);
+  return {
+    amount,
+    amountText: `${formatTao(amount)} α${all ? ' (all)' : ''} of ${formatTao(held)} α held`,
+    extrinsic: call,
+  };
+}
+
+/**
+ * One stake trade against a subnet's pool: price and pool read once, the limit from the tolerance, the
+ * expected output from the pool's own arithmetic, refused before signing when it already passes the limit;
+ * the report pairs that expectation with what the chain's event says happened.
+ */
+async function subtensorStakeTrade(
   globals: GlobalOptions,
   chain: SubtensorApi,
   o: SubtensorStakeOptions,
+  side: typeof ADD | typeof REMOVE,
 ): Promise<StakeTxReport> {
   await requireSubnet(chain, o.netuid);
   const p = o.protection;
   const { api } = chain;
   const price = await alphaPrice(api, o.netuid);
   const pool = await readPoolState(api, o.netuid);
-  const limit = p.tolerance ? limitDown(price, p.tolerance) : undefined;
+  const limit = p.tolerance ? side.limitOf(price, p.tolerance) : undefined;
+  const [inUnit, outUnit] = side.units;
+  const buying = side === ADD;
+  let expected = 0n;
   const { inclusion, report } = await namingPoolRefusals(() =>
     runSubtensorTx(globals, chain, {
       role: 'coldkey',
       flags: o.flags,
-      build: async ({ signer }) => {
-        const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
-        const all = o.amount === undefined;
-        const amount = o.amount ?? held;
-        if (held === 0n || amount > held)
-          throw rejectedError(
-            'E_INSUFFICIENT_STAKE',
-            `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${all ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
-          );
-        const e = estimateSell(pool, amount, limit);
-        refuseBeyondLimit(e, p, `unstaking ${formatTao(amount)} α`);
-        const tx = all
-          ? () => extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(o.hotkey, o.netuid, limit ?? null)
-          : limit === undefined
-            ? () => extrinsic(api, 'subtensorModule', 'removeStake')(o.hotkey, o.netuid, amount)
-            : () =>
-                extrinsic(api, 'subtensorModule', 'removeStakeLimit')(
-                  o.hotkey,
-                  o.netuid,
-                  amount,
-                  limit,
-                  p.partial,
-                );
+      build: async (ctx) => {
+        const leg = await (buying ? addLeg : removeLeg)(chain, o, limit, ctx);
+        const e = side.estimate(pool, leg.amount, limit);
+        refuseBeyondLimit(e, p, `${side.verb} ${formatTao(leg.amount)} ${inUnit}`);
+        expected = e.out;
+        // Both sides of the slippage in τ at the spot price.
+        const [paid, received] = buying ? [e.used, (e.out * price) / RAO] : [(e.used * price) / RAO, e.out];
         return {
-          title: `Remove stake on subnet ${o.netuid}`,
-          extrinsic: tx,
+          title: `${side.title} on subnet ${o.netuid}`,
+          extrinsic: leg.extrinsic,
           details: [
             ['hotkey', o.hotkey],
             ['netuid', String(o.netuid)],
-            ['alpha', `${formatTao(amount)} α${all ? ' (all)' : ''} of ${formatTao(held)} α held`],
+            [buying ? 'amount' : 'alpha', leg.amountText],
             ['price', priceText(price)],
             [
-              'expected τ out',
-              `${approx(e)}${formatTao(e.out)} τ${e.limited ? ` (partial: ${formatTao(e.used)} α fits within the limit)` : ''}`,
+              `expected ${side.outName} out`,
+              `${approx(e)}${formatTao(e.out)} ${outUnit}${e.limited ? ` (partial: ${formatTao(e.used)} ${inUnit} fits within the limit)` : ''}`,
             ],
-            ['pool fee', `${approx(e)}${formatTao(e.fee)} α`],
+            ['pool fee', `${approx(e)}${formatTao(e.fee)} ${inUnit}`],
             ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
-            ['slippage', `${approx(e)}${slippageText((e.used * price) / RAO, e.out)} (pool fee included)`],
-            ...protectionLines(p, limit, 'floor'),
+            ['slippage', `${approx(e)}${slippageText(paid, received)} (pool fee included)`],
+            ...protectionLines(p, limit, side.side),
           ],
-          freeDelta: e.out,
+          freeDelta: buying ? -leg.amount : e.out,
           notes: e.exact
             ? []
             : ['the expected output is an estimate; the limit price is what protects this trade'],
@@ -306,9 +308,27 @@ export async function subtensorStakeRemove(
       },
     }),
   );
-  const ev = stakeEvents(inclusion).find((s) => s.kind === 'StakeRemoved');
-  return reportOf(report, ev, { netuid: o.netuid, hotkey: o.hotkey, price, limit, p });
+  const ev = stakeEvents(inclusion).find((s) => s.kind === side.kind);
+  return {
+    ...report,
+    netuid: o.netuid,
+    hotkey: o.hotkey,
+    alpha: formatTao(ev?.alpha ?? 0n),
+    tao: formatTao(ev?.tao ?? 0n),
+    ...(buying ? { expected_alpha: formatTao(expected) } : { expected_tao: formatTao(expected) }),
+    price: formatTao(price),
+    limit_price: limit === undefined ? null : formatTao(limit),
+    tolerance: p.tolerance?.text ?? null,
+    partial: p.partial,
+    swap_fee: formatTao(ev?.fee ?? 0n),
+  };
 }
+
+export const subtensorStakeAdd = (globals: GlobalOptions, chain: SubtensorApi, o: SubtensorStakeOptions) =>
+  subtensorStakeTrade(globals, chain, o, ADD);
+
+export const subtensorStakeRemove = (globals: GlobalOptions, chain: SubtensorApi, o: SubtensorStakeOptions) =>
+  subtensorStakeTrade(globals, chain, o, REMOVE);
 
 export interface StakeMoveOptions {
   flags: TxFlags;
