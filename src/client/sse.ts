@@ -3,6 +3,7 @@
  * reconnects with exponential backoff until its signal aborts (the console and the peer live on it).
  */
 import { request } from 'undici';
+import { sleep } from '../core/sleep.js';
 import { decodeEvent } from './decode.js';
 import type { RpcTransport } from './transport.js';
 import type { NodeEvent } from './types.js';
@@ -70,20 +71,6 @@ export interface EventStreamOptions {
   /** No byte for this long (the node sends a keep-alive every 15 s) counts as a dead stream. */
   idleTimeoutMs?: number;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<boolean>((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Typed node events, forever (reconnecting), until `signal` aborts; then the iterator just ends. */
 export async function* nodeEvents(

@@ -4,6 +4,7 @@
  */
 import { type Dispatcher, request } from 'undici';
 import { ExitCode, rejectedError, TaoError, unreachableError, usageError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 
 export const NODE_HINT =
   'start a local dev ledger with `tao node start --dev`, or point --node at a running node';
@@ -114,19 +115,6 @@ export function mapRpcError(method: string, error: JsonRpcError): TaoError {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /**
  * One request's signal: aborts after `timeoutMs` (reason: a TimeoutError, as AbortSignal.timeout) or when
  * `outer` aborts. `done()` clears the timer and the listener on `outer`. Not AbortSignal.any: on Node 20
@@ -201,7 +189,7 @@ export class RpcTransport {
         if (failure === null) throw error;
         const mayRetry = failure === 'not-sent' || idempotent;
         if (!mayRetry || attempt >= retries) throw unreachable(this.url, error);
-        await sleep(delay, options.signal);
+        if (!(await sleep(delay, options.signal))) throw options.signal?.reason;
         delay *= 2;
       }
     }

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TaoError, usageError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import { TAO_BIN } from '../supervisor/launch.js';
-import { portBusy, sleep } from '../up/probe.js';
+import { portBusy } from '../up/probe.js';
 import { assertChopsticksInstalled } from './chopsticks.js';
 import { ensureGenesis } from './genesis.js';
 import {

@@ -4,6 +4,7 @@
  */
 import { type Socket, connect } from 'node:net';
 import { ExitCode, TaoError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import { pidAlive, readPid, runFiles } from './instance.js';
 import { launchDaemon, supervisorLog } from './launch.js';
 import { type LogEvent, type Response, encode, ndjsonReader } from './protocol.js';
@@ -215,8 +216,6 @@ export async function runningSupervisorPid(home: string): Promise<number | null>
     return null;
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A client of the daemon for `home`, starting the daemon first when none answers. Waits up to

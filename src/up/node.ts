@@ -4,10 +4,11 @@
  * serves RPC, failing with the child's own exit reason when it crashes on the way.
  */
 import { TaoError, usageError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import type { SupervisorClient } from '../supervisor/client.js';
 import type { ChildStatus } from '../supervisor/types.js';
 import { NODE_CHILD, type NodeSpecInput, nodeSpec, rpcUrl } from './plan.js';
-import { portBusy, probeNode, sleep } from './probe.js';
+import { portBusy, probeNode } from './probe.js';
 
 export interface NodeUp {
   url: string;

@@ -4,13 +4,14 @@
  * or the next free one from the base. A peer whose child crash-loops fails `up` with its exit reason.
  */
 import { TaoError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import { peerChildSpec } from '../peer/runtime/commands.js';
 import { parsePeerFlags } from '../peer/runtime/config.js';
 import type { SupervisorClient } from '../supervisor/client.js';
 import type { ChildSpec } from '../supervisor/types.js';
 import { exitStory, isActive } from './node.js';
 import { assignPorts, type PeerPlan, supervisorName, UP_NETUID } from './plan.js';
-import { httpOk, portBusy, sleep } from './probe.js';
+import { httpOk, portBusy } from './probe.js';
 
 export interface PeerSpecInput {
   home: string;

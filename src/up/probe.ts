@@ -41,5 +41,3 @@ export async function httpOk(url: string, timeoutMs = 1500): Promise<boolean> {
     return false;
   }
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,6 +5,7 @@
  * `GET /status` (device, uid, round). Plain functions returning data; the CLI prints them.
  */
 import { ExitCode, TaoError, usageError } from '../../core/errors.js';
+import { sleep } from '../../core/sleep.js';
 import { connectSupervisor, ensureSupervisor, type SupervisorClient } from '../../supervisor/client.js';
 import { TAO_BIN } from '../../supervisor/launch.js';
 import type { ChildSpec, ChildStatus, LogLine } from '../../supervisor/types.js';
@@ -133,8 +134,6 @@ async function findChild(client: SupervisorClient, name: string): Promise<ChildS
   if (!child) throw noPeer(name);
   return child;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts (or, with a changed spec, replaces) the peer under the supervisor. Unless `wait` is false, waits

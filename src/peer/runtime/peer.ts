@@ -8,6 +8,7 @@ import { NodeClient } from '../../client/node-client.js';
 import { prepareTx } from '../../client/send.js';
 import { ExitCode, TaoError } from '../../core/errors.js';
 import { paths } from '../../core/paths.js';
+import { sleep } from '../../core/sleep.js';
 import type { KeyPair } from '../../crypto/keys.js';
 import { encodeAddress } from '../../crypto/ss58.js';
 import { unlockHotkey } from '../../wallet/unlock.js';
@@ -267,16 +268,6 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
   const poll = setInterval(() => void refresh(), 10_000); // in case the event stream is down
 
   // 6. Scoring loop.
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        stop.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      stop.signal.addEventListener('abort', done, { once: true });
-    });
   const loop = (async () => {
     if (!scorer || !setter) return;
     while (!stop.signal.aborted) {
@@ -287,7 +278,7 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
       } catch (error) {
         log(`round failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      await sleep(config.roundMs);
+      await sleep(config.roundMs, stop.signal);
     }
   })();
 

@@ -9,6 +9,7 @@ import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import type { SubtensorNeuron } from '../../chain/subtensor/metagraph.js';
 import type { AlphaStake } from '../../chain/subtensor/reads.js';
 import type { SubnetSummary } from '../../chain/subtensor/subnets.js';
+import { sleep } from '../../core/sleep.js';
 import { emissionTrend, nextPollDelay } from './chain-feed.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type {
@@ -115,15 +116,6 @@ export function stakeEntries(
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref?.();
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 
 export class SubtensorFeed {
   private readonly abort = new AbortController();
@@ -206,7 +198,9 @@ export class SubtensorFeed {
         if (!this.running) return;
         this.failures++;
         this.setConnection(error);
-        await sleep(nextPollDelay(this.failures, false, { pollMs: 0, slowPollMs: 0, ...this.o }), signal);
+        await sleep(nextPollDelay(this.failures, false, { pollMs: 0, slowPollMs: 0, ...this.o }), signal, {
+          unref: true,
+        });
         continue;
       }
       if (!this.running) {
@@ -247,7 +241,9 @@ export class SubtensorFeed {
         if (!this.running) return;
         this.failures++;
         this.setConnection(error);
-        await sleep(nextPollDelay(this.failures, false, { pollMs: 0, slowPollMs: 0, ...this.o }), signal);
+        await sleep(nextPollDelay(this.failures, false, { pollMs: 0, slowPollMs: 0, ...this.o }), signal, {
+          unref: true,
+        });
       }
     }
   }
@@ -270,7 +266,7 @@ export class SubtensorFeed {
       do {
         this.again = false;
         const wait = this.lastStart + this.o.minIntervalMs - Date.now();
-        if (wait > 0) await sleep(wait, this.abort.signal);
+        if (wait > 0) await sleep(wait, this.abort.signal, { unref: true });
         if (!this.running || !this.chain) break;
         this.lastStart = Date.now();
         try {
