@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson, runTao } from '../helpers/tao.js';
+import { parseJson, runTao, tempHome } from '../helpers/tao.js';
 
 describe('the tao binary', () => {
   it('prints its version', async () => {
@@ -23,10 +23,31 @@ describe('the tao binary', () => {
     expect(err.error.message).toContain('--bogus');
   });
 
-  it('has --help with an example on the root command', async () => {
+  it('has --help with examples on the root command that run as shown', async () => {
     const r = await runTao(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Examples:');
-    expect(parseJson).toBeTypeOf('function');
+    const examples = [...r.stdout.matchAll(/^ {2}\$ tao (\S.*?)(?: {2,}.*)?$/gm)].map((m) =>
+      m[1]!.split(' '),
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    const { home, cleanup } = tempHome();
+    let jsonRuns = 0;
+    try {
+      for (const args of examples) {
+        // Each example names a real command: its own --help exits 0 (a typo would exit 2).
+        const help = await runTao([...args, '--help'], { home });
+        expect(help.code, args.join(' ')).toBe(0);
+        if (args.includes('--json')) {
+          // A scripting example prints one JSON document (on a fresh home: an empty wallet list).
+          const run = await runTao(args, { home });
+          expect(run.code, args.join(' ')).toBe(0);
+          expect(parseJson(run)).toBeTypeOf('object');
+          jsonRuns++;
+        }
+      }
+    } finally {
+      cleanup();
+    }
+    expect(jsonRuns).toBeGreaterThan(0);
   });
 });
