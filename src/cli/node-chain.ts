@@ -9,8 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TaoError } from '../core/errors.js';
-import { defaultDataDir } from '../ledger/process.js';
-import { readRunInfo } from '../ledger/run-info.js';
+import { defaultDataDir, readRunInfo } from '../node-process/run-info.js';
 import { runFiles } from '../supervisor/instance.js';
 import { liveOrphans } from '../supervisor/orphans.js';
 import { NODE_CHILD, upPaths } from '../up/plan.js';

@@ -91,7 +91,6 @@ export function registerNode(program: Command): void {
     'tao node start --dev --instant --rpc-port 9955 --detach',
   ).action(async (flags: StartFlags, cmd: Command) => {
     const g = globalsOf(cmd);
-    const { runNode, startSupervised } = await import('../ledger/process.js');
     if (flags.instant && flags.blockTime !== undefined)
       throw usageError('E_BAD_FLAG', '--instant and --block-time exclude each other');
     const opts = {
@@ -104,6 +103,7 @@ export function registerNode(program: Command): void {
       dataDir: flags.data,
     };
     if (flags.detach) {
+      const { startSupervised } = await import('../node-process/control.js');
       const info = inTao(await startSupervised(opts));
       emit(g.json, info, (d) => {
         const lines = [
@@ -117,6 +117,7 @@ export function registerNode(program: Command): void {
       });
       return;
     }
+    const { runNode } = await import('../node-process/foreground.js');
     await runNode(opts, (info) => {
       emit(g.json, inTao(info), (d) => {
         const lines = [
@@ -137,7 +138,7 @@ export function registerNode(program: Command): void {
     'tao node stop',
   ).action(async (_flags: unknown, cmd: Command) => {
     const g = globalsOf(cmd);
-    const { stopNode } = await import('../ledger/process.js');
+    const { stopNode } = await import('../node-process/control.js');
     const r = await stopNode(g.home);
     emit(g.json, r, (d) =>
       d.stopped
@@ -174,7 +175,7 @@ export function registerNode(program: Command): void {
       );
       return;
     }
-    const { nodeStatus } = await import('../ledger/process.js');
+    const { nodeStatus } = await import('../node-process/control.js');
     const r = inTao(await nodeStatus(g.home, network.url));
     emit(g.json, r, (d) => {
       const sup = d.supervisor as
@@ -195,7 +196,8 @@ export function registerNode(program: Command): void {
     'tao node reset --yes',
   ).action(async (flags: { data?: string }, cmd: Command) => {
     const g = globalsOf(cmd);
-    const { resetNode, defaultDataDir } = await import('../ledger/process.js');
+    const { resetNode } = await import('../node-process/control.js');
+    const { defaultDataDir } = await import('../node-process/run-info.js');
     if (!g.yes) {
       if (!g.interactive)
         throw usageError('E_CONFIRM_REQUIRED', 'tao node reset deletes the chain: pass --yes');

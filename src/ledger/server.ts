@@ -162,7 +162,7 @@ async function handleRpc(node: LedgerNode, req: IncomingMessage, res: ServerResp
   else send(res, 200, one);
 }
 
-/** The RPC server; `limits` override the defaults of limits.ts (process.ts passes the environment's). */
+/** The RPC server; `limits` override the defaults of limits.ts (node-process/foreground.ts passes the environment's). */
 export function createRpcServer(node: LedgerNode, limits: Partial<ServerLimits> = {}): Server {
   const l = resolveLimits(limits);
   const events = new SseHub(node, { maxClients: l.sseMaxClients, maxBacklogBytes: l.sseMaxBacklogBytes });

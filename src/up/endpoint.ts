@@ -6,7 +6,7 @@
  * `tao console` as it is by `tao node status`.
  */
 import { join } from 'node:path';
-import { readRunInfo } from '../ledger/run-info.js';
+import { readRunInfo } from '../node-process/run-info.js';
 import { runFiles } from '../supervisor/instance.js';
 import { liveOrphans } from '../supervisor/orphans.js';
 import { NODE_CHILD } from './plan.js';

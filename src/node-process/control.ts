@@ -1,14 +1,14 @@
 /**
- * The node process: run in the foreground (`tao node start`: pid file `$TAO_HOME/run/node.pid`, run info
- * `run/node.json`), or detached as the supervisor child `node` (`--detach`: restarted when it crashes, log
- * `logs/node.log`); stop (the supervised child, else the pid file's process: SIGTERM, then SIGKILL after a
- * grace period), status over RPC (+ the supervisor's view), reset of the data dir.
+ * The node process seen from another process: start it detached as the supervisor child `node`
+ * (`tao node start --detach`: restarted when it crashes, log `logs/node.log`), stop it (the supervised
+ * child, else the pid file's process: SIGTERM, then SIGKILL after a grace period), its status over RPC
+ * (+ the supervisor's view), and reset of its data dir. Never loads the ledger itself (foreground.ts does).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { printError } from '../cli/handle-error.js';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NodeClient } from '../client/node-client.js';
 import { TaoError, usageError } from '../core/errors.js';
-import { paths } from '../core/paths.js';
 import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
 import { pidAlive } from '../supervisor/instance.js';
 import { TAO_BIN } from '../supervisor/launch.js';
@@ -16,141 +16,8 @@ import type { ChildStatus } from '../supervisor/types.js';
 import { exitStory } from '../up/node.js';
 import { NODE_CHILD, nodeSpec, rpcUrl } from '../up/plan.js';
 import { portBusy, probeNode } from '../up/probe.js';
-import { devGenesis, localGenesis } from './genesis.js';
-import { limitsFromEnv } from './limits.js';
-import { LedgerNode } from './node.js';
-import { pidFile, type RunInfo, readRunInfo, runFile } from './run-info.js';
-import { createRpcServer, listen } from './server.js';
-
-export { type RunInfo, readRunInfo };
-
-export interface StartOptions {
-  home: string;
-  dev: boolean;
-  blockTimeMs: number; // 0 = instant
-  tempo?: number;
-  rpcPort: number;
-  rpcHost: string;
-  dataDir?: string;
-}
-
-export const defaultDataDir = (home: string) => join(paths(home).node, 'data');
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-/** Runs the node in this process until SIGTERM/SIGINT. Calls `onReady` once it serves RPC. */
-export async function runNode(
-  opts: StartOptions,
-  onReady: (info: Record<string, unknown>) => void,
-): Promise<void> {
-  if (!LOOPBACK.has(opts.rpcHost))
-    process.stderr.write(
-      `warning: RPC bound to ${opts.rpcHost}: anyone who can reach this address can submit transactions and read the chain\n`,
-    );
-  const dataDir = opts.dataDir ?? defaultDataDir(opts.home);
-  const node = await LedgerNode.open({
-    dataDir,
-    blockTimeMs: opts.blockTimeMs,
-    genesis: () => (opts.dev ? devGenesis(Date.now(), opts.tempo) : localGenesis(Date.now(), opts.tempo)),
-  });
-  if (node.dev !== opts.dev)
-    process.stderr.write(
-      `note: the chain in ${dataDir} is a ${node.dev ? 'dev' : 'non-dev'} chain; it keeps its genesis (tao node reset to start over)\n`,
-    );
-  const server = createRpcServer(node, limitsFromEnv());
-  try {
-    await listen(server, opts.rpcPort, opts.rpcHost);
-  } catch (e) {
-    await node.stop();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw usageError(
-        'E_PORT_IN_USE',
-        `port ${opts.rpcPort} on ${opts.rpcHost} is in use`,
-        'pick another --rpc-port',
-      );
-    throw e;
-  }
-  const host = opts.rpcHost.includes(':') ? `[${opts.rpcHost}]` : opts.rpcHost;
-  const rpc = `http://${host}:${opts.rpcPort}`;
-  mkdirSync(paths(opts.home).run, { recursive: true });
-  const info: RunInfo = { pid: process.pid, rpc, data_dir: dataDir, started_at: Date.now() };
-  writeFileSync(pidFile(opts.home), `${process.pid}\n`);
-  writeFileSync(runFile(opts.home), JSON.stringify(info));
-  node.start();
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    server.close();
-    server.closeAllConnections();
-    await node.stop().catch(() => undefined);
-    try {
-      if (readFileSync(pidFile(opts.home), 'utf8').trim() === String(process.pid)) {
-        rmSync(pidFile(opts.home), { force: true });
-        rmSync(runFile(opts.home), { force: true });
-      }
-    } catch {}
-    process.exit(code);
-  };
-  process.on('SIGTERM', () => void shutdown(0));
-  process.on('SIGINT', () => void shutdown(0));
-  node.events.on('fatal', (e: unknown) => {
-    if (e instanceof TaoError) return void shutdown(printError(e, false)); // e.g. E_STORAGE: exit 2
-    process.stderr.write(`fatal: ${(e as Error).stack ?? e}\n`);
-    void shutdown(1);
-  });
-  // A rejected promise nobody awaited left no half-done state change behind (whoever would have handled it
-  // has moved on): log it and keep serving. A synchronous throw nobody caught may have stopped a change
-  // halfway: log it and shut down cleanly (exit 1; a detached node is restarted by the supervisor).
-  process.on('unhandledRejection', (reason: unknown) => {
-    process.stderr.write(`error (a bug; the node keeps serving): unhandled rejection: ${stackOf(reason)}\n`);
-  });
-  process.on('uncaughtException', (e: unknown) => {
-    process.stderr.write(`fatal: uncaught exception: ${stackOf(e)}\n`);
-    void shutdown(1);
-  });
-  onReady({
-    running: true,
-    pid: process.pid,
-    rpc,
-    data_dir: dataDir,
-    block: node.head.number,
-    chain: node.genesisConfig.chain,
-    genesis_hash: node.genesisHash,
-    dev: node.dev,
-    block_time_ms: opts.blockTimeMs,
-    created: node.created,
-    ...devCreated(node),
-  });
-  await new Promise<never>(() => undefined);
-}
-
-const stackOf = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
-
-function devCreated(node: LedgerNode): Record<string, unknown> {
-  if (!node.dev) return {};
-  const g = node.genesisConfig;
-  return {
-    dev_accounts: g.balances.map((b) => ({ name: b.name, address: b.address, free: b.free.toString() })),
-    dev_subnets: g.subnets,
-    faucet: true,
-  };
-}
-
-async function rpcCall(url: string, method: string, timeoutMs = 2000): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = (await res.json()) as { result?: Record<string, unknown>; error?: { message: string } };
-  if (!body.result) throw new Error(body.error?.message ?? 'no result');
-  return body.result;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import type { StartOptions } from './foreground.js';
+import { defaultDataDir, LOOPBACK, pidFile, readRunInfo, runFile } from './run-info.js';
 
 /** The supervisor's `node` child when a supervisor answers for `home` (never starts one). */
 async function supervisedNode(
@@ -342,7 +209,11 @@ export async function nodeStatus(home: string, nodeUrl: string): Promise<Record<
       }
     : {};
   try {
-    const info = await rpcCall(url, 'system_info');
+    // Raw: the status reports every field the node has, as the node names it.
+    const info = (await new NodeClient(url, { timeoutMs: 2000, retries: 0 }).call('system_info')) as Record<
+      string,
+      unknown
+    >;
     return {
       running: true,
       block: info.head,

@@ -1,7 +1,8 @@
 /**
  * The files a foreground ledger node leaves in `$TAO_HOME/run/` while it serves (`node.pid`, and
- * `node.json` with its RPC URL and data dir), and reading them back with a liveness check. Kept apart from
- * process.ts (which loads the node itself) so that every command can find the node cheaply.
+ * `node.json` with its RPC URL and data dir), and reading them back with a liveness check; the default
+ * chain data dir of `tao node start`. Kept apart from foreground.ts (which loads the node itself) so that
+ * every command can find the node cheaply.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,12 @@ export interface RunInfo {
   data_dir: string;
   started_at: number;
 }
+
+/** Addresses only this machine reaches: binding RPC anywhere else warns. */
+export const LOOPBACK: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** `tao node start`'s chain data dir unless `--data` says otherwise. */
+export const defaultDataDir = (home: string) => join(paths(home).node, 'data');
 
 export const pidFile = (home: string) => join(paths(home).run, 'node.pid');
 export const runFile = (home: string) => join(paths(home).run, 'node.json');
