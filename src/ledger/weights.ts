@@ -4,31 +4,13 @@
  * Deviations, by design: any self-weight is rejected with E_SELF_WEIGHT (the chain accepts a lone self-weight);
  * while no neuron of the subnet holds a permit, the bootstrap permits count (epoch-hook.ts).
  */
+import { vecU16MaxUpscaleToU16 } from '../consensus/math.js';
 import { effectivePermits } from './epoch-hook.js';
 import { reject } from './errors.js';
 import type { LedgerState, Neuron, SparseRow, Subnet } from './state.js';
 import { neuronKey } from './state.js';
 
 const SHIFT = 32n;
-const HALF = 1n << 31n;
-
-/** I32F32 `round()` (ties away from zero) of non-negative bits, to an integer clamped to u16. */
-function roundToU16(bits: bigint): number {
-  const r = (bits + HALF) >> SHIFT;
-  return Number(r > 65535n ? 65535n : r);
-}
-
-/** subtensor `vec_u16_max_upscale_to_u16`: the largest value maps to 65535, the rest scale and round. */
-export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
-  if (values.length === 0) return [];
-  const max = BigInt(Math.max(...values));
-  if (max === 0n) return values.map(() => 0);
-  if (max > 32768n) {
-    const ratio = (65535n << SHIFT) / max; // u16_max ⊘ max, in bits (trunc)
-    return values.map((v) => roundToU16(BigInt(v) * ratio));
-  }
-  return values.map((v) => roundToU16(((BigInt(v) * 65535n) << SHIFT) / max));
-}
 
 /** subtensor `check_vec_max_limited`: the normalised max weight must not exceed limit/65535. */
 export function checkVecMaxLimited(values: readonly number[], limit: number): boolean {

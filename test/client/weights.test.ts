@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeWeights, parseUids, parseWeightRow } from '../../src/client/weights.js';
 import { TaoError } from '../../src/core/errors.js';
-import { vecU16MaxUpscaleToU16 } from '../../src/ledger/weights.js';
+import { vecU16MaxUpscaleToU16 } from '../../src/consensus/math.js';
 
 const exitOf = (fn: () => unknown): number | undefined => {
   try {

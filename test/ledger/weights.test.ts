@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVecMaxLimited, vecU16MaxUpscaleToU16 } from '../../src/ledger/weights.js';
+import { vecU16MaxUpscaleToU16 } from '../../src/consensus/math.js';
+import { checkVecMaxLimited } from '../../src/ledger/weights.js';
 import { Chain, key, TAO } from './helpers.js';
 
 interface MathCase {

@@ -4,9 +4,9 @@ import {
   normalizeMaxWeight,
   U16_MAX,
   u16ToWeights,
-  vecU16MaxUpscaleToU16,
   weightsToU16,
 } from '../../src/peer/scoring/weights.js';
+import { vecU16MaxUpscaleToU16 } from '../../src/consensus/math.js';
 import { Rng } from '../../src/peer/task/prng.js';
 
 const close = (a: number[], b: number[], tol = 1e-12) => {

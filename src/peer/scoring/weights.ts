@@ -55,30 +55,6 @@ export function u16ToWeights(u: readonly number[]): number[] {
   return sum === 0 ? u.map(() => 0) : u.map((v) => v / sum);
 }
 
-/**
- * subtensor's `vec_u16_max_upscale_to_u16` in exact I32F32 arithmetic (docs/yuma.md §6): what the ledger
- * stores for a submitted u16 row. A row whose max is already 65535 is stored unchanged.
- */
-export function vecU16MaxUpscaleToU16(values: readonly number[]): number[] {
-  const ONE = 1n << 32n;
-  const HALF = 1n << 31n;
-  const bits = values.map((v) => BigInt(v) << 32n);
-  let max = 0n;
-  for (const v of bits) if (v > max) max = v;
-  const toU16 = (b: bigint) => {
-    const r = b < 0n ? 0n : b >> 32n;
-    return Number(r > 65535n ? 65535n : r);
-  };
-  const round = (b: bigint) => ((b + HALF) >> 32n) << 32n; // ties away from zero (b ≥ 0)
-  const k = 65535n * ONE;
-  if (max === 0n) return bits.map((v) => toU16((v * k) >> 32n));
-  if (max > 32768n * ONE) {
-    const ratio = (k << 32n) / max; // safe_div, trunc
-    return bits.map((v) => toU16(round((v * ratio) >> 32n)));
-  }
-  return bits.map((v) => toU16(round((((v * k) >> 32n) << 32n) / max)));
-}
-
 export interface ScoreEntry {
   uid: number;
   /** s̄ */
