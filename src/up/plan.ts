@@ -4,6 +4,7 @@
  * ledger node and of each peer (`tao peer run …` per the pinned peer contract). No I/O here.
  */
 import { join } from 'node:path';
+import type { Flavour } from '../peer/runtime/config.js';
 import type { ChildSpec } from '../supervisor/types.js';
 
 export const UP_NETUID = 1;
@@ -17,18 +18,6 @@ export const DEFAULT_PEER_PORT_BASE = 9950;
 export const DEFAULT_BLOCK_TIME_MS = 1000;
 export const DEFAULT_TEMPO = 5;
 export const DEFAULT_GOOD = 4;
-
-export type Flavour = 'good' | 'noisy' | 'copycat' | 'adversarial' | 'lazy' | 'random' | 'validator' | 'own';
-export const FLAVOURS: readonly Flavour[] = [
-  'good',
-  'noisy',
-  'copycat',
-  'adversarial',
-  'lazy',
-  'random',
-  'validator',
-  'own',
-];
 
 /** One peer of the market: who it is and how it runs. Amounts are rao. */
 export interface PeerPlan {

@@ -5,7 +5,7 @@
  * nothing unrecorded. Written atomically (temp file + rename); a missing or unreadable file reads as "nothing recorded".
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { Flavour } from './plan.js';
+import type { Flavour } from '../peer/runtime/config.js';
 import { upPaths } from './plan.js';
 
 export interface PeerRecord {

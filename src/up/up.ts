@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { NodeClient } from '../client/index.js';
 import { cancelledError } from '../core/errors.js';
+import type { Flavour } from '../peer/runtime/config.js';
 import { unlockColdkey } from '../wallet/index.js';
 import { type ChainFacts, chainFacts, ensureNeuron } from './chain.js';
 import { ensureNode, isActive } from './node.js';
@@ -17,7 +18,6 @@ import {
   DEFAULT_PEER_PORT_BASE,
   DEFAULT_RPC_PORT,
   DEFAULT_TEMPO,
-  type Flavour,
   NODE_CHILD,
   neighbourPlans,
   ownPlan,

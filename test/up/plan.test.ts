@@ -1,9 +1,9 @@
 /** What `tao up` plans: the peer set, port assignment, and the supervisor specs of the node and the peers. */
 import { describe, expect, it } from 'vitest';
+import { FLAVOURS } from '../../src/peer/runtime/config.js';
 import { upPeerSpec } from '../../src/up/peers.js';
 import {
   assignPorts,
-  FLAVOURS,
   neighbourPlans,
   nodeSpec,
   OWN_STAKE,
