@@ -10,11 +10,11 @@
  */
 import { blockEmission, splitEvenly } from './emission.js';
 import { runLedgerEpoch, subnetEpochInputs } from './epoch-hook.js';
+import { isEpochBlock } from './epoch-schedule.js';
 import type { LedgerState } from './state.js';
 import { neuronKey } from './state.js';
 
-export const isEpochBlock = (block: number, netuid: number, tempo: number): boolean =>
-  (block + netuid + 1) % (tempo + 1) === 0;
+export { isEpochBlock };
 
 export function mintBlockEmission(state: LedgerState): bigint {
   const netuids = state.netuids();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocksToEpoch, emissionTrend, nextPollDelay } from '../../src/tui/data/chain-feed.js';
+import { emissionTrend, nextPollDelay } from '../../src/tui/data/chain-feed.js';
 import { findOwnPeer, peerStatusPatch, processFromChild } from '../../src/tui/data/supervisor-feed.js';
 import { colorParams, styled } from '../../src/tui/theme/sgr.js';
 import type { ChildStatus } from '../../src/supervisor/types.js';
@@ -37,11 +37,6 @@ describe('live data: polling schedule', () => {
       1000, 2000, 4000, 8000, 16000, 30000,
     ]);
     expect(nextPollDelay(50, true, o)).toBe(30_000);
-  });
-  it('counts blocks to the next epoch from tempo and the last epoch', () => {
-    expect(blocksToEpoch(105, 10, 100)).toBe(5);
-    expect(blocksToEpoch(120, 10, 100)).toBe(0);
-    expect(blocksToEpoch(5, 0, null)).toBeNull();
   });
   it('keeps the last 60 own-emission totals for the trend', () => {
     const n = { uid: 0, hotkey: 'H', coldkey: 'C', emission: 5n } as never;

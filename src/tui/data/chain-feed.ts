@@ -5,6 +5,7 @@
  * unreachable. It only writes into a SnapshotStore.
  */
 import type { NodeClient } from '../../client/index.js';
+import { blocksToEpoch } from '../../ledger/epoch-schedule.js';
 import type { Neuron as ClientNeuron, NodeEvent, SubnetInfo as ClientSubnet } from '../../client/types.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { ConnectionState, MarketSnapshot, Neuron, OwnHotkey, SubnetsState } from './types.js';
@@ -62,13 +63,6 @@ export function neuronFromClient(n: ClientNeuron): Neuron {
     validatorPermit: n.validatorPermit,
     active: n.active,
   };
-}
-
-/** Blocks until the subnet's next epoch from its tempo and last epoch block. */
-export function blocksToEpoch(head: number, tempo: number, lastEpoch: number | null): number | null {
-  if (tempo <= 0) return null;
-  if (lastEpoch === null) return tempo - (head % (tempo + 1));
-  return Math.max(0, lastEpoch + tempo - head);
 }
 
 /** Delay before the next poll: backoff while failing, fast while only polling, slow while streaming. */
@@ -288,7 +282,7 @@ export class ChainFeed {
       connection: { kind: 'connected' },
       lastUpdate: Date.now(),
       head,
-      nextEpochIn: subnet ? blocksToEpoch(head, subnet.tempo, subnet.lastEpoch) : null,
+      nextEpochIn: subnet ? blocksToEpoch(head, subnet.netuid, subnet.tempo) : null,
       blockTimeMs: info.blockTimeMs,
       chain: info.chain,
       txFee: info.txFee,
