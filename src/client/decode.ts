@@ -180,11 +180,11 @@ export function decodeSubnets(value: unknown): SubnetInfo[] {
 function decodeAxon(value: unknown): Axon | null {
   if (value === null || value === undefined) return null;
   const o = obj(value, 'axon');
-  const protocol = o.protocol;
+  // serve_axon's default protocol where a node leaves it out (docs/rpc.md).
   return {
     ip: str(o, 'ip', 'axon'),
     port: int(o, 'port', 'axon'),
-    ...(typeof protocol === 'number' || typeof protocol === 'string' ? { protocol } : {}),
+    protocol: optInt(o, 'protocol', 'axon') ?? 4,
   };
 }
 

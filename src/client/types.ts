@@ -2,7 +2,11 @@
  * The typed view of docs/rpc.md: what NodeClient methods return. Amounts are bigint rao, ranking fields
  * stay u16 integers (0..65535) as the ledger stores them; field names are camelCase.
  */
+import type { Axon, TxError, TxState, TxStatus } from '../core/wire.js';
 import type { Scheme } from '../crypto/tx-payload.js';
+
+/** The wire shapes the client passes through as they are (core/wire.ts). */
+export type { Axon, TxError, TxState, TxStatus };
 
 export interface SystemInfo {
   chain: string;
@@ -26,11 +30,6 @@ export interface BlockHeader {
   parentHash: string;
   stateRoot: string;
   timestamp: number;
-}
-
-export interface TxError {
-  code: string;
-  message: string;
 }
 
 export interface BlockTx {
@@ -77,12 +76,6 @@ export interface SubnetInfo {
 /** Every hyperparameter by its snake_case name, as the node sends them. */
 export type Hyperparameters = Record<string, unknown>;
 
-export interface Axon {
-  ip: string;
-  port: number;
-  protocol?: number | string;
-}
-
 export interface Neuron {
   uid: number;
   hotkey: string;
@@ -113,14 +106,6 @@ export interface WeightRow {
   uid: number;
   /** (target uid, u16 weight) pairs as stored. */
   weights: [number, number][];
-}
-
-export type TxState = 'pending' | 'included' | 'rejected' | 'unknown';
-
-export interface TxStatus {
-  status: TxState;
-  block?: number;
-  error?: TxError;
 }
 
 /** A final outcome: included in `block`, or rejected with the ledger's reason. */

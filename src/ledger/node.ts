@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ExitCode, TaoError } from '../core/errors.js';
+import type { TxStatus } from '../core/wire.js';
 import { applyTx, type CheckedTx } from './apply.js';
 import { type Block, type BlockHeader, buildBlock } from './block.js';
 import { decoders } from './codec.js';
@@ -43,11 +44,6 @@ export interface NodeOptions {
   /** Worker threads for signature checks of large batches (default min(2, cores)); 0 = none. */
   verifyWorkers?: number;
 }
-
-export type TxStatus =
-  | { status: 'pending' }
-  | { status: 'included' | 'rejected'; block: number; error?: { code: string; message: string } }
-  | { status: 'unknown' };
 
 interface Snapshot {
   head: BlockHeader;

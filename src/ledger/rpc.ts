@@ -5,6 +5,7 @@
  */
 import { decodeAddress } from '../crypto/ss58.js';
 import { VERSION } from '../core/version.js';
+import type { NeuronJson } from '../core/wire.js';
 import { DEV_ACCOUNTS } from './genesis.js';
 import { MAX_NONCE_AHEAD, type LedgerNode } from './node.js';
 import type { Neuron } from './state.js';
@@ -69,7 +70,7 @@ const headerJson = (node: LedgerNode) => {
   };
 };
 
-function neuronJson(node: LedgerNode, n: Neuron) {
+function neuronJson(node: LedgerNode, n: Neuron): NeuronJson {
   return {
     uid: n.uid,
     hotkey: n.hotkey,

@@ -3,18 +3,13 @@
  * takes, subnets, neurons, uid index, totals) plus derived in-memory indexes. Pure data and accessors;
  * the rules live in apply.ts, block.ts and payout.ts.
  */
+import type { NeuronFields } from '../core/wire.js';
 import type { ChainParams, Hyperparameters } from './params.js';
 import { Journal, Table } from './journal.js';
 
 export interface Account {
   free: bigint;
   nonce: number;
-}
-
-export interface Axon {
-  ip: string;
-  port: number;
-  protocol: number;
 }
 
 export type SparseRow = [number, number][]; // (uid, u16)
@@ -31,24 +26,10 @@ export interface Subnet {
   last_epoch: number; // LastMechansimStepBlock (0 = never)
 }
 
-export interface Neuron {
-  uid: number;
-  hotkey: string;
-  coldkey: string;
-  registered_at: number; // block_at_registration
-  last_update: number;
-  axon: Axon | null;
+/** A neuron's record: the fields the node sends (core/wire.ts), its weight and bond rows, its emission. */
+export interface Neuron extends NeuronFields {
   weights: SparseRow;
   bonds: SparseRow;
-  validator_permit: boolean;
-  active: boolean;
-  rank: number;
-  trust: number;
-  consensus: number;
-  incentive: number;
-  dividends: number;
-  validator_trust: number;
-  stake_weight: number;
   emission: bigint; // rao paid at the last epoch
 }
 

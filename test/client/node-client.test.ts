@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/node-client.js';
+import { RpcTransport } from '../../src/client/transport.js';
 import { TaoError } from '../../src/core/errors.js';
+import type { Axon, NeuronJson } from '../../src/core/wire.js';
 import { fromHex } from '../../src/crypto/hex.js';
 import { keyPairFromUri } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
@@ -141,6 +143,34 @@ describe('NodeClient against a real dev node', () => {
     const hp = await client.hyperparameters(1);
     expect(hp.tempo).toBe(one!.tempo);
     expect(await client.weights(1)).toEqual([]);
+  });
+
+  it('speaks core/wire.ts: a metagraph neuron carries exactly the NeuronJson fields and its axon decodes as served', async () => {
+    const hot = keyPairFromUri('//WireHotkey');
+    const reg = await signed(alice, { type: 'burned_register', netuid: 1, hotkey: addr(hot) });
+    expect((await client.submitAndWait(reg, { timeoutMs: 20_000 })).status).toBe('included');
+    const serve = { type: 'serve_axon', netuid: 1, ip: '203.0.113.9', port: 8123, protocol: 6 };
+    expect((await client.submitAndWait(await signed(hot, serve), { timeoutMs: 20_000 })).status).toBe(
+      'included',
+    );
+    const fields = {
+      ...{ uid: 0, hotkey: 0, coldkey: 0, registered_at: 0, last_update: 0, axon: 0, validator_permit: 0 },
+      ...{ active: 0, rank: 0, trust: 0, consensus: 0, incentive: 0, dividends: 0, validator_trust: 0 },
+      ...{ stake_weight: 0, stake: 0, emission: 0 },
+    } satisfies Record<keyof NeuronJson, 0>;
+    const raw = (await new RpcTransport(client.url).call('subnet_metagraph', { netuid: 1 })) as {
+      neurons: NeuronJson[];
+    };
+    const sent = raw.neurons.find((n) => n.hotkey === addr(hot))!;
+    expect(Object.keys(sent).sort()).toEqual(Object.keys(fields).sort());
+    expect(sent.axon).toEqual({ ip: '203.0.113.9', port: 8123, protocol: 6 } satisfies Axon);
+    const decoded = (await client.metagraph(1)).neurons.find((n) => n.hotkey === addr(hot))!;
+    expect(decoded.axon).toEqual(sent.axon);
+    expect([decoded.uid, decoded.registeredAt, decoded.stake]).toEqual([
+      sent.uid,
+      sent.registered_at,
+      BigInt(sent.stake),
+    ]);
   });
 
   it('answers an unknown subnet with exit 5 E_UNKNOWN_SUBNET', async () => {

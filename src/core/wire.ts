@@ -1,0 +1,53 @@
+/**
+ * The JSON-RPC shapes both ends of tao's ledger protocol agree on (docs/rpc.md): what the node
+ * (src/ledger/rpc.ts, node.ts) sends and the client (src/client/decode.ts) reads. snake_case as on the wire;
+ * amounts that can pass 2^53 are decimal rao strings. The ledger's state records build on these fields, the
+ * client's camelCase views decode them.
+ */
+
+/** A served axon: `serve_axon`'s endpoint as stored and sent (`protocol` defaults to 4). */
+export interface Axon {
+  ip: string;
+  port: number;
+  protocol: number;
+}
+
+export type TxState = 'pending' | 'included' | 'rejected' | 'unknown';
+
+/** Why the ledger rejected a transaction: an `E_…` code and one line. */
+export interface TxError {
+  code: string;
+  message: string;
+}
+
+/** `tx_status`'s result and the `tx` event's body: `block` once included or rejected, `error` when rejected. */
+export interface TxStatus {
+  status: TxState;
+  block?: number;
+  error?: TxError;
+}
+
+/** A neuron's fields as the ledger keeps them and sends them: ranking fields are u16 (0..65535). */
+export interface NeuronFields {
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  registered_at: number; // block_at_registration
+  last_update: number;
+  axon: Axon | null;
+  validator_permit: boolean;
+  active: boolean;
+  rank: number;
+  trust: number;
+  consensus: number;
+  incentive: number;
+  dividends: number;
+  validator_trust: number;
+  stake_weight: number;
+}
+
+/** One row of `subnet_metagraph.neurons`: the fields, the hotkey's total stake and the last epoch's emission. */
+export interface NeuronJson extends NeuronFields {
+  stake: string;
+  emission: string;
+}
