@@ -74,16 +74,10 @@ export async function requireValue(
   return answer;
 }
 
-/** Validates an SS58 address given by the user (exit 2, E_BAD_ADDRESS). */
+/** Validates an SS58 address given by the user (exit 2, E_BAD_ADDRESS): crypto/check-address.ts. */
 export async function checkAddress(address: string, flag: string): Promise<string> {
-  const { decodeAddress } = await import('../crypto/ss58.js');
-  try {
-    decodeAddress(address);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw usageError('E_BAD_ADDRESS', `${flag} '${address}' is not a valid SS58 address: ${why}`);
-  }
-  return address;
+  const { checkAddress: check } = await import('../crypto/check-address.js');
+  return check(address, flag);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import { encodeAddress } from '../../src/crypto/ss58.js';
 import { SnapshotStore } from '../../src/tui/data/snapshot-store.js';
 import type {
   DataSource,
@@ -32,8 +33,9 @@ export function address(seed: number): string {
   return s;
 }
 
-export const OWN_COLDKEY = address(100_000);
-export const OWN_HOTKEY = address(100_001);
+/** The wallet's own keys are real SS58 addresses (checksum included): the dialogs sign to and from them. */
+export const OWN_COLDKEY = encodeAddress(new Uint8Array(32).fill(0xc0));
+export const OWN_HOTKEY = encodeAddress(new Uint8Array(32).fill(0x40));
 
 export function makeNeurons(n: number, ownUids: readonly number[] = [3]): Neuron[] {
   return Array.from({ length: n }, (_, uid) => {

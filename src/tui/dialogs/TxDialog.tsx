@@ -12,6 +12,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_TOLERANCE, parseTolerance } from '../../chain/subtensor/stake.js';
 import { ExitCode, isTaoError } from '../../core/errors.js';
+import { addressProblem } from '../../crypto/check-address.js';
 import { chainSigningOf } from '../data/chain-tx.js';
 import { useDataSource, useSnapshot } from '../data/hooks.js';
 import type { PasswordSource, TxFate } from '../data/types.js';
@@ -21,7 +22,7 @@ import { editLine, useKeySink } from '../hooks/use-key-sink.js';
 import type { DialogSpec } from '../intents.js';
 import { useTheme } from '../theme/context.js';
 import type { ChainTxPlan } from './chain-plan.js';
-import { checkAddress, checkAmount, planTx, type TxKind, type TxPlan } from './tx-plan.js';
+import { checkAmount, planTx, type TxKind, type TxPlan } from './tx-plan.js';
 
 type Field = 'to' | 'netuid' | 'amount' | 'tolerance';
 type Values = Partial<Record<Field, string>>;
@@ -209,7 +210,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
 
   /** The problem with a field's text, or null. */
   const check = (field: Field, value: string): string | null => {
-    if (field === 'to') return checkAddress(value, toLabel);
+    if (field === 'to') return addressProblem(value, toLabel);
     if (field === 'netuid')
       return NETUID.test(value.trim()) && Number(value) <= 65535
         ? null

@@ -21,13 +21,6 @@ export interface TxPlan {
   stakeAfter: bigint | null;
 }
 
-const SS58 = /^[1-9A-HJ-NP-Za-km-z]{46,48}$/;
-
-export function checkAddress(text: string, what: string): string | null {
-  if (text.trim() === '') return `${what} is required`;
-  return SS58.test(text.trim()) ? null : `${what} is not an SS58 address`;
-}
-
 export function checkAmount(text: string): { amount: bigint } | { problem: string } {
   try {
     return { amount: parseTao(text.trim()) };
