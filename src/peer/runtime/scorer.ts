@@ -9,7 +9,8 @@
  */
 import { takeValidationRows, mixQueries } from '../scoring/queries.js';
 import { type JoinRunner, scoreRound, type RoundScores } from '../scoring/ablation.js';
-import { ScoreBook, type Observation } from '../scoring/ema.js';
+import { ScoreBook } from '../scoring/ema.js';
+import { observationsOf } from '../scoring/record.js';
 import { gatesOf, trainGatesYielding, uniformTheta } from '../scoring/gates.js';
 import { checkResponse, writeClippedLogProbs } from '../scoring/responses.js';
 import {
@@ -194,31 +195,15 @@ export class Scorer {
       },
       this.options.join,
     );
-    const observations: Observation[] = queried.map((n, j) => {
+    const queryFailures = results.map((r) => (r.ok ? null : r.reason));
+    const observations = observationsOf(queried, scores, queryFailures);
+    queried.forEach((n, j) => {
       const s = scores.neighbours[j]!;
-      const r = results[j]!;
       this.live.set(n.uid, {
-        latencyMs: r.latencyMs,
+        latencyMs: results[j]!.latencyMs,
         lastOk: s.valid,
-        reason: r.ok ? s.reason : r.reason,
+        reason: queryFailures[j] ?? s.reason,
       });
-      return s.valid
-        ? {
-            uid: n.uid,
-            hotkey: n.hotkey,
-            outcome: 'scored',
-            score: s.score,
-            se: s.se,
-            accDecline: s.accDecline,
-            gate: s.gate,
-          }
-        : {
-            uid: n.uid,
-            hotkey: n.hotkey,
-            outcome: 'failed',
-            reason: r.ok ? (s.reason ?? 'invalid response') : r.reason,
-            gate: s.gate,
-          };
     });
     this.book.update(observations);
     this.lastSampled = new Set(queried.map((n) => n.uid));

@@ -12,8 +12,16 @@ export interface NeighbourIdentity {
   hotkey: string;
 }
 
-/** Observations for the EMA from a round; `queried[j]` is the neighbour behind response j. */
-export function observationsOf(queried: readonly NeighbourIdentity[], scores: RoundScores): Observation[] {
+/**
+ * Observations for the EMA from a round; `queried[j]` is the neighbour behind response j, and
+ * `queryFailures[j]`, when set, why its query failed (timeout, refused, bad body): that reason is the one a
+ * failed observation keeps, ahead of the scorer's own ('invalid response' when it has none).
+ */
+export function observationsOf(
+  queried: readonly NeighbourIdentity[],
+  scores: RoundScores,
+  queryFailures: readonly (string | null)[] = [],
+): Observation[] {
   if (queried.length !== scores.neighbours.length) throw new RangeError('one identity per scored neighbour');
   return queried.map((n, j) => {
     const s = scores.neighbours[j]!;
@@ -31,7 +39,7 @@ export function observationsOf(queried: readonly NeighbourIdentity[], scores: Ro
           uid: n.uid,
           hotkey: n.hotkey,
           outcome: 'failed',
-          reason: s.reason ?? 'invalid response',
+          reason: queryFailures[j] ?? s.reason ?? 'invalid response',
           gate: s.gate,
         };
   });
