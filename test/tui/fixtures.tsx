@@ -222,35 +222,72 @@ export function theme(name = 'default', opts: { depth?: Theme['depth']; unicode?
 export const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * One event-loop turn: Ink flushes a held ESC on setImmediate, React runs passive effects there, and every
+ * promise chain the console starts on a key (the RecordingSource answers at once) settles within it.
+ */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Turns with no new frame after which the console counts as settled (a count of turns, not a duration). */
+const QUIET_TURNS = 3;
+
+/** Waits for `ok` turn by turn; after `limitMs` it throws, saying what never happened. */
+async function until(ok: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`renderAt: gave up after ${limitMs} ms waiting for ${what}`);
+    await turn();
+  }
+}
+
+/**
  * Renders with ink-testing-library, then sets the fake terminal to `columns`x`rows` and emits `resize`
- * (the console lays out from the terminal size, so this also exercises resize redraws).
+ * (the console lays out from the terminal size, so this also exercises resize redraws). Every action waits
+ * on the renderer, not the clock: until Ink listens for keys, then until no frame has been written for
+ * QUIET_TURNS turns; a wait that never ends fails the test loudly instead of going on with a stale frame.
  */
 export async function renderAt(tree: ReactElement, columns: number, rows: number) {
   const r = render(tree);
+  /** Waits until the frames stop changing (at least one turn, so a pending ESC or effect runs). */
+  const settle = async (what: string) => {
+    let seen = r.frames.length;
+    let quiet = 0;
+    await until(() => {
+      if (r.frames.length !== seen) {
+        seen = r.frames.length;
+        quiet = 0;
+      }
+      return quiet++ >= QUIET_TURNS;
+    }, `the frames to settle after ${what}`);
+  };
   Object.defineProperty(r.stdout, 'columns', { configurable: true, get: () => columns });
   Object.defineProperty(r.stdout, 'rows', { configurable: true, writable: true, value: rows });
   r.stdout.emit('resize');
-  await tick();
-  // Ink attaches its stdin listener in an effect, which can run late on a loaded machine; the fake stdin
-  // (unlike a real one) does not buffer, so wait until Ink listens before each key.
+  await settle('the first render');
+  // Ink attaches its stdin listener in an effect; the fake stdin (unlike a real one) does not buffer, so
+  // wait until Ink listens before each key. The console's own input hook stays mounted while it runs, so
+  // a listener that was there and is gone means the app has exited (q): keys then go nowhere, as in a
+  // terminal after the program ends.
+  let listened = false;
   const listening = async () => {
-    for (let i = 0; i < 200 && r.stdin.listenerCount('readable') === 0; i++) await tick(10);
+    const count = () => r.stdin.listenerCount('readable');
+    if (listened && count() === 0) return;
+    await until(() => count() > 0, 'Ink to listen on stdin');
+    listened = true;
   };
   const press = async (...keys: string[]) => {
-    await listening();
     for (const k of keys) {
       await listening();
       r.stdin.write(k);
-      // A lone ESC is held by Ink until the next turn (it may start a sequence): give it time to flush.
-      await tick(k === '\x1b' ? 80 : 30);
+      await settle(`key ${JSON.stringify(k)}`);
     }
+    if (keys.length === 0) await settle('a store update');
   };
   const type = async (text: string) => press(...[...text]);
   const resize = async (c: number, h: number) => {
     Object.defineProperty(r.stdout, 'columns', { configurable: true, get: () => c });
     Object.defineProperty(r.stdout, 'rows', { configurable: true, writable: true, value: h });
     r.stdout.emit('resize');
-    await tick();
+    await settle(`resize to ${c}x${h}`);
   };
   return { ...r, press, type, resize, frame: () => r.lastFrame() ?? '' };
 }
