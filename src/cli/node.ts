@@ -201,7 +201,7 @@ export function registerNode(program: Command): void {
     if (!g.yes) {
       if (!g.interactive)
         throw usageError('E_CONFIRM_REQUIRED', 'tao node reset deletes the chain: pass --yes');
-      const { confirmOrCancel } = await import('./prompt.js');
+      const { confirmOrCancel } = await import('../core/prompt.js');
       await confirmOrCancel(`Delete the chain in ${flags.data ?? defaultDataDir(g.home)}?`);
     }
     const r = await resetNode(g.home, flags.data);

@@ -68,7 +68,7 @@ export async function requireValue(
   if (value !== undefined && value !== '') return value;
   if (!globals.interactive)
     throw usageError('E_MISSING_VALUE', `missing ${flag}`, 'run with --help for usage');
-  const { readLine } = await import('./prompt.js');
+  const { readLine } = await import('../core/prompt.js');
   const answer = (await readLine(`${question}: `)).trim();
   if (answer === '') throw usageError('E_MISSING_VALUE', `missing ${flag}`);
   return answer;
@@ -230,7 +230,7 @@ export async function runTx(globals: GlobalOptions, options: RunTxOptions): Prom
 
     if (globals.interactive) {
       process.stderr.write(`${previewText(ctx, plan, fee, expiry)}\n`);
-      const { confirmOrCancel } = await import('./prompt.js');
+      const { confirmOrCancel } = await import('../core/prompt.js');
       await confirmOrCancel('Sign and submit?');
     } else if (!globals.json && !globals.yes) {
       throw usageError(

@@ -23,7 +23,7 @@ export interface PasswordContext {
   json?: boolean;
   /** Environment to read TAO_PASSWORD from (default process.env). */
   env?: Record<string, string | undefined>;
-  /** No-echo reader for the terminal (default: src/cli/prompt.ts readPassword). */
+  /** No-echo reader for the terminal (default: src/core/prompt.ts readPassword). */
   prompt?: (question: string) => Promise<string>;
   /** Where one-line notices go (default: stderr, and none with --json). */
   notice?: (message: string) => void;
@@ -52,7 +52,7 @@ export function keychainUnavailableNotice(ctx: PasswordContext, reason: string):
 
 async function promptFn(ctx: PasswordContext): Promise<(q: string) => Promise<string>> {
   if (ctx.prompt) return ctx.prompt;
-  const { readPassword } = await import('../cli/prompt.js');
+  const { readPassword } = await import('../core/prompt.js');
   return readPassword;
 }
 

@@ -41,6 +41,17 @@ describe('module layers', () => {
     expect(outside).toEqual([]);
   });
 
+  it('src/wallet and src/core never load the CLI (the terminal prompt lives in core/prompt.ts)', () => {
+    const outside = ['wallet', 'core'].flatMap((d) =>
+      sources(join(SRC, d)).flatMap((f) =>
+        importsOf(f)
+          .filter((p) => topOf(p) === 'cli')
+          .map((p) => `${relative(SRC, f)} -> ${p}`),
+      ),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('node-process control and run info never load the ledger', () => {
     const light = ['node-process/control.ts', 'node-process/run-info.ts'].map((f) => join(SRC, f));
     const heavy = light.flatMap((f) =>

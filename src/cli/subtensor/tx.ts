@@ -107,7 +107,7 @@ export async function runSubtensorTx(
 
   if (globals.interactive) {
     process.stderr.write(`${preview(ctx, plan, fee)}\n`);
-    const { confirmOrCancel } = await import('../prompt.js');
+    const { confirmOrCancel } = await import('../../core/prompt.js');
     await confirmOrCancel('Sign and submit?');
   } else if (!globals.json && !globals.yes) {
     throw usageError(

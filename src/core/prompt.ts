@@ -1,8 +1,9 @@
 /**
  * Interactive questions, only ever on a TTY: a yes/no confirmation that defaults to No, and a password
- * read without echo. Scripts (--json, --yes, no TTY) never reach these.
+ * read without echo. Scripts (--json, --yes, no TTY) never reach these. In core because the CLI and the
+ * wallet (a password's last source) both ask.
  */
-import { cancelledError, usageError } from '../core/errors.js';
+import { cancelledError, usageError } from './errors.js';
 
 function requireTty(what: string): void {
   if (!process.stdin.isTTY)
