@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeClient } from '../client/node-client.js';
 import { TaoError, usageError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
 import { pidAlive } from '../supervisor/instance.js';
 import { TAO_BIN } from '../supervisor/launch.js';
