@@ -225,8 +225,8 @@ export async function runTx(globals: GlobalOptions, options: RunTxOptions): Prom
     const ctx: TxContext = { client, info, signer, account, head: head.number };
     const plan = await options.build(ctx);
     const expiry = head.number + expiryBlocks;
-    const { FEELESS_CALLS } = await import('../ledger/calls.js');
-    const fee = (FEELESS_CALLS as ReadonlySet<string>).has(plan.call.type) ? 0n : info.txFee;
+    const { feeOf, signCall } = await import('../client/send.js');
+    const fee = await feeOf(client, plan.call.type);
 
     if (globals.interactive) {
       process.stderr.write(`${previewText(ctx, plan, fee, expiry)}\n`);
@@ -248,14 +248,7 @@ export async function runTx(globals: GlobalOptions, options: RunTxOptions): Prom
         'E_WALLET_MISMATCH',
         `the unlocked ${options.role} is ${encodeAddress(pair.publicKey)}, but its public file says ${signer.address}`,
       );
-    const { signTx } = await import('../crypto/tx.js');
-    const { fromHex } = await import('../crypto/hex.js');
-    const tx = signTx(pair, {
-      genesisHash: fromHex(info.genesisHash),
-      nonce: account.nonce + account.pending,
-      expiry,
-      call: plan.call as Parameters<typeof signTx>[1]['call'],
-    });
+    const tx = signCall(pair, plan.call, { info, account, expiry });
     submitted = await client.submitTx(tx);
     if (options.flags.wait === false) return { tx_hash: submitted, block: null, status: 'pending' };
     if (!globals.json) process.stderr.write(`submitted ${submitted}; waiting for inclusion…\n`);

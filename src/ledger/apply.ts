@@ -4,8 +4,7 @@
  * is rolled back and the LedgerError is rethrown. Pure and deterministic (no clock, no I/O).
  */
 import { formatTao } from '../core/amount.js';
-import type { Call } from './calls.js';
-import { FEELESS_CALLS } from './calls.js';
+import { type Call, feeOf } from './calls.js';
 import { reject } from './errors.js';
 import { registerNeuron } from './neurons.js';
 import { defaultHyperparameters } from './params.js';
@@ -76,7 +75,7 @@ export function applyTx(state: LedgerState, tx: CheckedTx, ctx: TxContext): void
   const mark = state.journal.mark();
   try {
     checkExpiryAndNonce(state, tx, ctx.block, ctx.skipNonce);
-    const fee = FEELESS_CALLS.has(tx.call.type) ? 0n : state.chain.tx_fee;
+    const fee = feeOf(tx.call.type, state.chain.tx_fee);
     if (fee > 0n) {
       debit(state, tx.signer, fee, 'the transaction fee');
       burn(state, fee);

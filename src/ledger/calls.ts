@@ -35,6 +35,13 @@ const FIELDS: Record<CallType, { required: string[]; optional: string[] }> = {
 export const HOTKEY_CALLS: ReadonlySet<CallType> = new Set(['set_weights', 'serve_axon']);
 export const FEELESS_CALLS: ReadonlySet<CallType> = new Set(['set_weights', 'serve_axon', 'faucet']);
 
+/** Whether `type` names a call (`tx_fee` answers only for those). */
+export const isCallType = (type: unknown): type is CallType =>
+  typeof type === 'string' && Object.hasOwn(FIELDS, type);
+
+/** The fee policy: what a call of `type` pays on a chain whose flat fee is `txFee` (apply.ts, `tx_fee`). */
+export const feeOf = (type: CallType, txFee: bigint): bigint => (FEELESS_CALLS.has(type) ? 0n : txFee);
+
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_WEIGHTS = 65536;
 

@@ -6,6 +6,7 @@
 import { decodeAddress } from '../crypto/ss58.js';
 import { VERSION } from '../core/version.js';
 import type { NeuronJson } from '../core/wire.js';
+import { feeOf, isCallType } from './calls.js';
 import { DEV_ACCOUNTS } from './genesis.js';
 import { MAX_NONCE_AHEAD, type LedgerNode } from './node.js';
 import type { Neuron } from './state.js';
@@ -138,6 +139,10 @@ export const methods: Record<string, Handler> = {
           }
         : {}),
     };
+  },
+  tx_fee: (node, p) => {
+    if (!isCallType(p.type)) throw invalidParams(`unknown call type ${JSON.stringify(p.type)?.slice(0, 40)}`);
+    return { type: p.type, fee: feeOf(p.type, node.state.chain.tx_fee).toString() };
   },
   chain_head: (node) => ({ ...headerJson(node), txs_root: node.head.txs_root }),
   chain_block: async (node, p) => {

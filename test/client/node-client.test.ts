@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/node-client.js';
+import { feeOf, prepareTx, sendTx, signCall } from '../../src/client/send.js';
 import { RpcTransport } from '../../src/client/transport.js';
 import { TaoError } from '../../src/core/errors.js';
 import type { Axon, NeuronJson } from '../../src/core/wire.js';
@@ -201,5 +202,48 @@ describe('prepareTx and sendTx', () => {
     );
     expect(third.status).toBe('included');
     expect((await client.accountInfo(addr(bob))).nonce).toBe(before.nonce + 3);
+  });
+});
+
+/** The one sign-and-submit pipeline (src/client/send.ts): the fee comes from the node (`tx_fee`). */
+describe('sign and submit', () => {
+  it('the node quotes the fee per call type: the flat fee for paying calls, 0 for feeless ones', async () => {
+    const { txFee } = await client.systemInfo();
+    expect(txFee).toBe(100_000n);
+    expect(await feeOf(client, 'transfer')).toBe(txFee);
+    expect(await feeOf(client, 'add_stake')).toBe(txFee);
+    expect(await feeOf(client, 'set_weights')).toBe(0n);
+    expect(await feeOf(client, 'serve_axon')).toBe(0n);
+    expect(await feeOf(client, 'faucet')).toBe(0n);
+    await expect(feeOf(client, 'no_such_call')).rejects.toMatchObject({ code: 'E_INVALID_PARAMS' });
+  });
+
+  it('a transfer signed by the pipeline costs exactly amount + the quoted fee', async () => {
+    const from = addr(alice);
+    const before = await client.accountInfo(from);
+    const call = { type: 'transfer', dest: addr(bob), amount: '1000000000' };
+    const fee = await feeOf(client, call.type);
+    const outcome = await sendTx(client, alice, call, { timeoutMs: 30_000 });
+    expect(outcome.status).toBe('included');
+    const after = await client.accountInfo(from);
+    expect(before.free - after.free).toBe(1_000_000_000n + fee);
+    expect(after.nonce).toBe(before.nonce + 1);
+  });
+
+  it('prepareTx and signCall sign the same transaction from the same state (sr25519: but the signature)', async () => {
+    const from = addr(alice);
+    const call = { type: 'transfer', dest: addr(bob), amount: '1' };
+    const [info, account, head] = await Promise.all([
+      client.systemInfo(),
+      client.accountInfo(from),
+      client.head(),
+    ]);
+    const tx = await prepareTx(client, alice, call, { expiryBlocks: 10 });
+    // sr25519 signatures are randomised: everything but the signature is equal.
+    const unsigned = ({ signature: _, ...rest }: { signature: string }) => rest;
+    expect(unsigned(tx)).toEqual(
+      unsigned(signCall(alice, call, { info, account, expiry: head.number + 10 })),
+    );
+    expect(tx.nonce).toBe(account.nonce + account.pending);
   });
 });

@@ -52,6 +52,21 @@ describe('module layers', () => {
     expect(outside).toEqual([]);
   });
 
+  it('the sign-and-submit pipeline (CLI, console, client) asks the node, never the ledger, e.g. for fees', () => {
+    const pipeline = [
+      'cli/tx-flow.ts',
+      'tui/data/signer.ts',
+      'tui/dialogs/tx-plan.ts',
+      ...sources(join(SRC, 'client')).map((f) => relative(SRC, f)),
+    ];
+    const ledger = pipeline.flatMap((f) =>
+      importsOf(join(SRC, f))
+        .filter((p) => topOf(p) === 'ledger')
+        .map((p) => `${f} -> ${p}`),
+    );
+    expect(ledger).toEqual([]);
+  });
+
   it('node-process control and run info never load the ledger', () => {
     const light = ['node-process/control.ts', 'node-process/run-info.ts'].map((f) => join(SRC, f));
     const heavy = light.flatMap((f) =>
