@@ -2,7 +2,7 @@
  * The console shell: tab bar, the current view, overlays (help, palette, filter), dialogs, the message /
  * hint line and the status line. Keys go through the keybinding table to intents; the shell applies them.
  */
-import { Box, type Key, Text, useApp, useInput } from 'ink';
+import { Box, type Key, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { type KeyHandler, KeySinkContext, type KeySink } from './hooks/use-key-sink.js';
 import { ConfirmBox } from './components/ConfirmBox.js';
@@ -13,7 +13,7 @@ import { useDataSource, useSnapshot } from './data/hooks.js';
 import { TxDialog } from './dialogs/TxDialog.js';
 import { fitText } from './format.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { type Effect, type Intent, intentFor, parsePalette, registerActions } from './intents.js';
+import { type Effect, type Intent, intentFor, osc52, parsePalette, registerActions } from './intents.js';
 import { type Binding, displayKey, keyName, matchAction, VIEWS, type ViewId } from './keys.js';
 import { useTheme } from './theme/context.js';
 import {
@@ -66,6 +66,7 @@ function TabBar({ view, width }: { view: ViewId; width: number }) {
 
 export function App({ readonly, bindings, initialView }: AppProps) {
   const { exit } = useApp();
+  const { stdout } = useStdout();
   const source = useDataSource();
   const theme = useTheme();
   const { columns, rows } = useTerminalSize();
@@ -83,6 +84,8 @@ export function App({ readonly, bindings, initialView }: AppProps) {
         return;
       }
       if (effect.kind === 'view' && effect.netuid !== undefined) source.setNetuid(effect.netuid);
+      // Straight to the terminal, not through Ink's frame: the sequence prints nothing.
+      if (effect.kind === 'copy') stdout.write(osc52(effect.text));
       if (effect.kind === 'process') {
         const op =
           effect.op === 'start'
@@ -98,7 +101,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
       }
       setUi((s) => applyEffect(s, effect, facts.current));
     },
-    [exit, source],
+    [exit, source, stdout],
   );
 
   const dispatch = useCallback(
@@ -120,6 +123,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
     selectedProcess: facts.current.selectedProcess ?? null,
     selectedHotkey: ownHotkey,
     selectedNetuid: facts.current.selectedNetuid ?? null,
+    selectedAddress: facts.current.selectedAddress ?? null,
     args,
   });
 

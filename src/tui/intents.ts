@@ -17,7 +17,8 @@ export type Effect =
   | { kind: 'sort'; op: 'next' | 'reverse' }
   | { kind: 'toggle'; flag: 'follow' | 'wrap' | 'timestamps' }
   | { kind: 'process'; op: 'start' | 'stop' | 'restart'; name: string }
-  | { kind: 'message'; text: string };
+  | { kind: 'message'; text: string }
+  | { kind: 'copy'; label: 'hotkey' | 'coldkey'; text: string };
 
 export type DialogSpec =
   | { kind: 'transfer' }
@@ -39,6 +40,8 @@ export interface ActionContext {
   args: readonly string[];
   /** Netuid under the cursor in the Subnets view. */
   selectedNetuid?: number | null;
+  /** Addresses of the row under the cursor (Ranking, Neighbours, Peer). */
+  selectedAddress?: { hotkey: string; coldkey?: string } | null;
 }
 
 type Action = (ctx: ActionContext) => Intent;
@@ -47,6 +50,19 @@ const run = (effect: Effect): Intent => ({ type: 'run', effect });
 
 function processTarget(ctx: ActionContext): string | null {
   return ctx.args[0] ?? ctx.selectedProcess;
+}
+
+function copyIntent(ctx: ActionContext, label: 'hotkey' | 'coldkey'): Intent {
+  const text = ctx.selectedAddress?.[label];
+  return run(text ? { kind: 'copy', label, text } : { kind: 'message', text: `no ${label} to copy here` });
+}
+
+/**
+ * The OSC 52 sequence that puts `text` on the terminal's clipboard: the terminal (or tmux with
+ * `set-clipboard on`, or the terminal at the far end of an SSH session) does the copying.
+ */
+export function osc52(text: string): string {
+  return `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
 }
 
 const ALL_ACTIONS: Record<string, Action> = {
@@ -84,6 +100,8 @@ const ALL_ACTIONS: Record<string, Action> = {
   'sort.next': () => run({ kind: 'sort', op: 'next' }),
   'sort.reverse': () => run({ kind: 'sort', op: 'reverse' }),
   'ranking.own': () => run({ kind: 'own' }),
+  'copy.hotkey': (ctx) => copyIntent(ctx, 'hotkey'),
+  'copy.coldkey': (ctx) => copyIntent(ctx, 'coldkey'),
   'log.follow': () => run({ kind: 'toggle', flag: 'follow' }),
   'log.wrap': () => run({ kind: 'toggle', flag: 'wrap' }),
   'log.timestamps': () => run({ kind: 'toggle', flag: 'timestamps' }),
@@ -162,7 +180,12 @@ const PALETTE: Record<string, string> = {
   logs: 'view.peer',
   wallet: 'view.wallet',
   subnets: 'view.subnets',
+  subnet: 'view.subnets',
+  sn: 'view.subnets',
   pools: 'view.subnets',
+  copy: 'copy.hotkey',
+  'copy hotkey': 'copy.hotkey',
+  'copy coldkey': 'copy.coldkey',
   stake: 'view.wallet',
   'stake add': 'stake.add',
   'stake remove': 'stake.remove',

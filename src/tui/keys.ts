@@ -54,6 +54,18 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { id: 'cursor.bottom', keys: ['G', 'end'], description: 'last row', scope: 'list' },
   { id: 'sort.next', keys: ['s'], description: 'sort by the next column', scope: 'list' },
   { id: 'sort.reverse', keys: ['S'], description: 'reverse the sort order', scope: 'list' },
+  {
+    id: 'copy.hotkey',
+    keys: ['c'],
+    description: 'copy hotkey (OSC 52)',
+    scope: 'list',
+  },
+  {
+    id: 'copy.coldkey',
+    keys: ['C'],
+    description: 'copy coldkey (OSC 52)',
+    scope: 'ranking',
+  },
   { id: 'ranking.own', keys: ['o'], description: 'jump to the next own neuron', scope: 'ranking' },
   {
     id: 'subnets.open',

@@ -2,7 +2,7 @@
  * Pure list logic shared by the tabular views: column definitions, filtering, sorting, cursor movement
  * and the virtual window (which rows are visible), all testable without rendering.
  */
-import type { Neuron, NeighbourScore, ProcessInfo } from './data/types.js';
+import type { Neuron, NeighbourScore, OwnAccount, ProcessInfo } from './data/types.js';
 import { bytes, duration, shortAddress, taoFixed, u16Fraction } from './format.js';
 
 export interface Column<T> {
@@ -30,12 +30,24 @@ const num = <T>(id: string, header: string, get: (r: T) => number, width = 6): C
   text: (r) => u16Fraction(get(r)),
 });
 
+/** Who a row is (`Neuron.name`): whole names (peer:adversarial) before the hotkey takes the rest. */
+const nameColumn = <T extends { name?: string }>(): Column<T> => ({
+  id: 'name',
+  header: 'name',
+  width: 8,
+  want: 16,
+  align: 'left',
+  key: (n) => n.name ?? '',
+  text: (n) => n.name ?? '',
+});
+
 export const RANKING_COLUMNS: readonly Column<Neuron>[] = [
   { id: 'uid', header: 'uid', width: 4, align: 'right', key: (n) => n.uid, text: (n) => String(n.uid) },
+  nameColumn(),
   {
     id: 'hotkey',
     header: 'hotkey',
-    width: 10,
+    width: 8,
     grow: true,
     align: 'left',
     key: (n) => n.hotkey,
@@ -51,7 +63,8 @@ export const RANKING_COLUMNS: readonly Column<Neuron>[] = [
   },
   num('rank', 'rank', (n) => n.rank),
   num('trust', 'trust', (n) => n.trust),
-  num('consensus', 'cons', (n) => n.consensus),
+  // At 80 columns the name matters more than consensus, permit and active (trust and incentive stay).
+  { ...num<Neuron>('consensus', 'cons', (n) => n.consensus), hideBelow: 90 },
   num('incentive', 'incent', (n) => n.incentive),
   num('dividends', 'divs', (n) => n.dividends),
   {
@@ -66,6 +79,7 @@ export const RANKING_COLUMNS: readonly Column<Neuron>[] = [
     id: 'permit',
     header: 'vp',
     width: 2,
+    hideBelow: 90,
     align: 'right',
     key: (n) => n.validatorPermit,
     text: (n) => (n.validatorPermit ? 'V' : '-'),
@@ -74,6 +88,7 @@ export const RANKING_COLUMNS: readonly Column<Neuron>[] = [
     id: 'active',
     header: 'a',
     width: 1,
+    hideBelow: 90,
     align: 'right',
     key: (n) => n.active,
     // ASCII on purpose: a row of plain ASCII is measured by Ink's fast path (see bench/tui.bench.mjs).
@@ -85,6 +100,7 @@ const fixed = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '-'
 
 export const NEIGHBOUR_COLUMNS: readonly Column<NeighbourScore>[] = [
   { id: 'uid', header: 'uid', width: 4, align: 'right', key: (n) => n.uid, text: (n) => String(n.uid) },
+  nameColumn(),
   {
     id: 'hotkey',
     header: 'hotkey',
@@ -240,8 +256,55 @@ export function filterAndSort<T>(
   return keyed.map((e) => e.row);
 }
 
-export const neuronSearchText = (n: Neuron): string => `${n.uid} ${n.hotkey} ${n.coldkey}`;
-export const neighbourSearchText = (n: NeighbourScore): string => `${n.uid} ${n.hotkey}`;
+export const neuronSearchText = (n: Neuron): string => `${n.uid} ${n.name ?? ''} ${n.hotkey} ${n.coldkey}`;
+export const neighbourSearchText = (n: NeighbourScore): string => `${n.uid} ${n.name ?? ''} ${n.hotkey}`;
+
+/**
+ * The name of each hotkey the operator knows: a supervised peer's process name (`peer:noisy`), else the
+ * own wallet's hotkey name (`wallet/hotkey`). Chain identities, where a source provides them, come in
+ * through `names` too.
+ */
+export function hotkeyNames(
+  names: Readonly<Record<string, string>> | undefined,
+  own: Pick<OwnAccount, 'walletName' | 'hotkeys'>,
+): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const h of own.hotkeys) out.set(h.ss58, own.walletName ? `${own.walletName}/${h.name}` : h.name);
+  for (const [ss58, name] of Object.entries(names ?? {})) out.set(ss58, name);
+  return out;
+}
+
+const NO_NAME_COLUMN = new WeakMap<readonly Column<never>[], readonly Column<never>[]>();
+
+/**
+ * The columns for these rows: the name column hidden while no row has a name (a market the operator
+ * does not run), so the hotkeys keep the width. The same array for the same inputs.
+ */
+export function columnsFor<T extends { name?: string }>(
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+): readonly Column<T>[] {
+  if (rows.some((r) => r.name)) return columns;
+  const key = columns as readonly Column<never>[];
+  let hidden = NO_NAME_COLUMN.get(key);
+  if (!hidden) {
+    hidden = columns.map((c) => (c.id === 'name' ? { ...c, hideBelow: Number.POSITIVE_INFINITY } : c));
+    NO_NAME_COLUMN.set(key, hidden);
+  }
+  return hidden as readonly Column<T>[];
+}
+
+/** Rows with their `name` filled in from `names` (the same array when no row has a name). */
+export function withNames<T extends { hotkey: string; name?: string }>(
+  rows: readonly T[],
+  names: ReadonlyMap<string, string>,
+): readonly T[] {
+  if (names.size === 0) return rows;
+  return rows.map((r) => {
+    const name = names.get(r.hotkey);
+    return name === undefined || name === r.name ? r : { ...r, name };
+  });
+}
 export const processSearchText = (p: ProcessInfo): string => `${p.name} ${p.kind} ${p.state}`;
 
 export type CursorMove = 'down' | 'up' | 'pagedown' | 'pageup' | 'top' | 'bottom';

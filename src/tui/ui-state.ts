@@ -37,8 +37,8 @@ export interface UiState {
 }
 
 export const SORT_COLUMN_COUNT: Record<ListView, number> = {
-  ranking: 11,
-  neighbours: 9,
+  ranking: 12,
+  neighbours: 10,
   peer: 9,
   subnets: 9,
 };
@@ -49,8 +49,8 @@ export function initialUiState(view: ViewId = 'overview'): UiState {
     overlay: null,
     lists: {
       // Ranking: by rank, highest first; neighbours by score, highest first; processes by name.
-      ranking: { cursor: 0, filter: '', sortColumn: 3, sortDesc: true },
-      neighbours: { cursor: 0, filter: '', sortColumn: 2, sortDesc: true },
+      ranking: { cursor: 0, filter: '', sortColumn: 4, sortDesc: true },
+      neighbours: { cursor: 0, filter: '', sortColumn: 3, sortDesc: true },
       peer: { cursor: 0, filter: '', sortColumn: 0, sortDesc: false },
       // Subnets by netuid, as btcli lists them.
       subnets: { cursor: 0, filter: '', sortColumn: 0, sortDesc: false },
@@ -75,6 +75,8 @@ export interface ViewFacts {
   selectedProcess?: string | null;
   /** Netuid of the subnet under the cursor (Subnets view). */
   selectedNetuid?: number | null;
+  /** Addresses of the row under the cursor, for copying (Ranking, Neighbours, Peer). */
+  selectedAddress?: { hotkey: string; coldkey?: string } | null;
 }
 
 const patchList = (s: UiState, view: ListView, patch: Partial<ListState>): UiState => ({
@@ -124,6 +126,9 @@ export function applyEffect(s: UiState, effect: Effect, facts: ViewFacts): UiSta
       return { ...s, log: { ...s.log, [effect.flag]: !s.log[effect.flag] } };
     case 'message':
       return { ...s, message: effect.text };
+    case 'copy':
+      // Written to the terminal by the shell (OSC 52); the state says what was copied.
+      return { ...s, message: `copied ${effect.label} ${effect.text} (OSC 52)` };
     case 'process':
       // Performed by the shell through the DataSource; the state only records what was asked.
       return { ...s, message: `${effect.op} ${effect.name}…` };

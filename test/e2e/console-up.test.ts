@@ -27,6 +27,7 @@ interface UpDoc {
 
 interface RankingRow {
   uid: number;
+  name: string;
   hotkey: string;
   incentive: string;
 }
@@ -43,25 +44,25 @@ interface ProcessRow {
   pid: number | null;
 }
 
-/** Ranking rows: marker, uid, hotkey, stake, rank, trust, cons, incent, divs, emission, vp, a. */
+/** Ranking rows: marker, uid, name, hotkey, stake, rank, trust, cons, incent, divs, emission, vp, a. */
 const RANKING_ROW =
-  /^\S?\s*(\d+) (\S+)\s+[\d.]+ +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +[\d.]+ +[V-] [A-]\s*$/;
-/** Neighbour rows: marker, uid, hotkey, score, ±se, ema, gate, weight, latency, failures. */
+  /^\S?\s*(\d+) (\S*)\s+(\S+)\s+[\d.]+ +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +[\d.]+ +[V-] [A-]\s*$/;
+/** Neighbour rows: marker, uid, name, hotkey, score, ±se, ema, gate, weight, latency, failures. */
 const NEIGHBOUR_ROW =
-  /^\S?\s*(\d+) (\S+)\s+(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(\d+\.\d{2}) +(\d+\.\d{3}) +(\d+|-) +(\d+)\s*$/;
+  /^\S?\s*(\d+) (\S*)\s+(\S+)\s+(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(\d+\.\d{2}) +(\d+\.\d{3}) +(\d+|-) +(\d+)\s*$/;
 /** Process rows: marker, name, state, pid, … */
 const PROCESS_ROW = /^\S?\s*(node|peer:\S+) +(\S+) +(\d+|-) /;
 
 const rankingRows = (screen: string): RankingRow[] =>
   screen.split('\n').flatMap((line) => {
     const m = RANKING_ROW.exec(line);
-    return m ? [{ uid: Number(m[1]), hotkey: m[2]!, incentive: m[6]! }] : [];
+    return m ? [{ uid: Number(m[1]), name: m[2]!, hotkey: m[3]!, incentive: m[7]! }] : [];
   });
 
 const neighbourRows = (screen: string): NeighbourRow[] =>
   screen.split('\n').flatMap((line) => {
     const m = NEIGHBOUR_ROW.exec(line);
-    return m ? [{ uid: Number(m[1]), score: m[3]!, ema: m[5]! }] : [];
+    return m ? [{ uid: Number(m[1]), score: m[4]!, ema: m[6]! }] : [];
   });
 
 const processRows = (screen: string): ProcessRow[] =>
@@ -211,6 +212,9 @@ describe.skipIf(!hasTmux)('tao up, then the console shows the live market moving
       const row = rows.find((x) => x.uid === peer.uid);
       expect(row, `${peer.name} (uid ${peer.uid})`).toBeDefined();
       expect(sameHotkey(row!.hotkey, peer.hotkey), `${row!.hotkey} vs ${peer.hotkey}`).toBe(true);
+      // Named by its supervised process (issue 14 item 7), cut with … only when the column is narrow.
+      const name = row!.name.replace(/…$/, '');
+      expect(peer.child.startsWith(name) && name.length >= 8, `${row!.name} vs ${peer.child}`).toBe(true);
     }
     // Sorted by rank, descending: the top row earns incentive (a server the validators rate).
     expect(nonZero(rows[0]!.incentive)).toBe(true);

@@ -68,7 +68,31 @@ export function processFromChild(c: ChildStatus, device: string | null = null): 
     memBytes: c.usage?.rssBytes ?? null,
     gpu: typeof c.meta.gpu === 'string' ? c.meta.gpu : null,
     device: d === 'cuda' || d === 'cpu' ? d : null,
+    hotkey: typeof c.meta.hotkey === 'string' ? c.meta.hotkey : null,
   };
+}
+
+/**
+ * Supervised peers by hotkey: ss58 → process name (`peer:noisy`), so the console can name the neurons and
+ * neighbours it runs. Returns `previous` when nothing changed (the snapshot keeps its identity).
+ */
+export function processNames(
+  children: readonly ChildStatus[],
+  previous?: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const c of children) {
+    if (typeof c.meta.hotkey === 'string' && c.meta.hotkey !== '') names[c.meta.hotkey] = c.name;
+  }
+  const keys = Object.keys(names);
+  if (
+    previous &&
+    keys.length === Object.keys(previous).length &&
+    keys.every((k) => previous[k] === names[k])
+  ) {
+    return previous;
+  }
+  return names;
 }
 
 /** The operator's own peer among the children: flavour `own`, else `validator`; null when neither. */
@@ -250,6 +274,7 @@ export class SupervisorFeed {
       patch.peerScoring = null;
     }
     patch.ownPeer = ownPeer;
+    patch.names = processNames(children, this.store.getSnapshot().names);
     // The own peer first, so the Overview's "your peer" is the one the operator runs.
     const ordered = own
       ? [...children].sort((a, b) => Number(b.name === own.name) - Number(a.name === own.name))

@@ -77,6 +77,8 @@ export interface Neuron {
   emission: bigint;
   validatorPermit: boolean;
   active: boolean;
+  /** Who this is (supervised process, own wallet hotkey, chain identity), filled in by the views. */
+  name?: string;
 }
 
 export interface OwnHotkey {
@@ -114,6 +116,8 @@ export interface NeighbourScore {
   weight: number;
   latencyMs: number | null;
   failures: number;
+  /** Who this is (see `Neuron.name`), filled in by the views. */
+  name?: string;
 }
 
 /**
@@ -158,6 +162,8 @@ export interface ProcessInfo {
   memBytes: number | null;
   gpu: string | null;
   device: 'cuda' | 'cpu' | null;
+  /** The hotkey a peer process runs (its supervisor meta), for copying its address. */
+  hotkey?: string | null;
 }
 
 export interface LogLine {
@@ -210,6 +216,11 @@ export interface MarketSnapshot {
   ownPeer: OwnPeerState | null;
   /** Own total emission (rao) at recent updates, oldest first, for the Overview trend. */
   emissionHistory: bigint[];
+  /**
+   * Names of hotkeys the operator can put a name to: supervised peers by process name (`peer:noisy`),
+   * keyed by ss58. The same object until a name changes.
+   */
+  names?: Readonly<Record<string, string>>;
   /** Every subnet with its pool (the Subnets view); null until first loaded. */
   subnets?: SubnetsState | null;
   /**

@@ -11,7 +11,14 @@ import { VirtualTable } from '../components/VirtualTable.js';
 import { useSnapshot } from '../data/hooks.js';
 import type { PeerScoring, WeightsTx } from '../data/types.js';
 import { fitText, shortAddress } from '../format.js';
-import { filterAndSort, NEIGHBOUR_COLUMNS, neighbourSearchText } from '../table-model.js';
+import {
+  columnsFor,
+  filterAndSort,
+  hotkeyNames,
+  NEIGHBOUR_COLUMNS,
+  neighbourSearchText,
+  withNames,
+} from '../table-model.js';
 import { useTheme } from '../theme/context.js';
 import type { ListState } from '../ui-state.js';
 import { useViewFacts } from './view-facts.js';
@@ -69,18 +76,27 @@ export function NeighboursView({ width, height, list }: { width: number; height:
   const ownPeer = useSnapshot((s) => s.ownPeer);
   const supervisor = useSnapshot((s) => s.supervisor.kind);
   const scoring = useSnapshot((s) => s.peerScoring ?? null);
+  const names = useSnapshot((s) => s.names);
+  const own = useSnapshot((s) => s.own);
   const facts = useViewFacts();
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
     [list.sortColumn, list.sortDesc],
   );
+  const named = useMemo(() => withNames(neighbours, hotkeyNames(names, own)), [neighbours, names, own]);
   const rows = useMemo(
-    () => filterAndSort(neighbours, NEIGHBOUR_COLUMNS, sort, list.filter, neighbourSearchText),
-    [neighbours, sort, list.filter],
+    () => filterAndSort(named, NEIGHBOUR_COLUMNS, sort, list.filter, neighbourSearchText),
+    [named, sort, list.filter],
   );
   const modeNote = scoringModeNote(scoring, width);
   const tableHeight = height - 3 - (modeNote ? 1 : 0);
-  facts.current = { rows: rows.length, page: tableHeight - 1 };
+  const cursor = Math.min(list.cursor, Math.max(0, rows.length - 1));
+  const selected = rows[cursor];
+  facts.current = {
+    rows: rows.length,
+    page: tableHeight - 1,
+    selectedAddress: selected?.hotkey ? { hotkey: selected.hotkey } : null,
+  };
   return (
     <Box flexDirection="column" width={width}>
       <Text>
@@ -95,9 +111,9 @@ export function NeighboursView({ width, height, list }: { width: number; height:
         </Text>
       </Text>
       <VirtualTable
-        columns={NEIGHBOUR_COLUMNS}
+        columns={columnsFor(NEIGHBOUR_COLUMNS, named)}
         rows={rows}
-        cursor={Math.min(list.cursor, Math.max(0, rows.length - 1))}
+        cursor={cursor}
         height={tableHeight}
         width={width}
         sort={sort}

@@ -18,6 +18,32 @@ export function ownNeurons(snapshot: Pick<MarketSnapshot, 'neurons' | 'own'>): N
   return snapshot.neurons.filter((n) => hot.has(n.hotkey) || (cold !== null && n.coldkey === cold));
 }
 
+/**
+ * The own neurons' uids as a list that cannot be read as a count ("uid 9", "uids 3, 9 (2)"), short
+ * enough for the Overview's half width.
+ */
+export function ownUidsText(mine: readonly Pick<Neuron, 'uid'>[]): string {
+  if (mine.length === 0) return 'none registered';
+  const uids = mine.map((n) => n.uid).sort((a, b) => a - b);
+  if (uids.length === 1) return `uid ${uids[0]}`;
+  const shown = uids.length > 6 ? `${uids.slice(0, 6).join(', ')}, …` : uids.join(', ');
+  return `uids ${shown} (${uids.length})`;
+}
+
+/**
+ * The own validator the Overview reports dividends for: a validator earns dividends, not rank or
+ * incentive. The own neuron with a validator permit (or dividends) earning the most dividends; null
+ * when none validates.
+ */
+export function ownValidator(mine: readonly Neuron[]): Neuron | null {
+  let best: Neuron | null = null;
+  for (const n of mine) {
+    if (!n.validatorPermit && n.dividends === 0) continue;
+    if (best === null || n.dividends > best.dividends) best = n;
+  }
+  return best;
+}
+
 export function sparkline(values: readonly bigint[], glyphs: readonly string[], width: number): string {
   const tail = values.slice(-width);
   if (tail.length === 0) return '';
@@ -78,6 +104,7 @@ export function OverviewView({ width }: { width: number }) {
       ? 'unknown'
       : `${node.nextEpochIn} blocks${node.blockTimeMs ? ` (~${duration(node.nextEpochIn * node.blockTimeMs)})` : ''}`;
   const best = mine.reduce<Neuron | null>((a, n) => (a === null || n.rank > a.rank ? n : a), null);
+  const validator = ownValidator(mine);
   const totalEmission = mine.reduce((a, n) => a + n.emission, 0n);
   const half = Math.floor(width / 2);
   return (
@@ -118,12 +145,15 @@ export function OverviewView({ width }: { width: number }) {
             {peers.length > 1 ? <Row label="peers" value={String(peers.length)} /> : null}
           </Section>
           <Section title="Ranking">
-            <Row
-              label="own neurons"
-              value={mine.length === 0 ? 'none registered' : mine.map((n) => n.uid).join(', ')}
-            />
+            <Row label="own uids" value={ownUidsText(mine)} />
             <Row label="rank" value={best ? u16Fraction(best.rank) : '-'} />
             <Row label="incentive" value={best ? u16Fraction(best.incentive) : '-'} />
+            <Row
+              label="dividends"
+              value={
+                validator ? `${u16Fraction(validator.dividends)} (uid ${validator.uid}, validator)` : '-'
+              }
+            />
             <Row label="emission" value={mine.length > 0 ? `${taoFixed(totalEmission, 6)} τ` : '-'} />
             <Row
               label="trend"

@@ -80,7 +80,12 @@ export function PeerView(props: { width: number; height: number; list: ListState
   const cursor = Math.min(list.cursor, Math.max(0, rows.length - 1));
   const selected = rows[cursor] ?? null;
   const tableHeight = processTableHeight(rows.length, height);
-  facts.current = { rows: rows.length, page: tableHeight - 1, selectedProcess: selected?.name ?? null };
+  facts.current = {
+    rows: rows.length,
+    page: tableHeight - 1,
+    selectedProcess: selected?.name ?? null,
+    selectedAddress: selected?.hotkey ? { hotkey: selected.hotkey } : null,
+  };
   // Stream only the selected process's log; stop streaming when the view closes. With no row (the
   // supervisor went away, or a filter matches nothing) the stream stays on the last process: it
   // reconnects by itself, and its lines stay on screen meanwhile.

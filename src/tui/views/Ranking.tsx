@@ -8,7 +8,14 @@ import { useSnapshot } from '../data/hooks.js';
 import type { Neuron } from '../data/types.js';
 import { VirtualTable } from '../components/VirtualTable.js';
 import { fitText } from '../format.js';
-import { filterAndSort, neuronSearchText, RANKING_COLUMNS } from '../table-model.js';
+import {
+  columnsFor,
+  filterAndSort,
+  hotkeyNames,
+  neuronSearchText,
+  RANKING_COLUMNS,
+  withNames,
+} from '../table-model.js';
 import { useTheme } from '../theme/context.js';
 import type { ListState } from '../ui-state.js';
 import { useViewFacts } from './view-facts.js';
@@ -18,22 +25,25 @@ export function RankingView({ width, height, list }: { width: number; height: nu
   const neurons = useSnapshot((s) => s.neurons);
   const own = useSnapshot((s) => s.own);
   const subnet = useSnapshot((s) => s.subnet);
+  const names = useSnapshot((s) => s.names);
   const facts = useViewFacts();
   // Stake is the subnet's alpha on Subtensor, τ on tao's ledger: the header says which.
-  const columns = useMemo(
-    () =>
-      subnet?.stakeUnit === 'α'
-        ? RANKING_COLUMNS.map((c) => (c.id === 'stake' ? { ...c, header: 'stake α' } : c))
-        : RANKING_COLUMNS,
-    [subnet?.stakeUnit],
-  );
+
   const sort = useMemo(
     () => ({ column: list.sortColumn, desc: list.sortDesc }),
     [list.sortColumn, list.sortDesc],
   );
+  const named = useMemo(() => withNames(neurons, hotkeyNames(names, own)), [neurons, names, own]);
+  const hasNames = useMemo(() => columnsFor(RANKING_COLUMNS, named) === RANKING_COLUMNS, [named]);
+  const columns = useMemo(() => {
+    const base = hasNames ? RANKING_COLUMNS : columnsFor(RANKING_COLUMNS, []);
+    return subnet?.stakeUnit === 'α'
+      ? base.map((c) => (c.id === 'stake' ? { ...c, header: 'stake α' } : c))
+      : base;
+  }, [subnet?.stakeUnit, hasNames]);
   const rows = useMemo(
-    () => filterAndSort(neurons, RANKING_COLUMNS, sort, list.filter, neuronSearchText),
-    [neurons, sort, list.filter],
+    () => filterAndSort(named, RANKING_COLUMNS, sort, list.filter, neuronSearchText),
+    [named, sort, list.filter],
   );
   const isOwn = useMemo(() => {
     // A handful of own hotkeys: compared directly, which (unlike a Set lookup) does not hash every
@@ -51,7 +61,13 @@ export function RankingView({ width, height, list }: { width: number; height: nu
     return out;
   }, [rows, isOwn]);
   const nextOwn = ownPositions.find((i) => i > cursor) ?? ownPositions[0] ?? null;
-  facts.current = { rows: rows.length, page: tableHeight - 1, nextOwn };
+  const selected = rows[cursor];
+  facts.current = {
+    rows: rows.length,
+    page: tableHeight - 1,
+    nextOwn,
+    selectedAddress: selected ? { hotkey: selected.hotkey, coldkey: selected.coldkey } : null,
+  };
   const col = columns[sort.column];
   const filter = list.filter ? `  /${list.filter}: ${rows.length}/${neurons.length}` : '';
   const position = rows.length > 0 ? `  row ${cursor + 1}/${rows.length}` : '';
