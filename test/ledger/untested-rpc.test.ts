@@ -1,8 +1,8 @@
 /**
  * Answers of the ledger node that no other test reached, asked over real HTTP (a real LedgerNode behind
  * createRpcServer on a loopback port): -32600 for what is not a JSON-RPC request, E_UNKNOWN_BLOCK,
- * system_metrics, dev_setTime's effect on the next block, and the pool and state limits E_NONCE_IN_POOL,
- * E_POOL_FULL, E_TOO_MANY_SUBNETS and E_OVERFLOW. Blocks are produced only by dev_mine (the block timer is
+ * system_metrics, dev_setTime's effect on the next block, subnet_bonds after an epoch, E_BAD_AXON, and
+ * the pool and state limits E_NONCE_IN_POOL, E_POOL_FULL, E_TOO_MANY_SUBNETS and E_OVERFLOW. Blocks are produced only by dev_mine (the block timer is
  * set far out), and the node's clock is injected, so every timestamp is exact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -175,5 +175,43 @@ describe('the ledger node over HTTP', () => {
     expect((await call('account_info', { address: dave.address })).result.free).toBe(
       (MAX_U64 - 5n).toString(),
     );
+  });
+
+  it('subnet_bonds: none without weights; after weights and an epoch, the validator bonds its miners', async () => {
+    const v = key('//untested-v');
+    const miners = [key('//untested-m1'), key('//untested-m2')];
+    const nonce = (await call('account_info', { address: alice.address })).result.nonce as number;
+    const registrations = [v, ...miners].map((k) => ({
+      type: 'burned_register',
+      netuid: 1,
+      hotkey: k.address,
+    }));
+    for (const [i, c] of registrations.entries())
+      expect((await submit(alice, nonce + i, c)).error).toBeUndefined();
+    await call('dev_mine', { blocks: 1 });
+    const stake = { type: 'add_stake', hotkey: v.address, amount: (100n * 10n ** 9n).toString() };
+    expect((await submit(alice, nonce + 3, stake)).error).toBeUndefined();
+    const meta = (await call('subnet_metagraph', { netuid: 1 })).result;
+    const uidOf = (k: typeof alice) =>
+      (meta.neurons as { uid: number; hotkey: string }[]).find((n) => n.hotkey === k.address)!.uid;
+    const [vu, m1, m2] = [uidOf(v), uidOf(miners[0]!), uidOf(miners[1]!)];
+    // Registration counts as a weights update: wait out weights_rate_limit (tempo 4 on dev: 2 blocks).
+    const { weights_rate_limit: limit } = (await call('subnet_hyperparameters', { netuid: 1 })).result;
+    expect(limit).toBeGreaterThan(0);
+    await call('dev_mine', { blocks: limit });
+    expect((await call('subnet_bonds', { netuid: 1 })).result.rows).toEqual([]); // no weights, no bonds
+    const weights = { type: 'set_weights', netuid: 1, uids: [m1, m2], weights: [40000, 20000] };
+    expect((await submit(v, 0, weights)).error).toBeUndefined();
+    // The axon rule holds over the wire too: an address node:net would not accept is E_BAD_AXON.
+    const axon = await submit(v, 1, { type: 'serve_axon', netuid: 1, ip: ':::::', port: 8091 });
+    expect(axon.error?.data?.code).toBe('E_BAD_AXON');
+    await call('dev_mine', { blocks: 5 }); // tempo 4: an epoch in any 5 blocks
+    const rows = (await call('subnet_bonds', { netuid: 1 })).result.rows as {
+      uid: number;
+      bonds: number[][];
+    }[];
+    expect(rows.map((r) => r.uid)).toEqual([vu]);
+    expect(rows[0]!.bonds.map(([j]) => j).sort()).toEqual([m1, m2].sort());
+    expect(rows[0]!.bonds.every(([, b]) => b! > 0)).toBe(true);
   });
 });
