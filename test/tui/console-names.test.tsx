@@ -149,6 +149,18 @@ describe('copy (OSC 52) and :subnets', () => {
     expect(plain(r.frame())).toContain('copy hotkey (OSC 52)');
   });
 
+  it('c in Peer copies the selected process hotkey; on a row without one it says so', async () => {
+    const snapshot = baseSnapshot();
+    snapshot.processes = snapshot.processes!.map((p) =>
+      p.kind === 'peer' ? { ...p, hotkey: '5PeerOwn' } : p,
+    );
+    const r = await renderAt(consoleTree(new RecordingSource(snapshot), { view: 'peer' }), 80, 24);
+    await r.press('c'); // sorted by name: node first, which runs no hotkey
+    expect(plain(r.frame())).toContain('no hotkey to copy here');
+    await r.press('j', 'c');
+    expect(r.frames).toContain('\x1b]52;c;NVBlZXJPd24=\x07');
+  });
+
   it(':subnets and :sn jump to the Subnets view, which lists every subnet', async () => {
     expect(parsePalette('sn')).toEqual({ id: 'view.subnets', args: [] });
     const snapshot = baseSnapshot();
