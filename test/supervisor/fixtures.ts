@@ -7,6 +7,9 @@ import type { ChildSpec } from '../../src/supervisor/types.js';
 
 const SCRIPTS = {
   'forever.mjs': `
+    // Like a real peer (src/peer/runtime/peer.ts): output is best effort, so a supervisor that dies (closing
+    // the stdout pipe) does not kill it with EPIPE on its next tick.
+    process.stdout.on('error', () => {});
     let n = 0;
     process.on('SIGTERM', () => process.stdout.write('got SIGTERM\\n', () => process.exit(0)));
     setInterval(() => console.log('tick ' + ++n), Number(process.argv[2] ?? 100));
