@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { NodeClient } from '../client/node-client.js';
 import { TaoError, usageError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { type SupervisorClient, connectSupervisor, ensureSupervisor } from '../supervisor/client.js';
@@ -209,7 +208,9 @@ export async function nodeStatus(home: string, nodeUrl: string): Promise<Record<
       }
     : {};
   try {
-    // Raw: the status reports every field the node has, as the node names it.
+    // Raw: the status reports every field the node has, as the node names it. The client (undici) is
+    // loaded here only: start/stop/reset do not need it.
+    const { NodeClient } = await import('../client/node-client.js');
     const info = (await new NodeClient(url, { timeoutMs: 2000, retries: 0 }).call('system_info')) as Record<
       string,
       unknown
