@@ -70,6 +70,8 @@ describe.skipIf(!hasTmux)('tao console in tmux against a live dev ledger', () =>
     tmux.type(':');
     await tmux.waitFor(/^:_/m);
     tmux.type('neighbours');
+    // Typed text and an Enter sent at once can reach Ink as one read (a paste) and the Enter is lost.
+    await tmux.waitFor(':neighbours_');
     tmux.keys('Enter');
     const neighbours = await tmux.waitFor('5NeighbourSeven');
     expect(neighbours).toContain('5NeighbourNine');
