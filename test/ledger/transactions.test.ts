@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Chain, key, TAO } from './helpers.js';
+import { devGenesis } from '../../src/ledger/genesis.js';
 
 const FEE = 100_000n;
 const bob = key('//Bob', 'sr25519');
@@ -78,6 +79,24 @@ describe('faucet', () => {
     expect(c.run(carol, { type: 'faucet', amount: String(1001n * TAO) }).error?.code).toBe('E_FAUCET_LIMIT');
     const l = Chain.local();
     expect(l.run(carol, { type: 'faucet' }).error?.code).toBe('E_NOT_DEV_CHAIN');
+  });
+
+  it('refuses to mint past the supply cap, minting nothing, and mints up to it exactly', () => {
+    const issued = Chain.dev().state.totalsRecord().issuance;
+    const g = devGenesis(1_700_000_000_000, 10);
+    const cap = issued + 100n * TAO;
+    g.params = { ...g.params, max_supply: cap };
+    const c = new Chain(g);
+    const room = () => cap - c.state.totalsRecord().issuance;
+    // A block applies its transactions first, then mints its (cap-scaled) emission.
+    const refused = c.run(carol, { type: 'faucet', amount: String(room() + 1n) });
+    expect(refused.error?.code).toBe('E_SUPPLY_CAP');
+    expect(c.free(carol)).toBe(0n);
+    const fill = room();
+    expect(fill).toBeGreaterThan(99n * TAO);
+    expect(c.run(carol, { type: 'faucet', amount: String(fill) }).status).toBe('included');
+    expect(c.free(carol)).toBe(fill);
+    expect(c.invariantHolds()).toBe(true);
   });
 });
 
