@@ -163,7 +163,8 @@ describe('Peer view and the log stream', () => {
       processes: [],
       logStream: { kind: 'retrying', name: 'node', retryAt: Date.now() + 4000, attempt: 3, error: 'x' },
     });
-    await new Promise((res) => setTimeout(res, 50));
+    // The update is on screen (its header says so) before anything is asserted absent.
+    await vi.waitFor(() => expect(plain(r.frame())).toContain('supervisor: not running'));
     const f = plain(r.frame());
     // No rows while the supervisor is gone: the log pane stays on the streamed process and its lines.
     expect(f).toMatch(/log node · stream lost, retry in [3-5]s \(#3\)/);
@@ -197,8 +198,9 @@ describe('Peer view and the log stream', () => {
       source: 'node',
       text: `node line ${40 + k}`,
     }));
-    source.store.update({ logs: [...before.slice(10), ...more] });
-    await new Promise((res) => setTimeout(res, 50));
+    // The same update moves the supervisor pid in the header: once that shows, the new lines were rendered.
+    source.store.update({ logs: [...before.slice(10), ...more], supervisor: { kind: 'running', pid: 4343 } });
+    await vi.waitFor(() => expect(plain(r.frame())).toContain('supervisor pid 4343'));
     let f = plain(r.frame());
     expect(f).toContain('node line 39');
     expect(f).not.toContain('node line 49');
