@@ -129,6 +129,13 @@ export class LiveDataSource implements DataSource {
     return fate;
   }
 
+  /** Asks the supervisor (never starts one) which running validators use `hotkey`, as the CLI does. */
+  async runningValidatorsOn(hotkey: string): Promise<string | null> {
+    const { describePeers, runningValidatorsOn } = await import('../../cli/running-peers.js');
+    const peers = await runningValidatorsOn(this.options.home, hotkey);
+    return peers.length > 0 ? describePeers(peers) : null;
+  }
+
   private control(op: 'start' | 'stop' | 'restart', name: string): Promise<void> {
     if (this.options.readonly) return Promise.reject(readonlyRefusal());
     return this.processes.control(op, name);

@@ -17,6 +17,12 @@ async function build(chain: SubtensorApi, call: ChainCall) {
   return () => make(...call.args);
 }
 
+/** The destination's owning coldkey when it is a registered hotkey (as `tao wallet transfer` reads it). */
+async function ownerOfHotkey(chain: SubtensorApi, address: string): Promise<string | undefined> {
+  const { hotkeyOwner } = await import('../../cli/subtensor/wallet.js');
+  return hotkeyOwner(chain, address);
+}
+
 /** Reads the chain's facts for `request` and plans it (twice: the fee estimate needs the call). */
 export async function quoteSubtensorTx(
   chain: SubtensorApi,
@@ -33,11 +39,12 @@ export async function quoteSubtensorTx(
   const netuid = request.netuid ?? 0;
   if (staking && !(await reads.subnetExists(api, netuid)))
     return { problem: `subnet ${netuid} does not exist on this chain` };
-  const [account, pool, price, held] = await Promise.all([
+  const [account, pool, price, held, hotkeyOwner] = await Promise.all([
     reads.accountBalance(api, request.from),
     staking ? swap.readPoolState(api, netuid) : undefined,
     staking ? reads.alphaPrice(api, netuid) : undefined,
     request.kind === 'stake-remove' ? stake.stakeOf(api, request.to, request.from, netuid) : undefined,
+    request.kind === 'transfer' ? ownerOfHotkey(chain, request.to) : undefined,
   ]);
   const facts = {
     free: account.free,
@@ -46,6 +53,7 @@ export async function quoteSubtensorTx(
     ...(pool ? { pool } : {}),
     ...(price !== undefined ? { price } : {}),
     ...(held !== undefined ? { held } : {}),
+    ...(hotkeyOwner !== undefined ? { hotkeyOwner } : {}),
   };
   const draft = planChainTx(request, facts);
   if ('problem' in draft) return draft;

@@ -282,6 +282,12 @@ export interface DataSource {
    * Optional: sources without it keep `logs` however they fill it.
    */
   followLogs?(name: string | null): void;
+  /**
+   * The running validators of this home (supervised peers that set weights) on `hotkey`, described as
+   * `peer:v (validator, pid 12)`, or null when none runs on it: the unstake review warns (as `tao stake
+   * remove` does). Optional: sources without a supervisor omit it.
+   */
+  runningValidatorsOn?(hotkey: string): Promise<string | null>;
   startProcess(name: string): Promise<void>;
   stopProcess(name: string): Promise<void>;
   restartProcess(name: string): Promise<void>;

@@ -22,7 +22,7 @@ import { editLine, useKeySink } from '../hooks/use-key-sink.js';
 import type { DialogSpec } from '../intents.js';
 import { useTheme } from '../theme/context.js';
 import type { ChainTxPlan } from './chain-plan.js';
-import { checkAmount, planTx, type TxKind, type TxPlan } from './tx-plan.js';
+import { checkAmount, planTx, type TxKind, type TxPlan, unstakeValidatorWarning } from './tx-plan.js';
 
 type Field = 'to' | 'netuid' | 'amount' | 'tolerance';
 type Values = Partial<Record<Field, string>>;
@@ -151,10 +151,11 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     }
   };
 
-  const ledgerReview = (plan: TxPlan): Reviewed => {
+  const ledgerReview = (plan: TxPlan, validators: string | null = null): Reviewed => {
     const review: Lines = [
       ['from', plan.from],
       [toLabel, plan.to],
+      ...(validators ? [unstakeValidatorWarning(plan, validators)] : []),
       ['amount', taoFull(plan.amount)],
       ['fee', taoFull(plan.fee)],
       ['free after', `${taoFull(plan.freeAfter)} (now ${taoFull(plan.freeBefore)})`],
@@ -252,7 +253,15 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     const planned = planTx(kind, values.to ?? '', parsed.amount, { own, node });
     if ('problem' in planned) return setProblem(planned.problem);
     setText('');
-    setStep({ kind: 'review', plan: ledgerReview(planned.plan) });
+    if (kind !== 'stake-remove' || !source.runningValidatorsOn)
+      return setStep({ kind: 'review', plan: ledgerReview(planned.plan) });
+    // Unstaking a running validator of this home is said in the review, before y (as `tao stake remove`).
+    setStep({ kind: 'quoting', values });
+    const review = (validators: string | null) => {
+      if (!abort.current.signal.aborted)
+        setStep({ kind: 'review', plan: ledgerReview(planned.plan, validators) });
+    };
+    source.runningValidatorsOn(planned.plan.to).then(review, () => review(null));
   };
 
   useKeySink((input, key) => {
@@ -340,7 +349,11 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       body = (
         <Box flexDirection="column">
           {entered(step.values)}
-          <Text color={theme.color.muted}>reading the price and the fee from the chain…</Text>
+          <Text color={theme.color.muted}>
+            {chain
+              ? 'reading the price and the fee from the chain…'
+              : 'asking the supervisor for running validators…'}
+          </Text>
         </Box>
       );
       break;

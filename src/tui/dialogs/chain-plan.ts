@@ -43,6 +43,8 @@ export interface ChainFacts {
   price?: bigint;
   /** Unstake: alpha the coldkey holds on (hotkey, netuid). */
   held?: bigint;
+  /** Transfer: the coldkey owning the destination when it is a registered hotkey. */
+  hotkeyOwner?: string;
 }
 
 export interface ChainTxPlan {
@@ -61,6 +63,17 @@ export interface ChainTxPlan {
 const tau = (rao: bigint) => `${formatTao(rao)} τ`;
 const alpha = (units: bigint) => `${formatTao(units)} α`;
 const perAlpha = (rao: bigint) => `${formatTao(rao)} τ/α`;
+
+/** The warning `tao wallet transfer` gives when the destination is a hotkey (its owner's words). */
+const hotkeyWarning = (to: string, owner: string | undefined): [string, string][] =>
+  owner
+    ? [
+        [
+          'warning',
+          `${to} is a hotkey (owned by coldkey ${owner}); funds sent to a hotkey are not its owner's balance`,
+        ],
+      ]
+    : [];
 
 /**
  * The plan, or the reason it stops before the review (nothing is signed either way). The fee estimate needs
@@ -94,6 +107,7 @@ export function planChainTx(
           feeLine,
           ['free after', `${tau(after)} (now ${tau(free)})`],
           ['keep-alive', `yes: the existential deposit ${tau(ed)} stays`],
+          ...hotkeyWarning(request.to, facts.hotkeyOwner),
         ],
         summary: [amountLine],
       },

@@ -68,6 +68,15 @@ export function planTx(
   };
 }
 
+/**
+ * The review's warning when an unstake takes stake from a running validator of this home (`validators` as
+ * runningValidatorsOn describes them), worded as `tao stake remove` says it.
+ */
+export const unstakeValidatorWarning = (plan: TxPlan, validators: string): [string, string] => [
+  'warning',
+  `this removes ${fmt(plan.amount)} of stake from the running validator ${validators} on hotkey ${plan.to}: its weights count less in consensus and it earns less`,
+];
+
 const fmt = (rao: bigint) => {
   const s = rao.toString().padStart(10, '0');
   return `${s.slice(0, -9)}.${s.slice(-9)} τ`;
