@@ -93,7 +93,15 @@ describe('restarts', () => {
         .map((l) => l.text)
         .join('\n'),
     ).toContain('crash loop');
-    await new Promise((r) => setTimeout(r, 300));
+    // A witness with the same schedule but no crash-loop limit, started now: once its supervisor timers
+    // have fired four times (20+40+80+160 ms), any restart the looper had scheduled (its next delay would
+    // be 80 ms, timed from before the witness started) has fired too.
+    await sup.start(
+      nodeSpec(scripts.dir, 'witness', 'crash-now.mjs', [], {
+        restart: { initialDelayMs: 20, crashLoopExits: 100 },
+      }),
+    );
+    await waitFor('the witness restarted 4 times', () => child('witness').restarts >= 4);
     expect(child('looper')).toMatchObject({ state: 'crash-looping', restarts: 2 });
   });
 
@@ -307,7 +315,15 @@ describe('health checks', () => {
       return h?.status === 'unhealthy' && h.lastError === 'HTTP 503' && child('sick');
     });
     expect(c.health?.lastError).toBe('HTTP 503');
-    await new Promise((r) => setTimeout(r, 200));
+    // Three more failed checks after it turned unhealthy (or a restart under way, which fails below at once): each
+    // check was a chance to restart it, and none did.
+    const failures = c.health!.consecutiveFailures;
+    await waitFor('3 more failed checks', () => {
+      const now = child('sick');
+      return (
+        now.restarts > 0 || now.state !== 'running' || (now.health?.consecutiveFailures ?? 0) >= failures + 3
+      );
+    });
     expect(child('sick')).toMatchObject({ state: 'running', restarts: 0, pid: c.pid });
   });
 
