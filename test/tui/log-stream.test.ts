@@ -134,7 +134,28 @@ describe('console log stream from the supervisor', () => {
     f.followLogs(null);
     await waitFor('off', () => snap().logStream?.kind === 'off');
     expect(snap().logs).toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
+    // A probe follows b on its own connection from now on. Once it has 3 pushed ticks, the supervisor has
+    // written those lines to every follower it still has (the old stream too, had it been left open), the
+    // first of them ~100 ms earlier; two status polls later (200 ms timers set after that) any 50 ms flush
+    // of a line the old stream received has run.
+    const probe = await SupervisorClient.connect(socket, 1000);
+    const probed: LogLine[] = [];
+    const following = await probe.follow('b', (l) => probed.push({ ...l, source: 'b' }));
+    let polls = 0;
+    let processes = snap().processes;
+    const unsubscribe = store.subscribe(() => {
+      if (snap().processes !== processes) polls++;
+      processes = snap().processes;
+    });
+    try {
+      await waitFor('3 ticks pushed to the probe', () => ticks(probed).length >= 3);
+      const from = polls;
+      await waitFor('two status polls', () => polls >= from + 2);
+    } finally {
+      unsubscribe();
+      following.close();
+      probe.close();
+    }
     expect(snap().logs).toEqual([]); // the old stream pushes nothing more
   });
 
