@@ -23,6 +23,20 @@ const TICKER = `
   setInterval(() => process.stdout.write('tick ' + ++n + '\\n'), 50);
 `;
 
+/**
+ * Write system calls `pid` has made, failed ones included (Linux /proc/<pid>/io `syscw`); null once it has
+ * exited (gone, or a zombie that nobody reaped yet, which `pidAlive` still counts as alive).
+ */
+const writeCalls = (pid: number): number | null => {
+  try {
+    if (/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return null;
+    const n = /^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1];
+    return n === undefined ? null : Number(n);
+  } catch {
+    return null;
+  }
+};
+
 beforeAll(async () => {
   scripts = scriptDir();
   writeFileSync(join(scripts.dir, 'ticker.mjs'), TICKER);
@@ -112,7 +126,16 @@ describe('children outlive their supervisor', () => {
 
     process.kill(first.pid, 'SIGKILL');
     await waitFor('daemon gone', () => !pidAlive(first.pid));
-    await new Promise((r) => setTimeout(r, 500)); // the ticker writes into the closed pipe meanwhile
+    // The ticker's next writes go into the dead daemon's pipe (EPIPE), one write call per 50 ms tick (the
+    // kernel counts failed calls too). Ten calls: it lived through ten ticks of its own timer after the
+    // first EPIPE, more than a ticker killed by it makes (its stack to stderr: ~5 calls, then it exits).
+    const before = writeCalls(pids[0]!);
+    expect(before).not.toBeNull();
+    await waitFor('ten writes into the closed pipe', () => {
+      const n = writeCalls(pids[0]!);
+      return n === null || n >= before! + 10;
+    });
+    expect(writeCalls(pids[0]!)).not.toBeNull();
     for (const pid of pids) expect(pidAlive(pid)).toBe(true);
 
     const second = parseJson<{ pid: number; started: boolean }>(
