@@ -70,18 +70,29 @@ export const CUSTOM_TX_ERRORS: Readonly<Record<number, string>> = {
   255: 'BadRequest',
 };
 
+/** How a refusal speaks of the step the operator saw the price in, and what to do next: console by default. */
+export interface RefusalWords {
+  seen: string;
+  retry: string;
+}
+
+const CONSOLE_WORDS: RefusalWords = {
+  seen: 'review',
+  retry: 'review it again at the new price, or raise the tolerance',
+};
+
 /**
  * A submit error whose text carries `{"custom":N}` (the pool refused the stake call before any block,
  * no fee) as `SubtensorModule.<Name> (CustomTransactionError N): …`, E_TX_INVALID exit 5; null otherwise.
  */
-export function namePoolRefusal(error: unknown): TaoError | null {
+export function namePoolRefusal(error: unknown, words: RefusalWords = CONSOLE_WORDS): TaoError | null {
   const m = error instanceof TaoError ? /"custom\\?"?:(\d+)/.exec(error.message) : null;
   const name = m ? CUSTOM_TX_ERRORS[Number(m[1])] : undefined;
   if (!m || !name) return null;
   const moved = name === 'ZeroMaxAmount' || name === 'SlippageTooHigh';
   return rejectedError(
     'E_TX_INVALID',
-    `SubtensorModule.${name} (CustomTransactionError ${m[1]})${moved ? ': the pool price is already past the limit price (it moved since the review)' : ''}; refused before inclusion, no fee charged`,
-    moved ? 'review it again at the new price, or raise the tolerance' : undefined,
+    `SubtensorModule.${name} (CustomTransactionError ${m[1]})${moved ? `: the pool price is already past the limit price (it moved since the ${words.seen})` : ''}; refused before inclusion, no fee charged`,
+    moved ? words.retry : undefined,
   );
 }

@@ -9,6 +9,7 @@ import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import type { Extrinsic } from '../../chain/subtensor/submit.js';
 import { extrinsic } from '../../chain/subtensor/access.js';
 import { alphaPrice, subnetExists } from '../../chain/subtensor/reads.js';
+import { namePoolRefusal } from '../../chain/subtensor/stake-quote.js';
 import {
   limitDown,
   limitUp,
@@ -25,29 +26,12 @@ import {
   type SwapEstimate,
 } from '../../chain/subtensor/swap-estimate.js';
 import { formatTao } from '../../core/amount.js';
-import { rejectedError, TaoError, usageError } from '../../core/errors.js';
+import { rejectedError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import type { TxFlags } from '../tx-flow.js';
 import { runSubtensorTx, type SubtensorTxContext, type SubtensorTxReport } from './tx.js';
 
 const RAO = 1_000_000_000n;
-
-/** The runtime's CustomTransactionError codes (pallets/subtensor/src/lib.rs): its pool-validity refusals. */
-const CUSTOM_TX_ERRORS: Record<number, string> = {
-  0: 'ColdkeyInSwapSchedule',
-  1: 'StakeAmountTooLow',
-  2: 'BalanceTooLow',
-  3: 'SubnetDoesntExist',
-  4: 'HotkeyAccountDoesntExist',
-  5: 'NotEnoughStakeToWithdraw',
-  6: 'RateLimitExceeded',
-  7: 'InsufficientLiquidity',
-  8: 'SlippageTooHigh',
-  9: 'TransferDisallowed',
-  10: 'HotKeyNotRegisteredInNetwork',
-  14: 'ZeroMaxAmount',
-  255: 'BadRequest',
-};
 
 /**
  * Subtensor checks stake calls before they enter a block (its transaction extension): a limit the price
@@ -57,19 +41,11 @@ async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const m = error instanceof TaoError ? /"custom\\?"?:(\d+)/.exec(error.message) : null;
-    const name = m ? CUSTOM_TX_ERRORS[Number(m[1])] : undefined;
-    if (!name) throw error;
-    const why =
-      name === 'ZeroMaxAmount' || name === 'SlippageTooHigh'
-        ? ': the pool price is already past the limit price (it moved since the preview)'
-        : '';
-    throw rejectedError(
-      'E_TX_INVALID',
-      `SubtensorModule.${name} (CustomTransactionError ${m?.[1]})${why}; refused before inclusion, no fee charged`,
-      name === 'ZeroMaxAmount' || name === 'SlippageTooHigh'
-        ? 'run it again to preview at the new price, or raise --tolerance'
-        : undefined,
+    throw (
+      namePoolRefusal(error, {
+        seen: 'preview',
+        retry: 'run it again to preview at the new price, or raise --tolerance',
+      }) ?? error
     );
   }
 }
