@@ -46,7 +46,7 @@ type PeerConfig = import('../peer/runtime/config.js').PeerConfig;
  * refused (E_PEER_RUNNING, exit 2) unless --replace. The same settings again are a no-op, as before.
  */
 async function refuseReplacing(g: GlobalOptions, config: PeerConfig): Promise<void> {
-  const { runningPeers } = await import('./running-peers.js');
+  const { runningPeers } = await import('../up/running-peers.js');
   const { childName, peerChildSpec } = await import('../peer/runtime/commands.js');
   const running = (await runningPeers(g.home)).find((p) => p.child === childName(config.name));
   if (!running) return;

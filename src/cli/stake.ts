@@ -173,7 +173,7 @@ async function warnUnstakingValidator(
   requested: bigint | undefined,
   warnings: string[],
 ): Promise<void> {
-  const { describePeers, runningValidatorsOn } = await import('./running-peers.js');
+  const { describePeers, runningValidatorsOn } = await import('../up/running-peers.js');
   const peers = await runningValidatorsOn(globals.home, hotkey);
   if (peers.length === 0) return;
   const what = requested === undefined ? 'all your stake' : `${formatTao(amount)} τ of stake`;

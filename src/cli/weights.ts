@@ -77,7 +77,7 @@ export async function handleWeightsSet(
     flags: opts,
     build: async ({ signer }) => {
       // A validator peer of this home on the same hotkey sets its own weights every scoring round.
-      const { describePeers, runningValidatorsOn } = await import('./running-peers.js');
+      const { describePeers, runningValidatorsOn } = await import('../up/running-peers.js');
       const peers = await runningValidatorsOn(globals.home, signer.address, netuid);
       if (peers.length > 0) {
         warnings.push(

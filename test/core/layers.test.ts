@@ -1,7 +1,8 @@
 /**
  * One home per concept, checked on the source: the ledger (state transition and the node's own I/O) imports
- * nothing of the programs around it (CLI, supervisor, `tao up`, console, peer), and what a command uses to
- * start, stop or ask about a node process (src/node-process/control.ts, run-info.ts) never loads the ledger.
+ * nothing of the programs around it (CLI, supervisor, `tao up`, console, peer), the console (src/tui) never
+ * imports the CLI (what both need lives below both), and what a command uses to start, stop or ask about a
+ * node process (src/node-process/control.ts, run-info.ts) never loads the ledger.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,12 +18,12 @@ function sources(dir: string): string[] {
 
 /**
  * Every relative import of `file` that loads code (static, dynamic, re-export; `import type` loads
- * nothing) as a path under src/, e.g. `up/plan.js`.
+ * nothing, and counts only with `types`) as a path under src/, e.g. `up/plan.js`.
  */
-function importsOf(file: string): string[] {
+function importsOf(file: string, types = false): string[] {
   const text = readFileSync(file, 'utf8');
   const statics = [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)]
-    .filter((m) => !m[1])
+    .filter((m) => types || !m[1])
     .map((m) => m[2] as string);
   const dynamics = [...text.matchAll(/import\(\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] as string);
   return [...statics, ...dynamics].map((s) => relative(SRC, resolve(dirname(file), s)));
@@ -50,6 +51,15 @@ describe('module layers', () => {
       ),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('src/tui never imports src/cli, not even a type (what both need lives below both)', () => {
+    const cli = sources(join(SRC, 'tui')).flatMap((f) =>
+      importsOf(f, true)
+        .filter((p) => topOf(p) === 'cli')
+        .map((p) => `${relative(SRC, f)} -> ${p}`),
+    );
+    expect(cli).toEqual([]);
   });
 
   it('the sign-and-submit pipeline (CLI, console, client) asks the node, never the ledger, e.g. for fees', () => {

@@ -26,6 +26,16 @@ export async function accountBalance(api: ApiPromise, address: string): Promise<
   };
 }
 
+/**
+ * The coldkey owning `address` when it is a registered hotkey on this chain (`tao wallet transfer` and the
+ * console warn before sending τ to one); an unregistered address reads the all-zero account: undefined.
+ */
+export async function hotkeyOwner(api: ApiPromise, address: string): Promise<string | undefined> {
+  const owner = (await storage(api, 'subtensorModule', 'owner')(address)).toString();
+  const zero = '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM';
+  return owner && owner !== zero ? owner : undefined;
+}
+
 export interface AlphaStake {
   coldkey: string;
   hotkey: string;

@@ -1,7 +1,7 @@
 /** `tao wallet balance | transfer` on a Subtensor chain: balances with staked value in τ; keep-alive transfers. */
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
-import { extrinsic, storage } from '../../chain/subtensor/access.js';
-import { accountBalance, alphaPrice, stakesOfColdkey } from '../../chain/subtensor/reads.js';
+import { extrinsic } from '../../chain/subtensor/access.js';
+import { accountBalance, alphaPrice, hotkeyOwner, stakesOfColdkey } from '../../chain/subtensor/reads.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
@@ -54,19 +54,12 @@ export async function subtensorBalances(
   return { balances: rows };
 }
 
-/** The coldkey owning `address` when it is a registered hotkey on this chain. */
-export async function hotkeyOwner(chain: SubtensorApi, address: string): Promise<string | undefined> {
-  const owner = (await storage(chain.api, 'subtensorModule', 'owner')(address)).toString();
-  const zero = '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM';
-  return owner && owner !== zero ? owner : undefined;
-}
-
 export async function subtensorTransfer(
   globals: GlobalOptions,
   chain: SubtensorApi,
   opts: TxFlags & { dest: string; amount?: bigint; allowDeath?: boolean },
 ): Promise<SubtensorTxReport> {
-  const owner = await hotkeyOwner(chain, opts.dest);
+  const owner = await hotkeyOwner(chain.api, opts.dest);
   const notes = owner
     ? [
         `${opts.dest} is a hotkey (owned by coldkey ${owner}); funds sent to a hotkey are not its owner's balance`,

@@ -131,7 +131,7 @@ export class LiveDataSource implements DataSource {
 
   /** Asks the supervisor (never starts one) which running validators use `hotkey`, as the CLI does. */
   async runningValidatorsOn(hotkey: string): Promise<string | null> {
-    const { describePeers, runningValidatorsOn } = await import('../../cli/running-peers.js');
+    const { describePeers, runningValidatorsOn } = await import('../../up/running-peers.js');
     const peers = await runningValidatorsOn(this.options.home, hotkey);
     return peers.length > 0 ? describePeers(peers) : null;
   }

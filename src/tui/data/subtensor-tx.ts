@@ -17,12 +17,6 @@ async function build(chain: SubtensorApi, call: ChainCall) {
   return () => make(...call.args);
 }
 
-/** The destination's owning coldkey when it is a registered hotkey (as `tao wallet transfer` reads it). */
-async function ownerOfHotkey(chain: SubtensorApi, address: string): Promise<string | undefined> {
-  const { hotkeyOwner } = await import('../../cli/subtensor/wallet.js');
-  return hotkeyOwner(chain, address);
-}
-
 /** Reads the chain's facts for `request` and plans it (twice: the fee estimate needs the call). */
 export async function quoteSubtensorTx(
   chain: SubtensorApi,
@@ -44,7 +38,7 @@ export async function quoteSubtensorTx(
     staking ? swap.readPoolState(api, netuid) : undefined,
     staking ? reads.alphaPrice(api, netuid) : undefined,
     request.kind === 'stake-remove' ? stake.stakeOf(api, request.to, request.from, netuid) : undefined,
-    request.kind === 'transfer' ? ownerOfHotkey(chain, request.to) : undefined,
+    request.kind === 'transfer' ? reads.hotkeyOwner(api, request.to) : undefined,
   ]);
   const facts = {
     free: account.free,

@@ -1,11 +1,11 @@
 /**
- * The peers this home's supervisor runs, as commands that change the market need them: `peer start` must
- * not silently replace one, `weights set` warns that a running validator overwrites the weights it sets,
- * `stake remove` says when it unstakes a running validator. Reads the supervisor when one answers (never
- * starts one); no supervisor means no running peer.
+ * The peers this home's supervisor runs, as commands and the console need them: `peer start` must not
+ * silently replace one, `weights set` warns that a running validator overwrites the weights it sets,
+ * `stake remove` (and the console's unstake review) says when it unstakes a running validator. Reads the
+ * supervisor when one answers (never starts one); no supervisor means no running peer.
  */
 import type { ChildStatus } from '../supervisor/types.js';
-import { isActive } from '../up/node.js';
+import { isActive } from './node.js';
 
 export interface RunningPeer {
   /** The supervisor child, `peer:NAME`. */
