@@ -41,7 +41,7 @@ export interface NodeOptions {
   now?: () => number;
   /** Most txs this node puts in one block (≤ the chain's max_txs_per_block); bounds block commit time. */
   maxBlockTxs?: number;
-  /** Worker threads for signature checks of large batches (default min(2, cores)); 0 = none. */
+  /** Worker threads for signature checks of large batches (default min(8, cores)); 0 = none. */
   verifyWorkers?: number;
 }
 
@@ -86,7 +86,7 @@ export class LedgerNode {
   ) {
     this.mempool = new Mempool(options.poolCapacity ?? 100_000);
     this.events.setMaxListeners(0);
-    this.verifier = new VerifyPool(options.verifyWorkers ?? Math.min(2, availableParallelism()));
+    this.verifier = new VerifyPool(options.verifyWorkers ?? Math.min(8, availableParallelism()));
     this.loopDelay.enable();
   }
 
