@@ -51,3 +51,11 @@ export interface NeuronJson extends NeuronFields {
   stake: string;
   emission: string;
 }
+
+/** `validator_trust` → `validatorTrust`: the camelCase name a view gives a wire field. */
+export type CamelName<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelName<Tail>>}`
+  : S;
+
+/** A wire record's fields under their camelCase names, each with its wire type. */
+export type Camelized<T> = { [K in keyof T & string as CamelName<K>]: T[K] };

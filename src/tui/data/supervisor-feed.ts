@@ -5,6 +5,7 @@
  * neighbour scores. Process control goes through the daemon.
  */
 import { requestSignal } from '../../client/transport.js';
+import type { TxState } from '../../core/wire.js';
 import type { ChildStatus, LogLine as SupervisorLogLine } from '../../supervisor/types.js';
 import { type FollowStream, LogFollower } from './log-follower.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -15,7 +16,6 @@ import {
   type ProcessInfo,
   type ProcessState,
   peerScoringOf,
-  type TxStatus,
   type WeightsTx,
 } from './types.js';
 
@@ -106,7 +106,7 @@ export function findOwnPeer(children: readonly ChildStatus[]): { name: string; u
 }
 
 const num = (v: unknown, fallback = Number.NaN) => (typeof v === 'number' ? v : fallback);
-const TX_STATES: readonly TxStatus[] = ['pending', 'included', 'rejected', 'unknown'];
+const TX_STATES: readonly TxState[] = ['pending', 'included', 'rejected', 'unknown'];
 
 /** Maps the peer's `GET /status` JSON (docs/peer-contract.md, snake_case) into the console's model. */
 export function peerStatusPatch(json: unknown): Pick<
@@ -133,7 +133,7 @@ export function peerStatusPatch(json: unknown): Pick<
   const tx = o.last_weights_tx as Record<string, unknown> | null | undefined;
   let lastWeightsTx: WeightsTx | null = null;
   if (tx && typeof tx.tx_hash === 'string') {
-    const status = TX_STATES.includes(tx.status as TxStatus) ? (tx.status as TxStatus) : 'unknown';
+    const status = TX_STATES.includes(tx.status as TxState) ? (tx.status as TxState) : 'unknown';
     lastWeightsTx = { txHash: tx.tx_hash, block: typeof tx.block === 'number' ? tx.block : null, status };
     if (typeof tx.error === 'string') lastWeightsTx.error = tx.error;
   }

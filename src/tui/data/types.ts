@@ -1,8 +1,10 @@
 /**
  * The console's own data model: what each view needs, independent of where it comes from. A `DataSource`
  * produces immutable `MarketSnapshot`s (a new object on every change) and performs the few actions the
- * console can take; the real client/supervisor and the plain-RPC poller both implement it.
+ * console can take; the real client/supervisor and the plain-RPC poller both implement it. Records that
+ * come from the ledger's protocol take their fields from its one wire module (src/core/wire.ts).
  */
+import type { Camelized, NeuronFields, TxState } from '../../core/wire.js';
 
 /** How the console currently reaches the node. */
 export type ConnectionState =
@@ -62,21 +64,28 @@ export interface SubnetsState {
   poolsMissing: string | null;
 }
 
+/** The wire's neuron fields the Ranking view shows (the ledger's and Subtensor's metagraph both have them). */
+type RankingFields = Camelized<
+  Pick<
+    NeuronFields,
+    | 'uid'
+    | 'hotkey'
+    | 'coldkey'
+    | 'rank'
+    | 'trust'
+    | 'consensus'
+    | 'incentive'
+    | 'dividends'
+    | 'validator_trust'
+    | 'validator_permit'
+    | 'active'
+  >
+>;
+
 /** One neuron of the metagraph; ranking fields are raw u16 (0..65535), money is rao. */
-export interface Neuron {
-  uid: number;
-  hotkey: string;
-  coldkey: string;
+export interface Neuron extends RankingFields {
   stake: bigint;
-  rank: number;
-  trust: number;
-  consensus: number;
-  incentive: number;
-  dividends: number;
-  validatorTrust: number;
   emission: bigint;
-  validatorPermit: boolean;
-  active: boolean;
   /** Who this is (supervised process, own wallet hotkey, chain identity), filled in by the views. */
   name?: string;
 }
@@ -143,7 +152,7 @@ export function peerScoringOf(statusJson: unknown): PeerScoring | null {
 export interface WeightsTx {
   txHash: string;
   block: number | null;
-  status: TxStatus;
+  status: TxState;
   error?: string;
 }
 
@@ -229,8 +238,6 @@ export interface MarketSnapshot {
    */
   missing?: Partial<Record<'neighbours' | 'peer' | 'signing', string>>;
 }
-
-export type TxStatus = 'pending' | 'included' | 'rejected' | 'unknown';
 
 /** The fate of a submitted transaction, as the dialogs show it. */
 export type TxFate =
