@@ -2,7 +2,8 @@
 // verifyTx on a transfer envelope. ed25519 verification is shown both through node:crypto (what verify()
 // uses) and through noble's pure-JS code (the fallback); sr25519 through both backends, pure JS
 // (@scure/sr25519, what the CLI uses) and schnorrkel's wasm (@polkadot/wasm-crypto, what the ledger's verify
-// workers use), with the one-off cost of loading the wasm. Run after `npm run build`.
+// workers used before) and schnorrkel-wasm (what they use now), with the one-off cost of loading the wasm.
+// Run after `npm run build`.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed25519VerifyFast, ed25519VerifyNoble } from '../dist/crypto/ed25519-node.js';
 import { keyPairFromUri, setSr25519Backend, sign, sr25519Js, verify } from '../dist/crypto/keys.js';
@@ -92,6 +93,16 @@ for (const scheme of ['sr25519', 'ed25519']) {
       fmt(rate((i) => verify(scheme, pairs[i % KEYS].publicKey, msg, sigs[i % KEYS]))),
     ]);
     rows.push(['sr25519 verifyTx (transfer, wasm)', fmt(rate((i) => verifyTx(wire[i % KEYS])))]);
+    // the verify workers' backend: schnorrkel-wasm over the wasm one (keys known after the first pass)
+    const { enableFastSr25519 } = await import('../dist/crypto/sr25519-schnorrkel.js');
+    if ((await enableFastSr25519()) !== 'schnorrkel')
+      throw new Error('the fast sr25519 verifier did not load');
+    for (let i = 0; i < KEYS; i++) verify(scheme, pairs[i].publicKey, msg, sigs[i]);
+    rows.push([
+      'sr25519 verify (schnorrkel, verify workers)',
+      fmt(rate((i) => verify(scheme, pairs[i % KEYS].publicKey, msg, sigs[i % KEYS]))),
+    ]);
+    rows.push(['sr25519 verifyTx (transfer, schnorrkel)', fmt(rate((i) => verifyTx(wire[i % KEYS])))]);
     setSr25519Backend(sr25519Js);
   }
   rows.push([

@@ -4,13 +4,13 @@
  * per tx in order, the checked fields (everything but `raw`, which the main thread keeps) or the rejection.
  * On Linux the worker lowers its own thread's priority (nice +WORKER_NICE): when cores are scarce the node's
  * main thread, which builds and commits blocks, runs first and signature checks take the rest.
- * A worker checks sr25519 with schnorrkel's wasm build (sr25519-wasm.ts), loaded once before its first
- * answer; where it cannot load, with the pure-JS backend (same verdicts, ~5× slower).
+ * A worker checks sr25519 with the fastest backend that loads (sr25519-schnorrkel.ts over sr25519-wasm.ts,
+ * then the pure-JS one: same verdicts, each slower), loaded once before its first answer.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { enableWasmSr25519 } from '../crypto/sr25519-wasm.js';
+import { enableFastSr25519 } from '../crypto/sr25519-schnorrkel.js';
 import { isLedgerError } from './errors.js';
 import { checkTxStateless } from './tx-check.js';
 
@@ -44,7 +44,7 @@ if (!isMainThread && process.platform === 'linux') {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const ready = enableWasmSr25519();
+  const ready = enableFastSr25519();
   // answers stay in message order: every message waits for the same promise, settled once
   port.on('message', (m: { id: number; genesisHash: string; txs: unknown[] }) => {
     void ready.then(() => port.postMessage({ id: m.id, results: checkMany(m.txs, m.genesisHash) }));
