@@ -5,6 +5,7 @@
  * (src/cli/subtensor/stake.ts); tao's ledger has no move/transfer yet (E_UNSUPPORTED).
  */
 import type { Command } from 'commander';
+import { stakePlan } from '../client/tx-plan.js';
 import { formatTao, parseTao } from '../core/amount.js';
 import { ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
@@ -147,15 +148,7 @@ export async function handleStake(
         }
       }
       if (direction === 'remove') await warnUnstakingValidator(globals, hotkey, amount, requested, warnings);
-      return {
-        title: direction === 'add' ? 'Add stake' : 'Remove stake',
-        call: { type: direction === 'add' ? 'add_stake' : 'remove_stake', hotkey, amount: amount.toString() },
-        details: [
-          ['hotkey', hotkey],
-          ['amount', `${formatTao(amount)} τ${requested === undefined ? ' (all)' : ''}`],
-        ],
-        freeDelta: direction === 'add' ? -amount : amount,
-      };
+      return stakePlan(direction, hotkey, amount, requested === undefined);
     },
   });
   return warnings.length > 0 ? { ...report, warnings } : report;

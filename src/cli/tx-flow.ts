@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { NodeClient } from '../client/node-client.js';
-import type { AccountInfo, Call, SystemInfo } from '../client/types.js';
+import { freeAfter, type TxPlan } from '../client/tx-plan.js';
+import type { AccountInfo, SystemInfo } from '../client/types.js';
 import { formatTao, parseTao } from '../core/amount.js';
 import { cancelledError, ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js';
 import type { KeyPair } from '../crypto/keys.js';
@@ -150,16 +151,6 @@ async function unlockWalletKey(globals: GlobalOptions, role: SignerRole): Promis
   return role === 'coldkey' ? unlockColdkey(ctx) : unlockHotkey(ctx);
 }
 
-/** What the command wants signed, and how to show it. */
-export interface TxPlan {
-  title: string;
-  call: Call;
-  /** Extra lines of the preview after "from" (to, amount, hotkey…). */
-  details: [string, string][];
-  /** Change of the signer's free balance apart from the fee (−amount for a transfer). */
-  freeDelta: bigint;
-}
-
 export interface TxContext {
   client: NodeClient;
   info: SystemInfo;
@@ -179,7 +170,7 @@ export interface RunTxOptions {
 }
 
 export function previewText(ctx: TxContext, plan: TxPlan, fee: bigint, expiry: number): string {
-  const after = ctx.account.free + plan.freeDelta - fee;
+  const after = freeAfter(plan, ctx.account.free, fee);
   return [
     `${plan.title} — this is what will be signed:`,
     keyValues([

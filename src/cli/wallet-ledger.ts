@@ -1,5 +1,6 @@
 /** `tao wallet balance | transfer | faucet`: the ledger side of a wallet (funds), added to the wallet group. */
 import type { Command } from 'commander';
+import { transferPlan } from '../client/tx-plan.js';
 import { formatTao } from '../core/amount.js';
 import { rejectedError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
@@ -111,15 +112,7 @@ export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags
           'E_INSUFFICIENT_BALANCE',
           `nothing to transfer: free balance ${formatTao(account.free)} τ does not cover the fee ${formatTao(info.txFee)} τ`,
         );
-      return {
-        title: 'Transfer',
-        call: { type: 'transfer', dest, amount: amount.toString() },
-        details: [
-          ['to', dest],
-          ['amount', `${formatTao(amount)} τ${requested === undefined ? ' (all)' : ''}`],
-        ],
-        freeDelta: -amount,
-      };
+      return transferPlan(dest, amount, requested === undefined);
     },
   });
 }

@@ -4,6 +4,7 @@
  * With `readonly`, signing and process control refuse even if called (the shell never offers them).
  */
 import { NodeClient } from '../../client/index.js';
+import { stakePlan, transferPlan } from '../../client/tx-plan.js';
 import { TaoError } from '../../core/errors.js';
 import { ChainFeed, type ChainFeedOptions } from './chain-feed.js';
 import { TxSigner } from './signer.js';
@@ -111,16 +112,17 @@ export class LiveDataSource implements DataSource {
     return this.signer.submit(call, auth);
   }
 
+  // The calls of the plans the dialog reviewed (src/client/tx-plan.ts, as the CLI signs them).
   transfer(r: TransferRequest): Promise<TxSubmitted> {
-    return this.sign({ type: 'transfer', dest: r.dest, amount: r.amount.toString() }, r.auth);
+    return this.sign(transferPlan(r.dest, r.amount).call, r.auth);
   }
 
   addStake(r: StakeRequest): Promise<TxSubmitted> {
-    return this.sign({ type: 'add_stake', hotkey: r.hotkey, amount: r.amount.toString() }, r.auth);
+    return this.sign(stakePlan('add', r.hotkey, r.amount).call, r.auth);
   }
 
   removeStake(r: StakeRequest): Promise<TxSubmitted> {
-    return this.sign({ type: 'remove_stake', hotkey: r.hotkey, amount: r.amount.toString() }, r.auth);
+    return this.sign(stakePlan('remove', r.hotkey, r.amount).call, r.auth);
   }
 
   async waitForTx(txHash: string, signal?: AbortSignal): Promise<TxFate> {

@@ -22,7 +22,7 @@ import { editLine, useKeySink } from '../hooks/use-key-sink.js';
 import type { DialogSpec } from '../intents.js';
 import { useTheme } from '../theme/context.js';
 import type { ChainTxPlan } from './chain-plan.js';
-import { checkAmount, planTx, type TxKind, type TxPlan, unstakeValidatorWarning } from './tx-plan.js';
+import { checkAmount, type LedgerTx, planTx, type TxKind, unstakeValidatorWarning } from './tx-plan.js';
 
 type Field = 'to' | 'netuid' | 'amount' | 'tolerance';
 type Values = Partial<Record<Field, string>>;
@@ -30,7 +30,7 @@ type Lines = [string, string][];
 
 /** A plan ready for review: the ledger's (from the snapshot) or the chain's (read before the review). */
 interface Reviewed {
-  ledger?: TxPlan;
+  ledger?: LedgerTx;
   chain?: ChainTxPlan;
   review: Lines;
   /** Shown again next to a chain outcome. */
@@ -105,16 +105,19 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     };
   }, [source]);
 
-  const submitLedger = async (plan: TxPlan, reviewed: Reviewed, auth: PasswordSource) => {
+  const submitLedger = async (
+    { kind, to, amount }: LedgerTx['request'],
+    reviewed: Reviewed,
+    auth: PasswordSource,
+  ) => {
     let txHash: string | null = null;
     try {
-      const request = { amount: plan.amount, auth };
       const submitted =
-        plan.kind === 'transfer'
-          ? await source.transfer({ ...request, dest: plan.to })
-          : plan.kind === 'stake-add'
-            ? await source.addStake({ ...request, hotkey: plan.to })
-            : await source.removeStake({ ...request, hotkey: plan.to });
+        kind === 'transfer'
+          ? await source.transfer({ dest: to, amount, auth })
+          : kind === 'stake-add'
+            ? await source.addStake({ hotkey: to, amount, auth })
+            : await source.removeStake({ hotkey: to, amount, auth });
       txHash = submitted.txHash;
       setStep({ kind: 'pending', plan: reviewed, txHash });
       const fate = await source.waitForTx(txHash, abort.current.signal);
@@ -133,7 +136,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
 
   const submit = async (reviewed: Reviewed, auth: PasswordSource) => {
     setStep({ kind: 'submitting', plan: reviewed });
-    if (reviewed.ledger) return submitLedger(reviewed.ledger, reviewed, auth);
+    if (reviewed.ledger) return submitLedger(reviewed.ledger.request, reviewed, auth);
     if (!chain || !reviewed.chain) return;
     try {
       const outcome = await chain.signPlan(reviewed.chain, auth);
@@ -151,24 +154,24 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     }
   };
 
-  const ledgerReview = (plan: TxPlan, validators: string | null = null): Reviewed => {
+  /** The lines of exactly what the ledger's plan signs (as `tao wallet transfer` / `tao stake` preview them). */
+  const ledgerReview = (tx: LedgerTx, validators: string | null = null): Reviewed => {
     const review: Lines = [
-      ['from', plan.from],
-      [toLabel, plan.to],
-      ...(validators ? [unstakeValidatorWarning(plan, validators)] : []),
-      ['amount', taoFull(plan.amount)],
-      ['fee', taoFull(plan.fee)],
-      ['free after', `${taoFull(plan.freeAfter)} (now ${taoFull(plan.freeBefore)})`],
-      ...(plan.stakeAfter !== null
+      ['from', tx.request.from],
+      ...tx.plan.details,
+      ...(validators ? [unstakeValidatorWarning(tx.request, validators)] : []),
+      ['fee', taoFull(tx.fee)],
+      ['free after', `${taoFull(tx.freeAfter)} (now ${taoFull(tx.freeBefore)})`],
+      ...(tx.stakeAfter !== null
         ? [
-            ['stake after', `${taoFull(plan.stakeAfter)} (now ${taoFull(plan.stakeBefore ?? 0n)})`] as [
+            ['stake after', `${taoFull(tx.stakeAfter)} (now ${taoFull(tx.stakeBefore ?? 0n)})`] as [
               string,
               string,
             ],
           ]
         : []),
     ];
-    return { ledger: plan, review, summary: review };
+    return { ledger: tx, review, summary: review };
   };
 
   /** Reads the chain's plan for the form's values; a problem sends the dialog back to the last field. */
@@ -254,14 +257,14 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     if ('problem' in planned) return setProblem(planned.problem);
     setText('');
     if (kind !== 'stake-remove' || !source.runningValidatorsOn)
-      return setStep({ kind: 'review', plan: ledgerReview(planned.plan) });
+      return setStep({ kind: 'review', plan: ledgerReview(planned.tx) });
     // Unstaking a running validator of this home is said in the review, before y (as `tao stake remove`).
     setStep({ kind: 'quoting', values });
     const review = (validators: string | null) => {
       if (!abort.current.signal.aborted)
-        setStep({ kind: 'review', plan: ledgerReview(planned.plan, validators) });
+        setStep({ kind: 'review', plan: ledgerReview(planned.tx, validators) });
     };
-    source.runningValidatorsOn(planned.plan.to).then(review, () => review(null));
+    source.runningValidatorsOn(planned.tx.request.to).then(review, () => review(null));
   };
 
   useKeySink((input, key) => {

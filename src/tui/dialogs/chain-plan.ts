@@ -9,15 +9,10 @@ import { formatTao } from '../../core/amount.js';
 import { milliPercentText, quoteStake } from '../../chain/subtensor/stake-quote.js';
 import { type Tolerance, tolerancePercent } from '../../chain/subtensor/stake.js';
 import type { PoolState } from '../../chain/subtensor/swap-estimate.js';
-import type { TxKind } from './tx-plan.js';
+import type { TxRequest } from './tx-plan.js';
 
-/** What the dialog asked for. `amount` is τ rao (transfer, stake add) or alpha (unstake). */
-export interface ChainTxRequest {
-  kind: TxKind;
-  from: string;
-  /** Destination account (transfer) or hotkey (stake). */
-  to: string;
-  amount: bigint;
+/** What the dialog asked for on a Subtensor chain. `amount` is τ rao (transfer, stake add) or alpha (unstake). */
+export interface ChainTxRequest extends TxRequest {
   /** Stake only. */
   netuid?: number;
   tolerance?: Tolerance;
@@ -47,11 +42,8 @@ export interface ChainFacts {
   hotkeyOwner?: string;
 }
 
-export interface ChainTxPlan {
-  kind: TxKind;
-  from: string;
-  to: string;
-  amount: bigint;
+/** The request as it will be signed, with the chain's fee and the review's lines. */
+export interface ChainTxPlan extends TxRequest {
   fee: bigint;
   call: ChainCall;
   /** The review after from / to, label and value. */

@@ -1,19 +1,30 @@
 /**
- * What a transfer / stake / unstake dialog will sign, computed before anything is signed: from, to,
- * amount, fee and the resulting balances, or the reason it cannot go through. Pure, exact (bigint rao).
+ * What a transfer / stake / unstake dialog will sign on tao's ledger, computed before anything is signed:
+ * the ledger's plan (src/client/tx-plan.ts, the one `tao wallet transfer` and `tao stake add|remove` sign)
+ * with the snapshot's figures the review shows around it (fee, balances before and after), or the reason it
+ * cannot go through. Pure, exact (bigint rao).
  */
+import { freeAfter, stakePlan, transferPlan, type TxPlan } from '../../client/tx-plan.js';
 import { parseTao } from '../../core/amount.js';
 import { isTaoError } from '../../core/errors.js';
 import type { MarketSnapshot } from '../data/types.js';
+import { taoFull } from '../format.js';
 
 export type TxKind = 'transfer' | 'stake-add' | 'stake-remove';
 
-export interface TxPlan {
+/** What a dialog asked for. `amount` is τ rao (on Subtensor an unstake's is alpha). */
+export interface TxRequest {
   kind: TxKind;
   from: string;
   /** Destination account (transfer) or hotkey (stake). */
   to: string;
   amount: bigint;
+}
+
+/** A request planned on tao's ledger: the plan to sign and the figures of its review. */
+export interface LedgerTx {
+  request: TxRequest;
+  plan: TxPlan;
   fee: bigint;
   freeBefore: bigint;
   freeAfter: bigint;
@@ -36,7 +47,7 @@ export function planTx(
   to: string,
   amount: bigint,
   snapshot: Pick<MarketSnapshot, 'own' | 'node'>,
-): { plan: TxPlan } | { problem: string } {
+): { tx: LedgerTx } | { problem: string } {
   const { own, node } = snapshot;
   if (!own.coldkey) return { problem: 'no coldkey in this wallet' };
   if (!own.balance) return { problem: 'balance not known yet (is the node reachable?)' };
@@ -45,26 +56,36 @@ export function planTx(
   const free = own.balance.free;
   const stakeBefore =
     kind === 'transfer' ? null : own.stakes.filter((s) => s.hotkey === to).reduce((a, s) => a + s.amount, 0n);
-  let freeAfter: bigint;
-  let stakeAfter: bigint | null = null;
-  if (kind === 'stake-remove') {
-    if (amount > (stakeBefore ?? 0n)) {
-      return {
-        problem: `cannot unstake ${fmt(amount)}: only ${fmt(stakeBefore ?? 0n)} staked to that hotkey`,
-      };
-    }
-    freeAfter = free + amount - fee;
-    stakeAfter = (stakeBefore ?? 0n) - amount;
-    if (freeAfter < 0n) return { problem: `the fee ${fmt(fee)} exceeds the free balance` };
-  } else {
-    freeAfter = free - amount - fee;
-    if (freeAfter < 0n) {
-      return { problem: `insufficient balance: ${fmt(amount)} + fee ${fmt(fee)} > free ${fmt(free)}` };
-    }
-    if (kind === 'stake-add') stakeAfter = (stakeBefore ?? 0n) + amount;
+  if (kind === 'stake-remove' && amount > (stakeBefore ?? 0n)) {
+    return {
+      problem: `cannot unstake ${taoFull(amount)}: only ${taoFull(stakeBefore ?? 0n)} staked to that hotkey`,
+    };
   }
+  const plan =
+    kind === 'transfer'
+      ? transferPlan(to, amount)
+      : stakePlan(kind === 'stake-add' ? 'add' : 'remove', to, amount);
+  const after = freeAfter(plan, free, fee);
+  if (after < 0n) {
+    return {
+      problem:
+        kind === 'stake-remove'
+          ? `the fee ${taoFull(fee)} exceeds the free balance`
+          : `insufficient balance: ${taoFull(amount)} + fee ${taoFull(fee)} > free ${taoFull(free)}`,
+    };
+  }
+  const stakeAfter =
+    stakeBefore === null ? null : kind === 'stake-add' ? stakeBefore + amount : stakeBefore - amount;
   return {
-    plan: { kind, from: own.coldkey, to, amount, fee, freeBefore: free, freeAfter, stakeBefore, stakeAfter },
+    tx: {
+      request: { kind, from: own.coldkey, to, amount },
+      plan,
+      fee,
+      freeBefore: free,
+      freeAfter: after,
+      stakeBefore,
+      stakeAfter,
+    },
   };
 }
 
@@ -72,12 +93,7 @@ export function planTx(
  * The review's warning when an unstake takes stake from a running validator of this home (`validators` as
  * runningValidatorsOn describes them), worded as `tao stake remove` says it.
  */
-export const unstakeValidatorWarning = (plan: TxPlan, validators: string): [string, string] => [
+export const unstakeValidatorWarning = (request: TxRequest, validators: string): [string, string] => [
   'warning',
-  `this removes ${fmt(plan.amount)} of stake from the running validator ${validators} on hotkey ${plan.to}: its weights count less in consensus and it earns less`,
+  `this removes ${taoFull(request.amount)} of stake from the running validator ${validators} on hotkey ${request.to}: its weights count less in consensus and it earns less`,
 ];
-
-const fmt = (rao: bigint) => {
-  const s = rao.toString().padStart(10, '0');
-  return `${s.slice(0, -9)}.${s.slice(-9)} τ`;
-};
