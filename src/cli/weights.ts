@@ -4,7 +4,7 @@ import type { GlobalOptions } from './context.js';
 import { globalsOf } from './context.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
-import { parseNetuid } from './subnet.js';
+import { requireNetuid } from './subnet-flags.js';
 import {
   addTxOptions,
   connect,
@@ -26,7 +26,7 @@ export async function handleWeightsSet(
   globals: GlobalOptions,
   opts: WeightsFlags,
 ): Promise<TxReport & { netuid: number; uids: number[]; weights_u16: number[]; warnings?: string[] }> {
-  const netuid = parseNetuid(await requireValue(globals, opts.netuid, '--netuid', 'Subnet netuid'));
+  const netuid = await requireNetuid(globals, opts.netuid);
   const uidsText = await requireValue(globals, opts.uids, '--uids', 'Uids (comma-separated)');
   const weightsText = await requireValue(globals, opts.weights, '--weights', 'Weights (comma-separated)');
   const { parseWeightRow } = await import('../client/weights.js');
@@ -92,7 +92,7 @@ export async function handleWeightsSet(
 }
 
 export async function handleWeightsList(globals: GlobalOptions, netuidText: string | undefined) {
-  const netuid = parseNetuid(await requireValue(globals, netuidText, '--netuid', 'Subnet netuid'));
+  const netuid = await requireNetuid(globals, netuidText);
   const client = await connect(globals);
   return { netuid, rows: await client.weights(netuid) };
 }

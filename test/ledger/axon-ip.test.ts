@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/cli/subnet.js';
+import { parseIp } from '../../src/cli/subnet-flags.js';
 import { isAxonIp } from '../../src/core/ip.js';
 import { parseCall } from '../../src/ledger/calls.js';
 import type { LedgerError } from '../../src/ledger/errors.js';

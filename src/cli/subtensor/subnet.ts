@@ -5,7 +5,7 @@
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError } from '../../core/errors.js';
-import type { NeuronRow } from '../subnet.js';
+import type { NeuronRow } from '../subnet-rows.js';
 
 export interface SubtensorSubnetRow {
   netuid: number;
