@@ -166,11 +166,13 @@ async function warnUnstakingValidator(
   requested: bigint | undefined,
   warnings: string[],
 ): Promise<void> {
-  const { describePeers, runningValidatorsOn } = await import('../up/running-peers.js');
+  const { describePeers, runningValidatorsOn, unstakingValidatorMessage } = await import(
+    '../up/running-peers.js'
+  );
   const peers = await runningValidatorsOn(globals.home, hotkey);
   if (peers.length === 0) return;
   const what = requested === undefined ? 'all your stake' : `${formatTao(amount)} τ of stake`;
-  const message = `this removes ${what} from the running validator ${describePeers(peers)} on hotkey ${hotkey}: its weights count less in consensus and it earns less${requested === undefined ? ' (nothing, if this was its only stake)' : ''}`;
+  const message = `${unstakingValidatorMessage(what, describePeers(peers), hotkey)}${requested === undefined ? ' (nothing, if this was its only stake)' : ''}`;
   if (globals.json && !globals.yes)
     throw usageError('E_CONFIRMATION_REQUIRED', message, 'pass --yes to unstake it anyway');
   warnings.push(message);

@@ -70,3 +70,10 @@ export async function runningValidatorsOn(
 /** "peer:default (own, pid 123)" for messages. */
 export const describePeers = (peers: readonly RunningPeer[]): string =>
   peers.map((p) => `${p.child} (${p.flavour ?? '?'}, pid ${p.pid ?? '?'})`).join(', ');
+
+/**
+ * The warning before unstaking `what` (e.g. "2.000000000 τ of stake") from the running validator(s)
+ * `validators` (as describePeers writes them): `tao stake remove` and the console's review say it alike.
+ */
+export const unstakingValidatorMessage = (what: string, validators: string, hotkey: string): string =>
+  `this removes ${what} from the running validator ${validators} on hotkey ${hotkey}: its weights count less in consensus and it earns less`;

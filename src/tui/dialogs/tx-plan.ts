@@ -7,6 +7,7 @@
 import { freeAfter, stakePlan, transferPlan, type TxPlan } from '../../client/tx-plan.js';
 import { parseTao } from '../../core/amount.js';
 import { isTaoError } from '../../core/errors.js';
+import { unstakingValidatorMessage } from '../../up/running-peers.js';
 import type { MarketSnapshot } from '../data/types.js';
 import { taoFull } from '../format.js';
 
@@ -91,9 +92,9 @@ export function planTx(
 
 /**
  * The review's warning when an unstake takes stake from a running validator of this home (`validators` as
- * runningValidatorsOn describes them), worded as `tao stake remove` says it.
+ * runningValidatorsOn describes them), in the words of `tao stake remove`.
  */
 export const unstakeValidatorWarning = (request: TxRequest, validators: string): [string, string] => [
   'warning',
-  `this removes ${taoFull(request.amount)} of stake from the running validator ${validators} on hotkey ${request.to}: its weights count less in consensus and it earns less`,
+  unstakingValidatorMessage(`${taoFull(request.amount)} of stake`, validators, request.to),
 ];
