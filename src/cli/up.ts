@@ -15,6 +15,7 @@ interface UpFlags {
   blockTime?: string;
   tempo?: string;
   good?: string;
+  neighboursInOneProcess?: boolean;
   device?: string;
   peerTimeout?: string;
 }
@@ -54,7 +55,11 @@ export function registerUp(program: Command): void {
       .option('--tempo <n>', 'blocks between epochs of a new dev chain (default 5)')
       .option('--good <n>', 'how many good neighbours (default 4)')
       .option('--device <device>', 'auto, cpu or cuda for every peer (default: the peer decides)')
-      .option('--peer-timeout <s>', 'seconds to wait for the peers to answer (default 120)'),
+      .option('--peer-timeout <s>', 'seconds to wait for the peers to answer (default 120)')
+      .option(
+        '--neighbours-in-one-process',
+        'host the simulated neighbours in one process (one onnxruntime) instead of one each',
+      ),
     'tao up',
     'tao up --headless --json',
     'tao up --headless --rpc-port 9955 --peer-port 9960 --good 2',
@@ -74,6 +79,7 @@ export function registerUp(program: Command): void {
       good: intFlag(flags.good, 'good', 0, 32),
       device: flags.device,
       peerTimeoutMs: (intFlag(flags.peerTimeout, 'peer-timeout', 1, 3600) ?? 120) * 1000,
+      neighboursInOneProcess: Boolean(flags.neighboursInOneProcess),
     };
     if (flags.device !== undefined && !['auto', 'cpu', 'cuda'].includes(flags.device))
       throw usageError('E_BAD_FLAG', `--device must be auto, cpu or cuda, got '${flags.device}'`);

@@ -2,7 +2,9 @@
  * Child output as lines: a splitter for chunked stream data (partial lines, CR/LF, a cap on line length)
  * and an in-memory ring of the last N timestamped lines that followers can subscribe to.
  */
-import type { LogLine } from './types.js';
+import { join } from 'node:path';
+import { RotatingFile } from './rotating-file.js';
+import { DEFAULTS, type LogLine, type LogSettings } from './types.js';
 
 export const MAX_LINE_CHARS = 16 * 1024;
 
@@ -72,4 +74,18 @@ export class LogRing {
 /** `2025-01-02T03:04:05.678Z [stderr] text` — the on-disk and plain-text form of a line. */
 export function formatLogLine(line: LogLine): string {
   return `${new Date(line.ts).toISOString()} [${line.stream}] ${line.text}`;
+}
+
+/** The ring and the rotated file `<logsDir>/<name>.log` of one child (or hosted member). */
+export function openChildLog(logsDir: string, name: string, settings: LogSettings | undefined) {
+  const logFile = join(logsDir, `${name}.log`);
+  return {
+    ring: new LogRing(settings?.ringLines ?? DEFAULTS.ringLines),
+    logFile,
+    file: new RotatingFile(
+      logFile,
+      settings?.maxFileBytes ?? DEFAULTS.maxFileBytes,
+      settings?.keepFiles ?? DEFAULTS.keepFiles,
+    ),
+  };
 }

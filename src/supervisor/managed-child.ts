@@ -4,14 +4,14 @@
  * in-memory ring, health checks and /proc usage. A process left by a supervisor that died can be adopted:
  * it is watched by pid (its exit status and output are out of reach) until it exits and is restarted.
  */
-import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { redactArgv } from '../core/redact.js';
 import { HealthMonitor, unknownHealth } from './health.js';
-import { LineSplitter, LogRing, formatLogLine } from './log-lines.js';
+import { LineSplitter, type LogRing, formatLogLine, openChildLog } from './log-lines.js';
+import { HostedMembers, type MemberReport, type MemberRequest } from './members.js';
 import { type CpuSample, readUsage } from './proc-stats.js';
 import { decideAfterExit, describeExit, freshMemory, type RestartMemory } from './restart-policy.js';
-import { RotatingFile } from './rotating-file.js';
+import type { RotatingFile } from './rotating-file.js';
 import { childSecrets, scrub } from './secrets.js';
 import {
   type ChildSpec,
@@ -66,6 +66,9 @@ export class ManagedChild {
   private cpuSample: CpuSample | null = null;
   private disposed = false;
   private withheldEnv: string[] = [];
+  /** The services this process hosts (spec.members), each reported as a child of its own. */
+  private members: HostedMembers | null = null;
+  private readonly logsDir: string;
 
   constructor(
     public spec: ChildSpec,
@@ -73,13 +76,13 @@ export class ManagedChild {
     /** Called when a process starts or exits (the supervisor records live pids for crash recovery). */
     private readonly onRunChange: () => void = () => undefined,
   ) {
-    this.ring = new LogRing(spec.logs?.ringLines ?? DEFAULTS.ringLines);
-    this.logFile = join(logsDir, `${spec.name}.log`);
-    this.file = new RotatingFile(
-      this.logFile,
-      spec.logs?.maxFileBytes ?? DEFAULTS.maxFileBytes,
-      spec.logs?.keepFiles ?? DEFAULTS.keepFiles,
-    );
+    ({
+      ring: this.ring,
+      logFile: this.logFile,
+      file: this.file,
+    } = openChildLog(logsDir, spec.name, spec.logs));
+    if (spec.members) this.members = new HostedMembers(spec.members, logsDir);
+    this.logsDir = logsDir;
   }
 
   get active(): boolean {
@@ -133,6 +136,46 @@ export class ManagedChild {
   replaceSpec(spec: ChildSpec): void {
     this.spec = spec;
     this.withheldEnv = [];
+    if (!spec.members) {
+      this.members?.close();
+      this.members = null;
+    } else if (this.members) this.members.update(spec.members);
+    else this.members = new HostedMembers(spec.members, this.logsDir);
+  }
+
+  /** Names of the members this child hosts. */
+  memberNames(): string[] {
+    return this.members?.names() ?? [];
+  }
+
+  hostsMember(name: string): boolean {
+    return this.members?.has(name) ?? false;
+  }
+
+  memberRing(name: string): LogRing | undefined {
+    return this.members?.ring(name);
+  }
+
+  /** This child and then each member it hosts, as status records. */
+  statusWithMembers(now = Date.now()): ChildStatus[] {
+    const own = this.status(now);
+    return this.members ? [own, ...this.members.statuses(own, now)] : [own];
+  }
+
+  /**
+   * Asks the running host to stop or restart one member (a line on its stdin); resolves with the member's
+   * next state record, or null when the host does not answer within `timeoutMs`.
+   */
+  async requestMember(request: MemberRequest, timeoutMs = 15_000): Promise<MemberReport | null> {
+    const stdin = this.run && !this.run.handled ? this.run.proc?.stdin : null;
+    if (!this.members?.has(request.member) || !stdin || this.state !== 'running') return null;
+    const next = this.members.nextReport(request.member, timeoutMs);
+    stdin.write(`${JSON.stringify(request)}\n`);
+    const first = await next;
+    // A restart reports 'stopped' or 'restarting' first; the answer is the state it settles in.
+    if (request.op === 'restart' && first && first.state !== 'running')
+      return (await this.members.nextReport(request.member, timeoutMs)) ?? first;
+    return first;
   }
 
   /** Takes over a running process that a dead supervisor started from this spec. */
@@ -157,6 +200,7 @@ export class ManagedChild {
       if (!adoption.alive()) this.onExit(run, null, null, null);
     }, ADOPTED_POLL_MS);
     this.startHealth();
+    this.members?.hostStarted();
     this.onRunChange();
   }
 
@@ -164,6 +208,7 @@ export class ManagedChild {
     await this.stop();
     this.disposed = true;
     this.file.close();
+    this.members?.close();
   }
 
   status(now = Date.now()): ChildStatus {
@@ -207,7 +252,8 @@ export class ManagedChild {
       cwd: spec.cwd,
       env: spec.env,
       extendEnv: true,
-      stdin: 'ignore',
+      // A host reads its members' stop/restart requests on stdin.
+      stdin: spec.members ? 'pipe' : 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
@@ -225,12 +271,16 @@ export class ManagedChild {
       watch: null,
     };
     this.run = run;
+    proc.stdin?.on('error', () => undefined); // a host that exits mid-request: EPIPE
     // The child's output never carries the secrets it was given (env passwords, secret flags).
     const secrets = childSecrets(spec);
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = proc[stream];
       if (!readable) continue;
-      const splitter = new LineSplitter((text) => this.log(stream, scrub(text, secrets)));
+      const splitter = new LineSplitter((text) => {
+        const clean = scrub(text, secrets);
+        if (!this.members?.route(stream, clean)) this.log(stream, clean);
+      });
       run.splitters.push(splitter);
       readable.setEncoding('utf8');
       readable.on('data', (chunk: string) => splitter.push(chunk));
@@ -244,6 +294,7 @@ export class ManagedChild {
         `started pid ${run.pid}: ${[spec.command, ...redactArgv(spec.args ?? [])].join(' ')}`,
       );
       this.startHealth();
+      this.members?.hostStarted();
       this.onRunChange();
     });
     let exitTimer: NodeJS.Timeout | null = null;
@@ -286,6 +337,7 @@ export class ManagedChild {
       tail: this.ring.tail(TAIL_ON_EXIT).map((l) => l.text),
     };
     this.log('supervisor', `${reason} after ${ranMs} ms`);
+    this.members?.hostEnded(reason);
     if (this.stopping) {
       const { resolve, killTimer } = this.stopping;
       clearTimeout(killTimer);

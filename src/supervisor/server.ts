@@ -53,7 +53,7 @@ export function createControlServer(
       case 'follow': {
         const name = str(params, 'name');
         const backlog = count(params, 'lines', 0);
-        supervisor.get(name);
+        supervisor.ring(name);
         socket.write(encode({ id: req.id, result: { following: name } }));
         unsubs.push(
           supervisor.follow(name, backlog, (line) => {

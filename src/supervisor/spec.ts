@@ -17,6 +17,44 @@ function optionalNumber(obj: Record<string, unknown>, key: string, where: string
   }
 }
 
+function checkHealth(health: unknown, where: string): void {
+  if (health === undefined) return;
+  if (!isObject(health) || typeof health.url !== 'string' || !/^https?:\/\//.test(health.url)) {
+    throw new SpecError(`${where}.url must be an http(s) URL`);
+  }
+  optionalNumber(health, 'intervalMs', where, 10);
+  optionalNumber(health, 'timeoutMs', where, 1);
+  optionalNumber(health, 'unhealthyAfter', where, 1);
+  optionalNumber(health, 'graceMs', where);
+}
+
+function checkLogs(logs: unknown, where: string): void {
+  if (logs === undefined) return;
+  if (!isObject(logs)) throw new SpecError(`${where} must be an object`);
+  optionalNumber(logs, 'maxFileBytes', where, 1024);
+  optionalNumber(logs, 'keepFiles', where);
+  optionalNumber(logs, 'ringLines', where, 1);
+}
+
+/** spec.members: named services of a host child (members.ts), names unique and not the host's. */
+function checkMembers(members: unknown, host: string): void {
+  if (members === undefined) return;
+  if (!Array.isArray(members)) throw new SpecError('spec.members must be an array');
+  const seen = new Set<string>([host]);
+  members.forEach((m: unknown, i) => {
+    const where = `spec.members[${i}]`;
+    if (!isObject(m)) throw new SpecError(`${where} must be an object`);
+    if (typeof m.name !== 'string' || !NAME.test(m.name) || seen.has(m.name))
+      throw new SpecError(`${where}.name must be a unique child name`);
+    seen.add(m.name);
+    if (typeof m.kind !== 'string' || m.kind.length === 0)
+      throw new SpecError(`${where}.kind must be a string`);
+    if (m.meta !== undefined && !isObject(m.meta)) throw new SpecError(`${where}.meta must be an object`);
+    checkHealth(m.health, `${where}.health`);
+    checkLogs(m.logs, `${where}.logs`);
+  });
+}
+
 export function validateSpec(input: unknown): ChildSpec {
   if (!isObject(input)) throw new SpecError('spec must be an object');
   const { name, kind, command, args, env, cwd, health, restart, logs, meta } = input;
@@ -32,15 +70,7 @@ export function validateSpec(input: unknown): ChildSpec {
     throw new SpecError('spec.env must map names to strings');
   }
   if (cwd !== undefined && typeof cwd !== 'string') throw new SpecError('spec.cwd must be a string');
-  if (health !== undefined) {
-    if (!isObject(health) || typeof health.url !== 'string' || !/^https?:\/\//.test(health.url)) {
-      throw new SpecError('spec.health.url must be an http(s) URL');
-    }
-    optionalNumber(health, 'intervalMs', 'spec.health', 10);
-    optionalNumber(health, 'timeoutMs', 'spec.health', 1);
-    optionalNumber(health, 'unhealthyAfter', 'spec.health', 1);
-    optionalNumber(health, 'graceMs', 'spec.health');
-  }
+  checkHealth(health, 'spec.health');
   if (restart !== undefined) {
     if (!isObject(restart)) throw new SpecError('spec.restart must be an object');
     if (
@@ -54,14 +84,10 @@ export function validateSpec(input: unknown): ChildSpec {
     }
     optionalNumber(restart, 'crashLoopExits', 'spec.restart', 1);
   }
-  if (logs !== undefined) {
-    if (!isObject(logs)) throw new SpecError('spec.logs must be an object');
-    optionalNumber(logs, 'maxFileBytes', 'spec.logs', 1024);
-    optionalNumber(logs, 'keepFiles', 'spec.logs');
-    optionalNumber(logs, 'ringLines', 'spec.logs', 1);
-  }
+  checkLogs(logs, 'spec.logs');
   optionalNumber(input, 'stopGraceMs', 'spec');
   if (meta !== undefined && !isObject(meta)) throw new SpecError('spec.meta must be an object');
+  checkMembers(input.members, name);
   return input as unknown as ChildSpec;
 }
 

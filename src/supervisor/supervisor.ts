@@ -3,7 +3,7 @@
  * socket code so tests can drive it in-process with real child processes.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import type { LineListener } from './log-lines.js';
+import type { LineListener, LogRing } from './log-lines.js';
 import { ManagedChild } from './managed-child.js';
 import { type Orphan, orphanAlive, writeRegistry } from './orphans.js';
 import { sameSpec, validateSpec } from './spec.js';
@@ -80,14 +80,53 @@ export class Supervisor {
     return true;
   }
 
+  /** Every child, each followed by the members it hosts (members.ts). */
   list(): ChildStatus[] {
-    return [...this.children.values()].map((c) => c.status());
+    return [...this.children.values()].flatMap((c) => c.statusWithMembers());
   }
 
   get(name: string): ManagedChild {
     const child = this.children.get(name);
     if (!child) throw new SupervisorError('E_NO_CHILD', `no child named '${name}'`);
     return child;
+  }
+
+  /** The child hosting member `name`, if any. */
+  private hostOf(name: string): ManagedChild | undefined {
+    for (const child of this.children.values()) if (child.hostsMember(name)) return child;
+    return undefined;
+  }
+
+  /** The log ring of a child or of a hosted member. */
+  ring(name: string): LogRing {
+    const ring = this.children.get(name)?.ring ?? this.hostOf(name)?.memberRing(name);
+    if (!ring) throw new SupervisorError('E_NO_CHILD', `no child named '${name}'`);
+    return ring;
+  }
+
+  /** A name already taken by another child or another host's member. */
+  private nameTaken(spec: ChildSpec): string | null {
+    const names = [spec.name, ...(spec.members ?? []).map((m) => m.name)];
+    for (const [childName, child] of this.children) {
+      if (childName === spec.name) continue;
+      const taken = [childName, ...child.memberNames()];
+      const clash = names.find((n) => taken.includes(n));
+      if (clash !== undefined) return clash;
+    }
+    return null;
+  }
+
+  /** Stops or restarts one member inside its running host. */
+  private async memberRequest(name: string, op: 'stop' | 'restart'): Promise<ChildStatus> {
+    const host = this.hostOf(name);
+    if (!host) throw new SupervisorError('E_NO_CHILD', `no child named '${name}'`);
+    const report = await host.requestMember({ op, member: name });
+    if (!report)
+      throw new SupervisorError(
+        'E_HOST_UNREACHABLE',
+        `'${name}' runs inside '${host.spec.name}', which did not answer; ${op} '${host.spec.name}' instead`,
+      );
+    return host.statusWithMembers().find((s) => s.name === name)!;
   }
 
   /**
@@ -101,6 +140,12 @@ export class Supervisor {
     } catch (error) {
       throw new SupervisorError('E_BAD_SPEC', (error as Error).message);
     }
+    const clash = this.nameTaken(spec);
+    if (clash !== null)
+      throw new SupervisorError(
+        'E_SPEC_CONFLICT',
+        `'${clash}' already runs in this supervisor (as a child or inside a host); remove it first`,
+      );
     const existing = this.children.get(spec.name);
     if (existing) {
       const same = sameSpec(existing.spec, spec);
@@ -127,12 +172,14 @@ export class Supervisor {
   }
 
   async stop(name: string): Promise<ChildStatus> {
+    if (!this.children.has(name)) return this.memberRequest(name, 'stop');
     const child = this.get(name);
     await child.stop();
     return child.status();
   }
 
   async restart(name: string): Promise<ChildStatus> {
+    if (!this.children.has(name)) return this.memberRequest(name, 'restart');
     const child = this.get(name);
     await child.restart();
     return child.status();
@@ -140,6 +187,12 @@ export class Supervisor {
 
   /** Stops the child and forgets it (its log file stays on disk). */
   async remove(name: string): Promise<ChildStatus> {
+    const host = this.children.has(name) ? undefined : this.hostOf(name);
+    if (host)
+      throw new SupervisorError(
+        'E_HOSTED',
+        `'${name}' runs inside '${host.spec.name}'; remove '${host.spec.name}' (all its members) instead`,
+      );
     const child = this.get(name);
     await child.dispose();
     this.children.delete(name);
@@ -147,7 +200,7 @@ export class Supervisor {
   }
 
   logs(name: string, lines: number): LogLine[] {
-    return this.get(name).ring.tail(lines);
+    return this.ring(name).tail(lines);
   }
 
   /**
@@ -156,7 +209,7 @@ export class Supervisor {
    * child's lines keep coming.
    */
   follow(name: string, backlog: number, listener: LineListener): () => void {
-    const ring = this.get(name).ring;
+    const ring = this.ring(name);
     for (const line of ring.tail(backlog)) listener(line);
     const follower: Follower = { listener, unsubscribe: ring.subscribe(listener) };
     let set = this.followers.get(name);

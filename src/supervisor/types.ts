@@ -60,6 +60,20 @@ export interface ChildSpec {
   stopGraceMs?: number;
   /** Free-form data for other tools (ports, netuid, device…); reported as given. */
   meta?: Record<string, unknown>;
+  /**
+   * Named services this one process hosts (members.ts): each is listed by `status` as a child of its own
+   * (state, restarts, health, logs) while the process is the host's.
+   */
+  members?: MemberSpec[];
+}
+
+/** One service inside a host child: its name (unique in the supervisor), kind, meta, health and logs. */
+export interface MemberSpec {
+  name: string;
+  kind: string;
+  meta?: Record<string, unknown>;
+  health?: HealthSettings;
+  logs?: LogSettings;
 }
 
 export type ChildState = 'starting' | 'running' | 'restarting' | 'stopped' | 'crash-looping' | 'exited';

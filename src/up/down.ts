@@ -59,13 +59,22 @@ export async function runDown(
       const pidOf = (name: string) => children.find((c) => c.name === name)?.pid ?? null;
       const peerChildren = (state?.peers ?? []).map((p) => p.child).filter((n) => names.has(n));
       if (peerChildren.length > 0) progress.step(`stopping ${peerChildren.length} peers`);
+      // A neighbour hosted with the others (tao up --neighbours-in-one-process) goes with its host.
+      const hostOf = (name: string) => {
+        const by = children.find((c) => c.name === name)?.meta.hosted_by;
+        return typeof by === 'string' ? by : null;
+      };
+      const hosts = [...new Set(peerChildren.map(hostOf).filter((h): h is string => h !== null))];
+      const separate = peerChildren.filter((name) => hostOf(name) === null);
       await Promise.all(
-        peerChildren.map(async (name) => {
+        [...separate, ...hosts].map(async (name) => {
           const pid = pidOf(name);
           await client.remove(name);
           result.stopped.push({ name, pid });
         }),
       );
+      for (const name of peerChildren)
+        if (hostOf(name) !== null) result.stopped.push({ name, pid: pidOf(name) });
       if (state?.owns_node && names.has(NODE_CHILD)) {
         progress.step('stopping the ledger node');
         const pid = pidOf(NODE_CHILD);

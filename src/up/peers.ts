@@ -3,14 +3,15 @@
  * runs keeps its port (its spec is re-applied, a no-op when unchanged); the others get their recorded port
  * or the next free one from the base. A peer whose child crash-loops fails `up` with its exit reason.
  */
+import { fileURLToPath } from 'node:url';
 import { TaoError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { peerChildSpec } from '../peer/runtime/commands.js';
-import { parsePeerFlags } from '../peer/runtime/config.js';
+import { type PeerFlags, parsePeerFlags } from '../peer/runtime/config.js';
 import type { SupervisorClient } from '../supervisor/client.js';
-import type { ChildSpec } from '../supervisor/types.js';
+import type { ChildSpec, ChildStatus, MemberSpec } from '../supervisor/types.js';
 import { exitStory, isActive } from './node.js';
-import { assignPorts, type PeerPlan, supervisorName, UP_NETUID } from './plan.js';
+import { assignPorts, NEIGHBOURS_CHILD, type PeerPlan, supervisorName, UP_NETUID } from './plan.js';
 import { httpOk, portBusy } from './probe.js';
 
 export interface PeerSpecInput {
@@ -25,12 +26,9 @@ export interface PeerSpecInput {
   device?: string;
 }
 
-/**
- * The supervisor spec of one peer: exactly what `tao peer start` would register (the peer runtime's own
- * spec builder), with only the environment this peer needs and `started_by: 'tao up'` in its meta.
- */
-export function upPeerSpec(plan: PeerPlan, input: PeerSpecInput): ChildSpec {
-  const config = parsePeerFlags({
+/** The `tao peer run` flags of one peer of the market. */
+function upPeerFlags(plan: PeerPlan, input: PeerSpecInput): PeerFlags {
+  return {
     netuid: String(UP_NETUID),
     flavour: plan.flavour,
     port: String(input.port),
@@ -38,7 +36,15 @@ export function upPeerSpec(plan: PeerPlan, input: PeerSpecInput): ChildSpec {
     name: plan.name,
     ...plan.flags,
     ...(input.device ? { device: input.device } : {}),
-  });
+  };
+}
+
+/**
+ * The supervisor spec of one peer: exactly what `tao peer start` would register (the peer runtime's own
+ * spec builder), with only the environment this peer needs and `started_by: 'tao up'` in its meta.
+ */
+export function upPeerSpec(plan: PeerPlan, input: PeerSpecInput): ChildSpec {
+  const config = parsePeerFlags(upPeerFlags(plan, input));
   const spec = peerChildSpec(
     {
       home: input.home,
@@ -51,6 +57,51 @@ export function upPeerSpec(plan: PeerPlan, input: PeerSpecInput): ChildSpec {
     input.hotkeyAddress,
   );
   return { ...spec, env: { NO_COLOR: '1', ...input.env }, meta: { ...spec.meta, started_by: 'tao up' } };
+}
+
+/** The neighbour host's entry, in dist/ (bin/tao.js runs dist/ too). */
+export const NEIGHBOURS_MAIN = fileURLToPath(
+  new URL('../../dist/peer/runtime/neighbours-main.js', import.meta.url),
+);
+
+/**
+ * One supervisor child that hosts every neighbour (src/peer/runtime/neighbours.ts): each neighbour is a
+ * member with exactly the name, kind, meta and health its own child would have, so `tao peer list`, the
+ * console and `tao down` see the same peers; the process, its memory and its restarts are shared.
+ */
+export function neighboursHostSpec(
+  plans: readonly PeerPlan[],
+  input: (plan: PeerPlan) => PeerSpecInput,
+  node: { home: string; nodeUrl: string },
+): ChildSpec {
+  const members: MemberSpec[] = [];
+  const hosted = plans.map((plan) => {
+    const one = input(plan);
+    const spec = upPeerSpec(plan, one);
+    members.push({
+      name: spec.name,
+      kind: spec.kind,
+      meta: spec.meta ?? {},
+      ...(spec.health ? { health: spec.health } : {}),
+    });
+    return {
+      child: spec.name,
+      wallet: plan.wallet,
+      hotkey: plan.hotkey,
+      flags: upPeerFlags(plan, one),
+    };
+  });
+  return {
+    name: NEIGHBOURS_CHILD,
+    kind: 'peer-host',
+    command: process.execPath,
+    args: [NEIGHBOURS_MAIN, '--home', node.home, '--node', node.nodeUrl, '--members', JSON.stringify(hosted)],
+    env: { NO_COLOR: '1' },
+    restart: { policy: 'on-failure' },
+    stopGraceMs: 10_000,
+    meta: { started_by: 'tao up', neighbours: plans.length },
+    members,
+  };
 }
 
 /** Ports for `plans`: running peers keep theirs; the rest get recorded or free ports from `base`. */
@@ -76,6 +127,19 @@ export async function portsFor(
     new Set([...running.values(), ...reservedExtra]),
   );
   return new Map([...running, ...assigned]);
+}
+
+/**
+ * Removes the children whose names (their own or their members') `specs` will use, unless they are those
+ * specs' own children: a host replacing separate neighbour processes, or separate ones replacing a host.
+ */
+export async function removeClashing(client: SupervisorClient, specs: readonly ChildSpec[]): Promise<void> {
+  const own = new Set(specs.map((s) => s.name));
+  const wanted = new Set(specs.flatMap((s) => [s.name, ...(s.members ?? []).map((m) => m.name)]));
+  const children = (await client.status()).children;
+  const owner = (c: ChildStatus) => (typeof c.meta.hosted_by === 'string' ? c.meta.hosted_by : c.name);
+  const clashing = new Set(children.filter((c) => wanted.has(c.name) && !own.has(owner(c))).map(owner));
+  for (const name of clashing) await client.remove(name);
 }
 
 /** Starts (or keeps) every spec; returns the names whose process was (re)started. */

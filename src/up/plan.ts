@@ -9,6 +9,8 @@ import type { ChildSpec } from '../supervisor/types.js';
 
 export const UP_NETUID = 1;
 export const NODE_CHILD = 'node';
+/** The one process hosting every neighbour (`tao up --neighbours-in-one-process`). */
+export const NEIGHBOURS_CHILD = 'neighbours';
 /** The operator's own peer: named `default` so `tao peer status|logs` find it without --name. */
 export const OWN_PEER_NAME = 'default';
 export const NEIGHBOUR_WALLET_PREFIX = 'up-';

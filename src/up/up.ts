@@ -11,7 +11,14 @@ import type { Flavour } from '../peer/runtime/config.js';
 import { unlockColdkey } from '../wallet/index.js';
 import { type ChainFacts, chainFacts, ensureNeuron } from './chain.js';
 import { ensureNode, isActive } from './node.js';
-import { portsFor, startPeers, upPeerSpec, waitPeersHealthy } from './peers.js';
+import {
+  neighboursHostSpec,
+  portsFor,
+  removeClashing,
+  startPeers,
+  upPeerSpec,
+  waitPeersHealthy,
+} from './peers.js';
 import {
   DEFAULT_BLOCK_TIME_MS,
   DEFAULT_GOOD,
@@ -51,6 +58,11 @@ export interface UpOptions {
   peerTimeoutMs?: number;
   /** `bin/tao.js` the supervisor runs (default: this package's). */
   bin?: string;
+  /**
+   * Host every neighbour in one supervised process (src/peer/runtime/neighbours.ts) instead of a process
+   * each; the operator's own peer keeps its own process.
+   */
+  neighboursInOneProcess?: boolean;
   /** Ctrl-C: `up` stops what it started and fails with E_CANCELLED (exit 130). */
   signal?: AbortSignal;
 }
@@ -224,15 +236,15 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
     const ports = await portsFor(supervisor, all, recorded, options.peerPortBase ?? DEFAULT_PEER_PORT_BASE, [
       rpcPort,
     ]);
-    const specOf = (plan: PeerPlan) =>
-      upPeerSpec(plan, {
-        home,
-        nodeUrl: node.url,
-        port: ports.get(plan.name)!,
-        hotkeyAddress: keys.get(plan.name)!.hotkey,
-        ...(plan === own ? { passwordFile: unlock.passwordFile, env: unlock.env } : {}),
-        device: options.device,
-      });
+    const inputOf = (plan: PeerPlan) => ({
+      home,
+      nodeUrl: node.url,
+      port: ports.get(plan.name)!,
+      hotkeyAddress: keys.get(plan.name)!.hotkey,
+      ...(plan === own ? { passwordFile: unlock.passwordFile, env: unlock.env } : {}),
+      device: options.device,
+    });
+    const specOf = (plan: PeerPlan) => upPeerSpec(plan, inputOf(plan));
     const records: PeerRecord[] = all.map((plan) => ({
       name: plan.name,
       flavour: plan.flavour,
@@ -246,7 +258,12 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
     // Peers recorded by an earlier run with another plan stay recorded, so `tao down` still stops them.
     const kept = (previous?.peers ?? []).filter((p) => !records.some((r) => r.name === p.name));
     record({ peers: [...records, ...kept] });
-    const restarted = await startPeers(supervisor, all.map(specOf));
+    const specs = options.neighboursInOneProcess
+      ? [neighboursHostSpec(plans, inputOf, { home, nodeUrl: node.url }), specOf(own)]
+      : all.map(specOf);
+    // Switching between one process per neighbour and one host: the other layout's children go first.
+    await removeClashing(supervisor, specs);
+    const restarted = await startPeers(supervisor, specs);
     progress.note(
       restarted.length === 0
         ? `all ${all.length} peers already running`
@@ -313,7 +330,7 @@ async function undoStarted(
     const children = (await supervisor.status()).children;
     // Peers first, the node last (children is in start order).
     const ours = children
-      .filter((c) => !activeBefore.has(c.name) && c.meta.started_by === 'tao up')
+      .filter((c) => !activeBefore.has(c.name) && c.meta.started_by === 'tao up' && !c.meta.hosted_by)
       .sort((a, b) => Number(a.name === NODE_CHILD) - Number(b.name === NODE_CHILD));
     for (const child of ours) await supervisor.remove(child.name);
     const left = (await supervisor.status()).children.filter(isActive);

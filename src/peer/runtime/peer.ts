@@ -38,6 +38,13 @@ export interface PeerContext {
   passwordFile?: string;
   /** Where log lines go (default: stdout, which the supervisor captures). */
   log?: (line: string) => void;
+  /**
+   * Stops the peer gracefully when aborted (a peer hosted with others, neighbours.ts). Without it the
+   * peer stops on SIGTERM/SIGINT.
+   */
+  stop?: AbortSignal;
+  /** Called once the axon listens and the state file is written. */
+  onListening?: () => void;
 }
 
 /** Refresh the metagraph at least every this many blocks. */
@@ -91,7 +98,10 @@ async function openServedModel(
  * write fails with EPIPE, and an unhandled stream error would kill the peer. Output is best effort: the
  * peer keeps serving and a new supervisor adopts it.
  */
-function outputIsBestEffort(): void {
+let bestEffort = false;
+export function outputIsBestEffort(): void {
+  if (bestEffort) return;
+  bestEffort = true;
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 }
 
@@ -192,6 +202,7 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
     pid: process.pid,
     started_at: new Date(startedAt).toISOString(),
   });
+  ctx.onListening?.();
   log(
     `peer '${config.name}' (${config.flavour}) hotkey ${hotkey} on ${config.host}:${config.port}, subnet ${config.netuid}; device ${device.device}: ${device.reason}`,
   );
@@ -288,6 +299,12 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
       log(`${signal}: stopping`);
       resolve();
     };
+    const external = ctx.stop;
+    if (external) {
+      if (external.aborted) onSignal('stop requested');
+      else external.addEventListener('abort', () => onSignal('stop requested'), { once: true });
+      return;
+    }
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   });
