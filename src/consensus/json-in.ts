@@ -60,8 +60,26 @@ const D9 = 0x39;
 const isDigit = (c: number): boolean => c >= D0 && c <= D9;
 
 /** Parses UTF-8 JSON bytes (see the module comment for what differs from JSON.parse). */
-export function parseJsonBytes(bytes: Uint8Array): unknown {
-  return new Reader(bytes).document();
+export function parseJsonBytes(bytes: Uint8Array, hooks?: PackHooks): unknown {
+  return new Reader(bytes, hooks).document();
+}
+
+/** For the binary input format (yuma-binary.ts), which stores the packed matrices apart from the text. */
+export interface PackHooks {
+  /** Receives every matrix read as PackedRows with the `[start, end)` byte offsets of its text, in text order. */
+  found?: { start: number; end: number; rows: PackedRows }[];
+  /** Matrices that a `{"$packed": i}` under a `"weights"`/`"bonds"` key stands for (index i). */
+  packed?: readonly PackedRows[];
+}
+
+/** The stand-in `{"$packed": i}` for the i-th matrix, or -1 when `v` is not one. */
+export function placeholderIndex(v: unknown): number {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return -1;
+  const keys = Object.keys(v);
+  const i = (v as Record<string, unknown>).$packed;
+  return keys.length === 1 && keys[0] === '$packed' && Number.isSafeInteger(i) && (i as number) >= 0
+    ? (i as number)
+    : -1;
 }
 
 class Reader {
@@ -69,7 +87,10 @@ class Reader {
   private readonly latin1: (a: number, b: number) => string;
   private readonly utf8: (a: number, b: number) => string;
 
-  constructor(private readonly b: Uint8Array) {
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly hooks?: PackHooks,
+  ) {
     const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     this.latin1 = (a, z) => buf.toString('latin1', a, z);
     this.utf8 = (a, z) => buf.toString('utf8', a, z);
@@ -164,12 +185,22 @@ class Reader {
       this.ws();
       if (this.b[this.pos] !== COLON) this.fail("expected ':'");
       this.pos++;
-      const v = this.value(PACKED_KEYS.has(key));
+      const packable = PACKED_KEYS.has(key);
+      let v = this.value(packable);
+      if (packable && this.hooks?.packed) v = this.unpack(v);
       if (key === '__proto__')
         Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       else out[key] = v;
     } while (this.more(RBRACE));
     return out;
+  }
+
+  private unpack(v: unknown): unknown {
+    const i = placeholderIndex(v);
+    if (i < 0) return v;
+    const m = this.hooks!.packed![i];
+    if (!m) this.fail(`no packed matrix ${i}`);
+    return m;
   }
 
   private array(): unknown[] {
@@ -258,8 +289,10 @@ class Reader {
   private packedRows(): PackedRows | null {
     const end = packRows(this.b, this.pos);
     if (end < 0) return null;
+    const rows = new PackedRows(packPtr.slice(0, packRowCount + 1), packPairs.slice(0, 2 * packPairCount));
+    this.hooks?.found?.push({ start: this.pos, end, rows });
     this.pos = end;
-    return new PackedRows(packPtr.slice(0, packRowCount + 1), packPairs.slice(0, 2 * packPairCount));
+    return rows;
   }
 }
 

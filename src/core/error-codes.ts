@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   E_STDIN_TWICE: usage('two inputs asked for stdin (-); put one in a file'),
   E_BAD_FILE: usage('an input file cannot be read'),
   E_INPUT: usage('tao sim: the --input file cannot be read or decoded'),
+  E_OUTPUT: usage('tao sim convert: the --output file cannot be written'),
   E_BAD_AMOUNT: usage('an amount is malformed, zero or too large (CLI flag, or the ledger checking a tx)'),
   E_BAD_ADDRESS: usage('an SS58 address is malformed or has the wrong prefix (CLI or ledger)'),
   E_BAD_SIGNATURE: usage('a signature is malformed or does not verify (CLI or ledger)'),
