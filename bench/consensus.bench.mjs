@@ -3,12 +3,13 @@
 // python3 + numpy exist), side by side with `python3 yuma_ref.py` on the same files (run once per case; its
 // outputs are also compared with ours, bit for bit).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseSequence, runEpoch, runSequence } from '../dist/consensus/index.js';
 import { epochsJson } from '../dist/consensus/report.js';
+import { toYumaBinary } from '../dist/consensus/yuma-binary.js';
 import { fmtMs, median, printTable } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,6 +125,14 @@ for (const [label, file] of cases) {
   const ours = epochsJson(runSequence(seq));
   const cli = timeCli(file);
   if (cli.stdout !== ours) throw new Error(`${label}: tao sim epoch printed something else than the library`);
+  // the same case in the binary input form (tao sim convert), written next to the n = 4096 case
+  const binFile = join(here, 'out', `${label.replace('=', '')}.bin`);
+  mkdirSync(join(here, 'out'), { recursive: true });
+  let raw = readFileSync(file);
+  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
+  writeFileSync(binFile, toYumaBinary(raw).bytes);
+  const cliBin = timeCli(binFile);
+  if (cliBin.stdout !== ours) throw new Error(`${label}: the binary input printed something else`);
   let refMs = Number.NaN;
   let exact = 'not checked';
   if (hasPython && !skipRef) {
@@ -133,15 +142,18 @@ for (const [label, file] of cases) {
   }
   const libMin = Math.min(...lib);
   const cliMs = median(cli.samples);
+  const binMs = median(cliBin.samples);
   rows.push([
     label,
     String(epochs),
     fmtMs(median(lib)),
     fmtMs(libMin),
     fmtMs(cliMs),
+    fmtMs(binMs),
     Number.isNaN(refMs) ? '-' : fmtMs(refMs),
     Number.isNaN(refMs) ? '-' : `${Math.round(refMs / epochs / median(lib))}×`,
     Number.isNaN(refMs) ? '-' : `${(refMs / cliMs).toFixed(1)}×`,
+    Number.isNaN(refMs) ? '-' : `${(refMs / binMs).toFixed(1)}×`,
     exact,
   ]);
 }
@@ -152,9 +164,11 @@ printTable(
     'runEpoch median',
     'runEpoch min',
     'tao sim epoch (process)',
+    'same, binary input',
     'yuma_ref.py (process)',
     'speed-up (lib, per epoch)',
     'speed-up (whole process)',
+    'same, binary input',
     'bit-exact vs ref',
   ],
   rows,
@@ -167,4 +181,7 @@ console.log(
 );
 console.log(
   'speed-up (lib): reference per epoch / runEpoch median; speed-up (whole process): the two processes.',
+);
+console.log(
+  'binary input: the same case converted as `tao sim convert` does (docs/yuma-binary.md), same stdout checked.',
 );
