@@ -229,9 +229,19 @@ export function registerPeer(program: Command): void {
       else for (const l of got) print(l);
       return;
     }
-    const following = await c.peerFollow(g.home, name, lines, print);
-    process.once('SIGINT', () => following.close());
-    process.once('SIGTERM', () => following.close());
-    await following.done;
+    // Ctrl-C ends the stream with exit 0, even while the recent lines are still arriving (before the
+    // supervisor's ack, so before peerFollow returns): the handlers go in first.
+    let following: { close: () => void } | null = null;
+    let interrupted = false;
+    const stop = () => {
+      interrupted = true;
+      following?.close();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const stream = await c.peerFollow(g.home, name, lines, print);
+    following = stream;
+    if (interrupted) stream.close();
+    await stream.done;
   });
 }
