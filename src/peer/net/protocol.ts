@@ -49,8 +49,33 @@ export function requestPayload(
   o += 32;
   new DataView(out.buffer).setBigUint64(o, nonce, true);
   o += 8;
-  out.set(blake2b(body, { dkLen: 32 }), o);
+  out.set(bodyHash(body), o);
   return out;
+}
+
+type Blake2b = (data: Uint8Array, key: Uint8Array, size: number) => Uint8Array;
+let wasmBlake2b: Blake2b | null = null;
+const NO_KEY = new Uint8Array(0);
+
+/**
+ * blake2b-256 of a request body: @polkadot/wasm-crypto's once enableWasmBodyHash has loaded it (the same
+ * bytes, ~16× as fast on a 40 KB batch: a serving peer hashes every request it gets, a validator every
+ * one it sends), @noble/hashes before that.
+ */
+export function bodyHash(body: Uint8Array): Uint8Array {
+  return wasmBlake2b ? wasmBlake2b(body, NO_KEY, 32) : blake2b(body, { dkLen: 32 });
+}
+
+/** Loads the wasm blake2b for bodyHash (once); false when it cannot load (then the JS one stays). */
+export async function enableWasmBodyHash(): Promise<boolean> {
+  if (wasmBlake2b) return true;
+  try {
+    const w = await import('@polkadot/wasm-crypto');
+    if (await w.waitReady()) wasmBlake2b = w.blake2b;
+  } catch {
+    // the JS hash stays
+  }
+  return wasmBlake2b !== null;
 }
 
 /** A strictly increasing nonce in microseconds since the epoch. */

@@ -10,6 +10,7 @@ import { ExitCode, TaoError } from '../../core/errors.js';
 import { paths } from '../../core/paths.js';
 import { sleep } from '../../core/sleep.js';
 import type { KeyPair } from '../../crypto/keys.js';
+import { enableWasmSr25519 } from '../../crypto/sr25519-wasm.js';
 import { encodeAddress } from '../../crypto/ss58.js';
 import { unlockHotkey } from '../../wallet/unlock.js';
 import { ensureModel } from '../model/cache.js';
@@ -22,6 +23,7 @@ import {
   resolveDevice,
 } from '../model/session.js';
 import { Axon } from '../net/axon.js';
+import { enableWasmBodyHash } from '../net/protocol.js';
 import { Dendrite, type NeighbourEndpoint } from '../net/dendrite.js';
 import { announcedIp, isScoring, type PeerConfig, servedSpec } from './config.js';
 import { MetagraphCache, neighboursOf } from './metagraph-cache.js';
@@ -111,6 +113,8 @@ export async function runPeer(config: PeerConfig, ctx: PeerContext): Promise<voi
   const startedAt = Date.now();
   // 1. Device first: `--device cuda` without CUDA exits 2 before anything else happens.
   const requested = await resolveDevice(config.device);
+  // Signing and checking requests (sr25519, the body's blake2b) in wasm: a peer does it for every query.
+  await Promise.all([enableWasmSr25519(), enableWasmBodyHash()]);
   // 2. The hotkey, never by prompting.
   const pair: KeyPair = await unlockHotkey({
     home: ctx.home,
