@@ -27,17 +27,35 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
+/** The last raw author_extrinsicUpdate refusal per connection: @polkadot/api decodes away its reason. */
+const refusals = new WeakMap<ApiPromise, { last: string }>();
+
 export async function openFixture(url: string): Promise<Fixture> {
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  const provider = new WsProvider(url);
+  const refusal = { last: '' };
+  const subscribe = provider.subscribe.bind(provider);
+  provider.subscribe = (type, method, params, callback) =>
+    subscribe(type, method, params, (error, result: unknown) => {
+      if (method === 'author_submitAndWatchExtrinsic' && typeof result === 'object' && result !== null) {
+        const [status] = Object.keys(result);
+        if (status === 'invalid' || status === 'dropped') refusal.last = JSON.stringify(result);
+      }
+      callback(error, result);
+    });
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
+  refusals.set(api, refusal);
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   return { api, keyring, alice: keyring.addFromUri('//Alice'), close: () => api.disconnect() };
 }
 
 /**
- * Signs, submits, waits for the block; a dispatch error (or a failed sudo) throws with its name. Every 15th
- * block on spec 300 is full of session work and Chopsticks drops a tx that does not fit it, sometimes with
- * no status at all: such a tx is sent again (up to twice).
+ * Signs, submits, waits for the block; a dispatch error (or a failed sudo) throws with its name. Spec 300
+ * fills some blocks (session rotation, era change) to the proof-size limit, and Chopsticks refuses a tx that
+ * does not fit one (Invalid, ExhaustsResources): such a tx is sent again, up to twice, once that block has
+ * landed. Chopsticks reports the refusal while it is still building the block: a resend signed and
+ * submitted before it lands goes into the NEXT block, queued behind it, and the first head that comes is
+ * the refusing block, without it (the silent-drop check below must not take that for a drop).
  */
 export async function send(
   api: ApiPromise,
@@ -45,23 +63,33 @@ export async function send(
   tx: SubmittableExtrinsic<'promise'>,
 ): Promise<{ section: string; method: string; data: unknown[] }[]> {
   for (let attempt = 0; ; attempt++) {
+    const fresh =
+      attempt === 0 ? tx : (api.tx(tx.method as unknown as CallType) as SubmittableExtrinsic<'promise'>);
+    const submittedAt = await headNumber();
     try {
-      const fresh =
-        attempt === 0 ? tx : (api.tx(tx.method as unknown as CallType) as SubmittableExtrinsic<'promise'>);
-      return await sendOnce(api, signer, fresh);
+      return await sendOnce(api, signer, fresh, submittedAt);
     } catch (error) {
       if (attempt >= 2 || !/tx (Invalid|Dropped)|ExhaustsResources|1010/.test(String(error))) throw error;
+      if (process.env.DEBUG_SEND) console.error(`send: sent again after head ${submittedAt}: ${error}`);
+      await blocksSettled(submittedAt);
     }
   }
+}
+
+/** Waits until no block Chopsticks queued before now is still being built: dev_newBlock queues behind them. */
+async function blocksSettled(submittedAt: number): Promise<void> {
+  if ((await headNumber()) <= submittedAt) await rpc('dev_newBlock', [{ count: 1 }]);
 }
 
 async function sendOnce(
   api: ApiPromise,
   signer: KeyringPair,
   tx: SubmittableExtrinsic<'promise'>,
+  submittedAt: number,
 ): Promise<{ section: string; method: string; data: unknown[] }[]> {
   const nonce = await api.rpc.system.accountNextIndex(signer.address);
-  const submittedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+  const refusal = refusals.get(api) ?? { last: '' };
+  refusal.last = '';
   let settled = false;
   let unwatch: (() => void) | undefined;
   return new Promise<{ section: string; method: string; data: unknown[] }[]>((resolve, reject) => {
@@ -71,18 +99,28 @@ async function sendOnce(
       unwatch?.();
       fn();
     };
-    // A silent drop: a later head came, the tx is not in the pool and the nonce did not move.
+    // A silent drop: a later head came, the tx is not in the pool and the nonce did not move. Chopsticks
+    // takes a tx out of the pool when it QUEUES the block for it, seconds before that block lands on a
+    // loaded box, so "not in the pool" may mean "in a block still being built": dev_newBlock waits for
+    // every queued block (and adds one) before the nonce decides.
+    const gone = async () => {
+      const pending = await api.rpc.author.pendingExtrinsics();
+      if (pending.some((p) => p.hash.toHex() === tx.hash.toHex())) return false;
+      return (await api.rpc.system.accountNextIndex(signer.address)).toNumber() <= nonce.toNumber();
+    };
     void api.rpc.chain
       .subscribeNewHeads((header) => {
         if (header.number.toNumber() <= submittedAt || settled) return;
         setTimeout(() => {
           if (settled) return;
           void (async () => {
-            const pending = await api.rpc.author.pendingExtrinsics();
-            if (pending.some((p) => p.hash.toHex() === tx.hash.toHex())) return;
-            const next = await api.rpc.system.accountNextIndex(signer.address);
-            if (next.toNumber() > nonce.toNumber()) return;
-            settle(() => reject(new Error('tx Dropped (silently, by a full block)')));
+            if (!(await gone()) || settled) return;
+            await rpc('dev_newBlock', [{ count: 1 }]);
+            if (settled || !(await gone())) {
+              if (process.env.DEBUG_SEND) console.error(`send: not dropped, in a block still being built`);
+              return;
+            }
+            settle(() => reject(new Error('tx Dropped (silently: not in the pool, nor in a block)')));
           })().catch(() => undefined);
         }, 1500);
       })
@@ -92,7 +130,7 @@ async function sendOnce(
       });
     tx.signAndSend(signer, { nonce }, (result) => {
       if (result.status.isInvalid || result.status.isDropped) {
-        settle(() => reject(new Error(`tx ${result.status.type}`)));
+        settle(() => reject(new Error(`tx ${result.status.type} ${refusal.last}`.trim())));
       }
       // Under load @polkadot/api can deliver Finalized without the InBlock before it (the newer status
       // replaces one whose events are still being read): either one means the block holds it.
