@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable } from './table.mjs';
+import { median, printTable } from './table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'tao.js');
@@ -110,6 +110,7 @@ async function measure(label, extra) {
       .sort((a, b) => b.weight - a.weight || b.ema - a.ema)
       .map((n) => `${nameOf.get(n.hotkey)}=${n.weight.toFixed(2)}`)
       .join(' ');
+    const latencies = status.neighbours.map((n) => n.latency_ms).filter((l) => typeof l === 'number');
     return {
       label,
       processes: after.length,
@@ -119,6 +120,7 @@ async function measure(label, extra) {
       cpu,
       upS,
       rounds: status.round,
+      latencyMs: latencies.length > 0 ? median(latencies) : null,
       ranking,
     };
   } finally {
@@ -169,4 +171,6 @@ printTable(
 );
 console.log('');
 for (const r of results)
-  console.log(`own validator's weights after ${r.rounds} rounds (${r.label}): ${r.ranking}`);
+  console.log(
+    `own validator's weights after ${r.rounds} rounds (${r.label}; median answer ${r.latencyMs} ms): ${r.ranking}`,
+  );

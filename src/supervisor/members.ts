@@ -209,7 +209,10 @@ export class HostedMembers {
     return [...this.members.values()].map((member) => {
       const r = member.report;
       const hostRunning = host.state === 'running' && host.pid !== null;
-      const state: ChildState = hostRunning ? (r?.state ?? 'starting') : host.state;
+      // No report yet: starting, or, for a host adopted from a dead supervisor (its output is out of
+      // reach), running once the member answers its health check.
+      const unreported: ChildState = member.health?.status.status === 'healthy' ? 'running' : 'starting';
+      const state: ChildState = hostRunning ? (r?.state ?? unreported) : host.state;
       const live = hostRunning && (state === 'running' || state === 'starting');
       const startedAt = live ? (r?.started_at ?? host.startedAt) : null;
       const lastExit: ExitRecord | null = r?.last_exit

@@ -124,7 +124,7 @@ export class Supervisor {
     if (!report)
       throw new SupervisorError(
         'E_HOST_UNREACHABLE',
-        `'${name}' runs inside '${host.spec.name}', which did not answer; ${op} '${host.spec.name}' instead`,
+        `'${name}' runs inside '${host.spec.name}', which did not answer (a host adopted from a supervisor that died cannot be asked); ${op} '${host.spec.name}' instead`,
       );
     return host.statusWithMembers().find((s) => s.name === name)!;
   }
