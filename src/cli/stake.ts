@@ -60,20 +60,19 @@ async function netuidOf(
   text: string | undefined,
   flag = '--netuid',
 ): Promise<number> {
-  const { parseNetuid } = await import('./subnet.js');
+  const { parseNetuid } = await import('./subnet-flags.js');
   return parseNetuid(await requireValue(globals, text, flag, 'Subnet netuid'));
 }
 
-/** `tao stake add|remove` on a Subtensor chain: alpha per subnet, protected by a limit price. */
-async function subtensorStake(
+/** What a stake trade against a subnet pool needs from the flags, on either backend. */
+async function tradeOptions(
   globals: GlobalOptions,
-  url: string,
   direction: 'add' | 'remove',
+  netuid: number,
   opts: StakeFlags,
 ) {
-  const { protectionOf, subtensorStakeAdd, subtensorStakeRemove } = await import('./subtensor/stake.js');
+  const { protectionOf } = await import('../chain/subtensor/stake.js');
   const protection = protectionOf(opts);
-  const netuid = await netuidOf(globals, opts.netuid);
   if (opts.all && opts.amount !== undefined)
     throw usageError('E_USAGE', 'give either --amount or --all, not both');
   const unit = direction === 'add' ? 'TAO' : 'alpha';
@@ -84,16 +83,34 @@ async function subtensorStake(
         '--amount',
       );
   const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
+  return { flags: opts, netuid, hotkey, protection, ...(amount === undefined ? {} : { amount }) };
+}
+
+/** `tao stake add|remove` on a Subtensor chain: alpha per subnet, protected by a limit price. */
+async function subtensorStake(
+  globals: GlobalOptions,
+  url: string,
+  direction: 'add' | 'remove',
+  opts: StakeFlags,
+) {
+  const o = await tradeOptions(globals, direction, await netuidOf(globals, opts.netuid), opts);
+  const { subtensorStakeAdd, subtensorStakeRemove } = await import('./subtensor/stake.js');
   const { withSubtensor } = await import('./subtensor/tx.js');
   return withSubtensor(url, (chain) =>
-    (direction === 'add' ? subtensorStakeAdd : subtensorStakeRemove)(globals, chain, {
-      flags: opts,
-      netuid,
-      hotkey,
-      protection,
-      ...(amount === undefined ? {} : { amount }),
-    }),
+    (direction === 'add' ? subtensorStakeAdd : subtensorStakeRemove)(globals, chain, o),
   );
+}
+
+/** `tao stake add|remove --netuid N` on tao's ledger: α through subnet N's pool, protected by default. */
+async function ledgerSubnetStake(
+  globals: GlobalOptions,
+  direction: 'add' | 'remove',
+  netuid: number,
+  opts: StakeFlags,
+) {
+  const o = await tradeOptions(globals, direction, netuid, opts);
+  const { ledgerStakeTrade } = await import('./ledger-stake.js');
+  return ledgerStakeTrade(globals, direction, o);
 }
 
 async function targetHotkey(globals: GlobalOptions, flag?: string): Promise<string> {
@@ -117,13 +134,19 @@ export async function handleStake(
   const { networkOf } = await import('./network.js');
   const network = await networkOf(globals);
   if (network.backend === 'subtensor') return subtensorStake(globals, network.url, direction, opts);
+  const netuid = opts.netuid === undefined ? 0 : await netuidOf(globals, opts.netuid);
+  if (netuid > 0) return ledgerSubnetStake(globals, direction, netuid, opts);
   for (const [flag, given] of [
-    ['--netuid', opts.netuid !== undefined],
     ['--tolerance', opts.tolerance !== undefined],
     ['--partial', Boolean(opts.partial)],
     ['--unsafe', Boolean(opts.unsafe)],
   ] as const)
-    if (given) throw ledgerHasNoPools(flag);
+    if (given)
+      throw usageError(
+        'E_USAGE',
+        `${flag} protects a trade against a subnet pool's price: root stake (netuid 0, the default) is τ at price 1`,
+        "give --netuid N to stake through subnet N's pool",
+      );
   const requested = await amountOrAll(globals, opts);
   const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
   const warnings: string[] = [];
@@ -289,7 +312,9 @@ export interface StakeRow {
 export async function handleStakeList(
   globals: GlobalOptions,
   opts: { coldkey?: string; hotkeyAddress?: string; all?: boolean },
-): Promise<{ stakes: StakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string }> {
+): Promise<
+  { stakes: StakeRow[]; alpha_stakes: AlphaStakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string }
+> {
   const filter: { coldkey?: string; hotkey?: string } = {};
   if (opts.coldkey !== undefined) filter.coldkey = await checkAddress(opts.coldkey, '--coldkey');
   if (opts.hotkeyAddress !== undefined)
@@ -311,7 +336,7 @@ export async function handleStakeList(
   if (!opts.all && filter.coldkey === undefined && filter.hotkey === undefined)
     filter.coldkey = await walletAddress(globals, 'coldkey');
   const client = await connect(globals);
-  const stakes = await client.stakeList(filter);
+  const [stakes, alpha] = await Promise.all([client.stakeList(filter), client.alphaStakes(filter)]);
   return {
     stakes: stakes.map((s) => ({
       coldkey: s.coldkey,
@@ -320,30 +345,64 @@ export async function handleStakeList(
       take: s.take,
       take_percent: takePercentText(s.take),
     })),
+    alpha_stakes: alpha.map((s) => ({
+      coldkey: s.coldkey,
+      hotkey: s.hotkey,
+      netuid: s.netuid,
+      alpha: formatTao(s.alpha),
+      value: formatTao(s.value),
+      take: s.take,
+      take_percent: takePercentText(s.take),
+    })),
   };
 }
 
+/** One coldkey's α on a (hotkey, subnet) of tao's ledger, valued at the pool's spot price. */
+export interface AlphaStakeRow {
+  coldkey: string;
+  hotkey: string;
+  netuid: number;
+  alpha: string;
+  value: string;
+  take: number;
+  take_percent: string;
+}
+
 function renderStakes(
-  data: { stakes: StakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string },
+  data:
+    | { stakes: StakeRow[]; alpha_stakes: AlphaStakeRow[] }
+    | { stakes: SubtensorStakeRow[]; total_value: string },
 ): string {
+  if ('alpha_stakes' in data) {
+    const parts: string[] = [];
+    if (data.stakes.length > 0)
+      parts.push(
+        `root (netuid 0):\n${table(
+          ['coldkey', 'hotkey', 'amount', 'take'],
+          data.stakes.map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`, s.take_percent]),
+        )}`,
+      );
+    if (data.alpha_stakes.length > 0)
+      parts.push(
+        `subnets (alpha, valued at spot price before slippage):\n${table(
+          ['coldkey', 'hotkey', 'netuid', 'alpha', 'value', 'take'],
+          data.alpha_stakes.map((s) => [
+            s.coldkey,
+            s.hotkey,
+            String(s.netuid),
+            `${s.alpha} α`,
+            `${s.value} τ`,
+            s.take_percent,
+          ]),
+        )}`,
+      );
+    return parts.length === 0 ? 'no stake' : parts.join('\n\n');
+  }
   if (data.stakes.length === 0) return 'no stake';
-  if ('total_value' in data)
-    return `${table(
-      ['coldkey', 'hotkey', 'netuid', 'alpha', 'price (τ/α)', 'value'],
-      data.stakes.map((s) => [
-        s.coldkey,
-        s.hotkey,
-        String(s.netuid),
-        `${s.alpha} α`,
-        s.price,
-        `${s.value} τ`,
-      ]),
-    )}\ntotal value ${data.total_value} τ (at spot prices, before slippage)`;
-  if (!('take_percent' in (data.stakes[0] ?? {}))) return 'no stake';
-  return table(
-    ['coldkey', 'hotkey', 'amount', 'take'],
-    (data.stakes as StakeRow[]).map((s) => [s.coldkey, s.hotkey, `${s.amount} τ`, s.take_percent]),
-  );
+  return `${table(
+    ['coldkey', 'hotkey', 'netuid', 'alpha', 'price (τ/α)', 'value'],
+    data.stakes.map((s) => [s.coldkey, s.hotkey, String(s.netuid), `${s.alpha} α`, s.price, `${s.value} τ`]),
+  )}\ntotal value ${data.total_value} τ (at spot prices, before slippage)`;
 }
 
 export function registerStake(program: Command): void {
@@ -369,13 +428,13 @@ export function registerStake(program: Command): void {
               : 'all stake on that hotkey (and subnet)',
           )
           .option('--hotkey-address <ss58>', "the hotkey (default: the wallet's own hotkey)")
-          .option('--netuid <n>', 'Subtensor: the subnet whose pool this stakes through')
           .option(
-            '--tolerance <fraction>',
-            'Subtensor: price tolerance, a decimal fraction (default 0.005 = 0.5 %)',
+            '--netuid <n>',
+            "the subnet whose pool this stakes through (alpha); tao's ledger defaults to root (0, τ at price 1)",
           )
-          .option('--partial', 'Subtensor: fill what fits within the limit price instead of all or nothing')
-          .option('--unsafe', 'Subtensor: no price protection (plain add_stake / remove_stake)'),
+          .option('--tolerance <fraction>', 'price tolerance, a decimal fraction (default 0.005 = 0.5 %)')
+          .option('--partial', 'fill what fits within the limit price instead of all or nothing')
+          .option('--unsafe', 'no price protection (plain add_stake / remove_stake)'),
       ).action(async (opts: StakeFlags, cmd: Command) => {
         const globals = globalsOf(cmd);
         emit(globals.json, await handleStake(globals, direction, opts), (r) =>
@@ -384,6 +443,7 @@ export function registerStake(program: Command): void {
       }),
       `tao stake ${direction} --amount 10`,
       `tao stake ${direction} --all --hotkey-address 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --yes`,
+      `tao stake ${direction} --netuid 1 --amount 5 --tolerance 0.01`,
       `tao --network localnet stake ${direction} --netuid 2 --amount 5 --tolerance 0.01`,
     );
   }

@@ -127,4 +127,3 @@ export function registerSubnet(program: Command): void {
 }
 
 /** For src/cli/stake.ts until it imports ./subnet-flags.js itself. */
-export { parseNetuid } from './subnet-flags.js';

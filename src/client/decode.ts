@@ -5,6 +5,8 @@
 import { parseRao } from '../core/amount.js';
 import { ExitCode, TaoError } from '../core/errors.js';
 import type {
+  AlphaStakeEntry,
+  LedgerPool,
   AccountInfo,
   Axon,
   Block,
@@ -161,9 +163,44 @@ export function decodeStakes(value: unknown): StakeEntry[] {
   });
 }
 
+export function decodeAlphaStakes(value: unknown): AlphaStakeEntry[] {
+  const list = obj(value, 'stake_list').alpha_stakes;
+  if (list === undefined) return [];
+  return arr(list, 'stake_list.alpha_stakes').map((s) => {
+    const o = obj(s, 'alpha stake');
+    const w = 'alpha stake';
+    return {
+      coldkey: str(o, 'coldkey', w),
+      hotkey: str(o, 'hotkey', w),
+      netuid: int(o, 'netuid', w),
+      alpha: rao(o, 'alpha', w),
+      value: rao(o, 'value', w),
+      take: int(o, 'take', w),
+    };
+  });
+}
+
+function decodePool(o: Obj): LedgerPool | undefined {
+  if (o.pool_state === undefined) return undefined;
+  const w = 'subnet pool';
+  const ps = obj(o.pool_state, w);
+  return {
+    started: bool(o, 'started', w),
+    price: rao(o, 'price', w),
+    taoIn: rao(o, 'tao_in', w),
+    alphaIn: rao(o, 'alpha_in', w),
+    alphaOut: rao(o, 'alpha_out', w),
+    taoEmission: rao(o, 'tao_emission', w),
+    sqrtPrice: BigInt(str(ps, 'sqrt_price', w)),
+    liquidity: rao(ps, 'liquidity', w),
+    feeRate: BigInt(int(ps, 'fee_rate', w)),
+  };
+}
+
 export function decodeSubnets(value: unknown): SubnetInfo[] {
   return arr(obj(value, 'subnet_list').subnets, 'subnet_list.subnets').map((s) => {
     const o = obj(s, 'subnet');
+    const pool = decodePool(o);
     return {
       netuid: int(o, 'netuid', 'subnet'),
       owner: str(o, 'owner', 'subnet'),
@@ -173,6 +210,7 @@ export function decodeSubnets(value: unknown): SubnetInfo[] {
       burn: rao(o, 'burn', 'subnet'),
       pendingEmission: rao(o, 'pending_emission', 'subnet'),
       lastEpoch: int(o, 'last_epoch', 'subnet'),
+      ...(pool ? { pool } : {}),
     };
   });
 }

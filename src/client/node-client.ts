@@ -10,6 +10,7 @@ import {
   decodeBlock,
   decodeHeader,
   decodeMetagraph,
+  decodeAlphaStakes,
   decodeStakes,
   decodeSubnets,
   decodeSystemInfo,
@@ -21,6 +22,7 @@ import {
 import { type EventStreamOptions, nodeEvents } from './sse.js';
 import { type CallOptions, RpcTransport, type TransportOptions } from './transport.js';
 import type {
+  AlphaStakeEntry,
   AccountInfo,
   Block,
   BlockHeader,
@@ -75,6 +77,14 @@ export class NodeClient {
     options?: CallOptions,
   ): Promise<StakeEntry[]> {
     return decodeStakes(await this.call('stake_list', filter, options));
+  }
+
+  /** The α stakes (subnets ≥ 1) matching the filter; root stakes are `stakeList`'s. */
+  async alphaStakes(
+    filter: { coldkey?: string; hotkey?: string } = {},
+    options?: CallOptions,
+  ): Promise<AlphaStakeEntry[]> {
+    return decodeAlphaStakes(await this.call('stake_list', filter, options));
   }
 
   async subnetList(options?: CallOptions): Promise<SubnetInfo[]> {

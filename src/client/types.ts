@@ -69,8 +69,37 @@ export interface SubnetInfo {
   maxUids: number;
   tempo: number;
   burn: bigint;
+  /** α waiting for the next epoch. */
   pendingEmission: bigint;
   lastEpoch: number;
+  /** The subnet's pool (dynamic TAO); absent from nodes before it. */
+  pool?: LedgerPool;
+}
+
+/** A subnet pool as `subnet_list` sends it (docs/rpc.md). */
+export interface LedgerPool {
+  started: boolean;
+  /** Spot price, rao per α. */
+  price: bigint;
+  taoIn: bigint;
+  alphaIn: bigint;
+  alphaOut: bigint;
+  /** τ the next block puts into this pool (its share of the block emission, by moving price). */
+  taoEmission: bigint;
+  /** The swap state (√price U64F64 bits, liquidity, fee rate u16), as the ledger swaps with it. */
+  sqrtPrice: bigint;
+  liquidity: bigint;
+  feeRate: bigint;
+}
+
+/** One coldkey's α on a (hotkey, subnet), with its τ value at the pool's spot price. */
+export interface AlphaStakeEntry {
+  coldkey: string;
+  hotkey: string;
+  netuid: number;
+  alpha: bigint;
+  value: bigint;
+  take: number;
 }
 
 /** Every hyperparameter by its snake_case name, as the node sends them. */
@@ -119,8 +148,16 @@ export type Call =
   | { type: 'faucet'; amount?: string }
   | { type: 'create_subnet' }
   | { type: 'burned_register'; netuid: number; hotkey: string }
-  | { type: 'add_stake'; hotkey: string; amount: string }
-  | { type: 'remove_stake'; hotkey: string; amount: string }
+  | {
+      type: 'add_stake' | 'remove_stake';
+      hotkey: string;
+      amount: string;
+      /** 0 (root, the default) or a subnet: then `amount` is τ in (add) or α out (remove) of its pool. */
+      netuid?: number;
+      limit_price?: string;
+      allow_partial?: boolean;
+    }
+  | { type: 'start_call'; netuid: number }
   | { type: 'set_weights'; netuid: number; uids: number[]; weights: number[]; version_key?: number }
   | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol?: number }
   | { type: 'set_delegate_take'; hotkey: string; take: number }

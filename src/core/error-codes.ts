@@ -116,6 +116,9 @@ export const ERROR_CODES = {
   E_NOT_SUBTENSOR: usage(
     "the --network endpoint is not Subtensor (tao's own ledger, or another Substrate chain)",
   ),
+  E_OLD_CHAIN: usage(
+    'the chain was created by an older tao (before dynamic TAO): start a new one (tao node reset --yes on dev chains)',
+  ),
   E_UNSUPPORTED: usage('the command (or this Subtensor runtime) has no Subtensor path'),
   E_BAD_TOLERANCE: usage('--tolerance is not a decimal fraction in 0..1'),
   E_NODE_RUNNING: usage('a ledger node already runs (stop it first: tao node stop)'),

@@ -46,9 +46,13 @@ export interface NeuronFields {
   stake_weight: number;
 }
 
-/** One row of `subnet_metagraph.neurons`: the fields, the hotkey's total stake and the last epoch's emission. */
+/**
+ * One row of `subnet_metagraph.neurons`: the fields, the hotkey's root stake (τ), its α on this subnet and
+ * the last epoch's emission (α).
+ */
 export interface NeuronJson extends NeuronFields {
   stake: string;
+  alpha_stake: string;
   emission: string;
 }
 

@@ -8,17 +8,10 @@ import { newSharePool, type SharePool } from './shares.js';
 import { DEFAULT_PARAMS, type DtaoParams, type DtaoState, ROOT, type Subnet, stakeKey } from './state.js';
 import { newCurve } from './swap.js';
 
-function emptySubnet(
-  netuid: number,
-  owner: string,
-  ownerHotkey: string,
-  p: DtaoParams,
-  block: number,
-): Subnet {
+/** A subnet's pool fields before any seed: empty reserves, not started. */
+export function newPool(netuid: number, p: DtaoParams, block: number): Omit<Subnet, 'owner' | 'ownerHotkey'> {
   return {
     netuid,
-    owner,
-    ownerHotkey,
     curve: newCurve(p.feeRate),
     taoReserve: 0n,
     alphaReserve: 0n,
@@ -32,6 +25,16 @@ function emptySubnet(
     pendingEmission: 0n,
     pendingOwnerCut: 0n,
   };
+}
+
+function emptySubnet(
+  netuid: number,
+  owner: string,
+  ownerHotkey: string,
+  p: DtaoParams,
+  block: number,
+): Subnet {
+  return { ...newPool(netuid, p, block), owner, ownerHotkey };
 }
 
 /** A fresh state: the given free balances (their sum is the issuance) and root (netuid 0, started). */

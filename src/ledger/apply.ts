@@ -4,6 +4,7 @@
  * is rolled back and the LedgerError is rethrown. Pure and deterministic (no clock, no I/O).
  */
 import { formatTao } from '../core/amount.js';
+import { addFree, burn, debit } from './balances.js';
 import { type Call, feeOf } from './calls.js';
 import { reject } from './errors.js';
 import { registerNeuron } from './neurons.js';
@@ -11,8 +12,10 @@ import { defaultHyperparameters } from './params.js';
 import type { LedgerState } from './state.js';
 import { neuronKey } from './state.js';
 import { setWeights } from './weights.js';
-
-const MAX_U64 = (1n << 64n) - 1n;
+import { applyStakeCall } from './stake-calls.js';
+import { newPool } from '../dtao/subnet.js';
+import { bigMin } from '../dtao/fixed.js';
+import { dtaoParams } from './dtao-view.js';
 
 /** A transaction whose envelope and signature were already checked (see tx-check.ts). */
 export interface CheckedTx {
@@ -28,33 +31,6 @@ export interface TxContext {
   block: number; // the block being built
   /** Submit-time dry run of a tx queued behind the signer's pending txs: its nonce is checked later. */
   skipNonce?: boolean;
-}
-
-function credit(free: bigint, amount: bigint): bigint {
-  const next = free + amount;
-  if (next > MAX_U64) reject('E_OVERFLOW', 'the balance would exceed 2^64 − 1 rao');
-  return next;
-}
-
-function debit(state: LedgerState, address: string, amount: bigint, what: string): void {
-  const acct = state.account(address);
-  if (acct.free < amount)
-    reject(
-      'E_INSUFFICIENT_BALANCE',
-      `free balance ${formatTao(acct.free)} τ is less than ${formatTao(amount)} τ needed for ${what}`,
-    );
-  state.setAccount(address, { ...acct, free: acct.free - amount });
-}
-
-function addFree(state: LedgerState, address: string, amount: bigint): void {
-  const acct = state.account(address);
-  state.setAccount(address, { ...acct, free: credit(acct.free, amount) });
-}
-
-function burn(state: LedgerState, amount: bigint): void {
-  if (amount === 0n) return;
-  const t = state.totalsRecord();
-  state.setTotals({ ...t, burned: t.burned + amount });
 }
 
 export function checkExpiryAndNonce(
@@ -115,13 +91,7 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
         reject('E_TOO_MANY_SUBNETS', `at most ${chain.max_subnets} subnets`);
       let netuid = 1;
       while (state.subnet(netuid)) netuid++;
-      const lock = chain.dev ? 0n : chain.subnet_lock_cost;
-      if (lock > 0n) {
-        debit(state, signer, lock, 'the subnet lock cost');
-        const t = state.totalsRecord();
-        state.setTotals({ ...t, locked: t.locked + lock });
-      }
-      createSubnet(state, netuid, signer, block, lock);
+      createSubnet(state, netuid, signer, block, lockSubnetCost(state, signer));
       return;
     }
     case 'burned_register': {
@@ -132,24 +102,15 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
       registerNeuron(state, call.netuid, call.hotkey, signer, block);
       return;
     }
-    case 'add_stake': {
-      if (!state.owners.has(call.hotkey))
-        reject('E_UNKNOWN_HOTKEY', `hotkey ${call.hotkey} is not registered on any subnet`);
-      debit(state, signer, call.amount, 'the stake');
-      state.setStake(call.hotkey, signer, credit(state.stakeOf(call.hotkey, signer), call.amount));
+    case 'add_stake':
+    case 'remove_stake':
+    case 'move_stake':
+    case 'transfer_stake':
+    case 'swap_stake':
+    case 'unstake_all':
+    case 'start_call':
+      applyStakeCall(state, signer, call, block);
       return;
-    }
-    case 'remove_stake': {
-      const staked = state.stakeOf(call.hotkey, signer);
-      if (staked < call.amount)
-        reject(
-          'E_INSUFFICIENT_STAKE',
-          `staked ${formatTao(staked)} τ on this hotkey, less than ${formatTao(call.amount)} τ`,
-        );
-      state.setStake(call.hotkey, signer, staked - call.amount);
-      addFree(state, signer, call.amount);
-      return;
-    }
     case 'set_weights':
       setWeights(state, block, signer, call.netuid, call.uids, call.weights, call.version_key);
       return;
@@ -181,22 +142,48 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
   }
 }
 
+/**
+ * What creating a subnet costs and what seeds its pool. Non-dev chains take `subnet_lock_cost` from the
+ * creator: `pool_seed` of it (all of it when smaller) enters the pool with as much α, the rest stays locked.
+ * Dev chains take nothing and mint the seed (issuance grows by it), so a dev market is free to create.
+ */
+export function lockSubnetCost(state: LedgerState, signer: string): { lock: bigint; seed: bigint } {
+  const chain = state.chain;
+  if (chain.dev) {
+    const t = state.totalsRecord();
+    state.setTotals({ ...t, issuance: t.issuance + chain.pool_seed });
+    return { lock: 0n, seed: chain.pool_seed };
+  }
+  const lock = chain.subnet_lock_cost;
+  const seed = bigMin(lock, chain.pool_seed);
+  debit(state, signer, lock, 'the subnet lock cost');
+  const t = state.totalsRecord();
+  state.setTotals({ ...t, locked: t.locked + lock - seed });
+  return { lock, seed };
+}
+
+/** A new subnet (not started) and its pool seeded with `seed` τ and as much α (price 1). */
 export function createSubnet(
   state: LedgerState,
   netuid: number,
   owner: string,
   block: number,
-  locked: bigint,
+  cost: { lock: bigint; seed: bigint },
 ): void {
+  const chain = state.chain;
   state.subnets.set(String(netuid), {
     netuid,
     owner,
     owner_hotkey: null,
     created_at: block,
     n: 0,
-    params: defaultHyperparameters(state.chain.default_tempo, state.chain.dev),
-    pending_emission: 0n,
-    locked,
+    params: defaultHyperparameters(chain.default_tempo, chain.dev),
+    locked: cost.lock,
     last_epoch: 0,
+  });
+  state.pools.set(String(netuid), {
+    ...newPool(netuid, dtaoParams(chain, state.totalsRecord().issuance), block),
+    taoReserve: cost.seed,
+    alphaReserve: cost.seed,
   });
 }

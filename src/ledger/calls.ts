@@ -12,7 +12,35 @@ export type Call =
   | { type: 'faucet'; amount: bigint | undefined }
   | { type: 'create_subnet' }
   | { type: 'burned_register'; netuid: number; hotkey: string }
-  | { type: 'add_stake' | 'remove_stake'; hotkey: string; amount: bigint }
+  | {
+      type: 'add_stake' | 'remove_stake';
+      hotkey: string;
+      /** τ to stake (add) or, on a subnet, α to unstake (remove); root (netuid 0) is τ both ways. */
+      amount: bigint;
+      netuid: number;
+      /** rao per α: add stakes only up to this price, remove sells only down to it. */
+      limit_price: bigint | undefined;
+      allow_partial: boolean;
+    }
+  | {
+      type: 'move_stake';
+      origin_hotkey: string;
+      dest_hotkey: string;
+      origin_netuid: number;
+      dest_netuid: number;
+      amount: bigint;
+    }
+  | {
+      type: 'transfer_stake';
+      dest_coldkey: string;
+      hotkey: string;
+      origin_netuid: number;
+      dest_netuid: number;
+      amount: bigint;
+    }
+  | { type: 'swap_stake'; hotkey: string; origin_netuid: number; dest_netuid: number; amount: bigint }
+  | { type: 'unstake_all'; hotkey: string }
+  | { type: 'start_call'; netuid: number }
   | { type: 'set_weights'; netuid: number; uids: number[]; weights: number[]; version_key: number }
   | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol: number }
   | { type: 'set_delegate_take'; hotkey: string; take: number };
@@ -24,8 +52,19 @@ const FIELDS: Record<CallType, { required: string[]; optional: string[] }> = {
   faucet: { required: [], optional: ['amount'] },
   create_subnet: { required: [], optional: [] },
   burned_register: { required: ['netuid', 'hotkey'], optional: [] },
-  add_stake: { required: ['hotkey', 'amount'], optional: [] },
-  remove_stake: { required: ['hotkey', 'amount'], optional: [] },
+  add_stake: { required: ['hotkey', 'amount'], optional: ['netuid', 'limit_price', 'allow_partial'] },
+  remove_stake: { required: ['hotkey', 'amount'], optional: ['netuid', 'limit_price', 'allow_partial'] },
+  move_stake: {
+    required: ['origin_hotkey', 'dest_hotkey', 'origin_netuid', 'dest_netuid', 'amount'],
+    optional: [],
+  },
+  transfer_stake: {
+    required: ['dest_coldkey', 'hotkey', 'origin_netuid', 'dest_netuid', 'amount'],
+    optional: [],
+  },
+  swap_stake: { required: ['hotkey', 'origin_netuid', 'dest_netuid', 'amount'], optional: [] },
+  unstake_all: { required: ['hotkey'], optional: [] },
+  start_call: { required: ['netuid'], optional: [] },
   set_weights: { required: ['netuid', 'uids', 'weights'], optional: ['version_key'] },
   serve_axon: { required: ['netuid', 'ip', 'port'], optional: ['protocol'] },
   set_delegate_take: { required: ['hotkey', 'take'], optional: [] },
@@ -73,6 +112,11 @@ export function address(v: unknown, field: string): string {
   return v;
 }
 
+function bool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') return bad(`call.${field} must be true or false`);
+  return v;
+}
+
 function int(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     return bad(`call.${field} must be an integer in ${min}..${max}`);
@@ -107,7 +151,44 @@ export function parseCall(raw: unknown): Call {
       return { type, netuid: int(c.netuid, 'netuid', 0, 65535), hotkey: address(c.hotkey, 'hotkey') };
     case 'add_stake':
     case 'remove_stake':
-      return { type, hotkey: address(c.hotkey, 'hotkey'), amount: amount(c.amount, 'amount') };
+      return {
+        type,
+        hotkey: address(c.hotkey, 'hotkey'),
+        amount: amount(c.amount, 'amount'),
+        netuid: c.netuid === undefined ? 0 : int(c.netuid, 'netuid', 0, 65535),
+        limit_price: c.limit_price === undefined ? undefined : amount(c.limit_price, 'limit_price'),
+        allow_partial: c.allow_partial === undefined ? false : bool(c.allow_partial, 'allow_partial'),
+      };
+    case 'move_stake':
+      return {
+        type,
+        origin_hotkey: address(c.origin_hotkey, 'origin_hotkey'),
+        dest_hotkey: address(c.dest_hotkey, 'dest_hotkey'),
+        origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
+        dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
+        amount: amount(c.amount, 'amount'),
+      };
+    case 'transfer_stake':
+      return {
+        type,
+        dest_coldkey: address(c.dest_coldkey, 'dest_coldkey'),
+        hotkey: address(c.hotkey, 'hotkey'),
+        origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
+        dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
+        amount: amount(c.amount, 'amount'),
+      };
+    case 'swap_stake':
+      return {
+        type,
+        hotkey: address(c.hotkey, 'hotkey'),
+        origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
+        dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
+        amount: amount(c.amount, 'amount'),
+      };
+    case 'unstake_all':
+      return { type, hotkey: address(c.hotkey, 'hotkey') };
+    case 'start_call':
+      return { type, netuid: int(c.netuid, 'netuid', 1, 65535) };
     case 'set_weights':
       return {
         type,

@@ -4,7 +4,8 @@
  */
 import { canonicalJson } from '../crypto/canonical.js';
 import type { Hyperparameters } from './params.js';
-import type { Account, Neuron, Subnet, Totals } from './state.js';
+import type { Curve } from '../dtao/swap.js';
+import type { Account, AlphaStake, Neuron, Pool, Subnet, Totals } from './state.js';
 
 type Json = Record<string, unknown>;
 
@@ -32,13 +33,45 @@ export const decoders: Record<string, (text: string) => unknown> = {
     return {
       ...(j as unknown as Subnet),
       params: decodeParams(j.params as Json),
-      pending_emission: big(j.pending_emission),
       locked: big(j.locked),
     };
   },
   neuron: (t): Neuron => {
     const j = JSON.parse(t) as Json;
     return { ...(j as unknown as Neuron), emission: big(j.emission) };
+  },
+  pool: (t): Pool => {
+    const j = JSON.parse(t) as Json;
+    const c = j.curve as Json;
+    const curve: Curve = {
+      mechanism: c.mechanism as number,
+      initialized: c.initialized as boolean,
+      sqrtPrice: big(c.sqrtPrice),
+      liquidity: big(c.liquidity),
+      protocolLiquidity: big(c.protocolLiquidity),
+      feeRate: big(c.feeRate),
+    };
+    return {
+      netuid: j.netuid as number,
+      curve,
+      taoReserve: big(j.taoReserve),
+      alphaReserve: big(j.alphaReserve),
+      alphaOutstanding: big(j.alphaOutstanding),
+      feesTao: big(j.feesTao),
+      feesAlpha: big(j.feesAlpha),
+      movingPrice: big(j.movingPrice),
+      emaHalvingBlocks: big(j.emaHalvingBlocks),
+      registeredAt: j.registeredAt as number,
+      firstEmissionBlock: j.firstEmissionBlock as number | null,
+      pendingEmission: big(j.pendingEmission),
+      pendingOwnerCut: big(j.pendingOwnerCut),
+    };
+  },
+  alpha: (t): AlphaStake => {
+    const j = JSON.parse(t) as Json;
+    const shares: Record<string, bigint> = {};
+    for (const [coldkey, share] of Object.entries(j.shares as Json)) shares[coldkey] = big(share);
+    return { value: big(j.value), denominator: big(j.denominator), shares };
   },
   totals: (t): Totals => {
     const j = JSON.parse(t) as Json;

@@ -14,12 +14,3 @@ export function blockEmission(issuance: bigint, base: bigint, maxSupply: bigint)
   // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers)
   return emission < remaining ? emission : remaining;
 }
-
-/** The block's emission split evenly between subnets in netuid order; the first `rem` get one rao more. */
-export function splitEvenly(total: bigint, count: number): bigint[] {
-  if (count === 0) return [];
-  const n = BigInt(count);
-  const each = total / n;
-  const rem = Number(total % n);
-  return Array.from({ length: count }, (_, i) => each + (i < rem ? 1n : 0n));
-}

@@ -83,14 +83,14 @@ export function bootstrapPermits(
 export function effectivePermits(state: LedgerState, sn: Subnet, neurons: readonly Neuron[]): boolean[] {
   if (neurons.some((n) => n.validator_permit)) return neurons.map((n) => n.validator_permit);
   return bootstrapPermits(
-    neurons.map((n) => state.totalStakeOfHotkey(n.hotkey)),
+    neurons.map((n) => state.stakeWeight(n.hotkey, sn.netuid)),
     sn.params.stake_threshold,
     sn.params.max_allowed_validators,
     ownerUidOf(state, sn),
   );
 }
 
-/** The epoch's inputs for subnet `netuid` at `block` (pool = the subnet's pending emission). */
+/** The epoch's inputs for subnet `netuid` at `block` (pool = the subnet's pending α emission; stake = stake weight). */
 export function subnetEpochInputs(
   state: LedgerState,
   netuid: number,
@@ -98,14 +98,14 @@ export function subnetEpochInputs(
 ): { inputs: EpochInputs; neurons: Neuron[]; params: YumaParams } {
   const sn = state.subnet(netuid)!;
   const neurons = state.neuronsOf(netuid);
-  const params = yumaParams(sn, ownerUidOf(state, sn), sn.pending_emission);
+  const params = yumaParams(sn, ownerUidOf(state, sn), state.pool(netuid)?.pendingEmission ?? 0n);
   return {
     neurons,
     params,
     inputs: {
       n: neurons.length,
       currentBlock: block,
-      stake: neurons.map((n) => state.totalStakeOfHotkey(n.hotkey)),
+      stake: neurons.map((n) => state.stakeWeight(n.hotkey, netuid)),
       weights: neurons.map((n) => n.weights),
       bonds: neurons.map((n) => n.bonds),
       validatorPermits: effectivePermits(state, sn, neurons),

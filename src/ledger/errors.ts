@@ -40,7 +40,15 @@ export type LedgerErrorCode =
   | 'E_SELF_WEIGHT'
   | 'E_TOO_FEW_WEIGHTS'
   | 'E_MAX_WEIGHT_EXCEEDED'
-  | 'E_BAD_AXON';
+  | 'E_BAD_AXON'
+  | 'E_START_TOO_EARLY'
+  | 'E_SUBNET_NOT_STARTED'
+  | 'E_ALREADY_STARTED'
+  | 'E_NOT_SUBNET_OWNER'
+  | 'E_AMOUNT_TOO_LOW'
+  | 'E_PRICE_LIMIT'
+  | 'E_INSUFFICIENT_LIQUIDITY'
+  | 'E_SAME_STAKE';
 
 export class LedgerError extends Error {
   constructor(

@@ -13,7 +13,7 @@ import { applyTx, type CheckedTx } from './apply.js';
 import { type Block, type BlockHeader, buildBlock } from './block.js';
 import { decoders } from './codec.js';
 import { LedgerError, reject } from './errors.js';
-import { buildGenesis, decodeGenesis, encodeGenesis, type GenesisConfig } from './genesis.js';
+import { buildGenesis, decodeStoredGenesis, encodeGenesis, type GenesisConfig } from './genesis.js';
 import { Mempool } from './mempool.js';
 import { StateHasher } from './state-root.js';
 import { LedgerState } from './state.js';
@@ -111,7 +111,7 @@ export class LedgerNode {
         await store.writeGenesis(encodeGenesis(config), g.header, g.changes);
         return new LedgerNode(store, config, g.header.hash, g.state, g.hasher, g.header, options, true);
       }
-      const config = decodeGenesis(text);
+      const config = decodeStoredGenesis(text, options.dataDir);
       const headRef = await store.head();
       if (!headRef)
         throw new TaoError(

@@ -69,7 +69,25 @@ export interface ChainParams {
   faucet_cap: bigint; // dev faucet: most per call
   default_tempo: number;
   max_txs_per_block: number;
+  /** Names the economics the chain was created with; a chain without it predates dynamic TAO (refused). */
+  economics: typeof ECONOMICS;
+  // Dynamic TAO (docs/dtao.md), as Subtensor spec 300 unless noted:
+  pool_seed: bigint; // NetworkMinLock: τ of the lock that seeds a new pool, with as much α (price 1)
+  min_stake: bigint; // DefaultMinStake: the least τ a stake swap moves
+  start_call_delay: number; // blocks after creation before start_call (DurationOfStartCall)
+  subnet_owner_cut: number; // u16 share of each block's α emission for the subnet owner (11796 ≈ 18 %)
+  alpha_emission: bigint; // α emitted per block into each started subnet
+  pool_fee_rate: number; // u16 swap fee of a new pool (33 ≈ 0.05 %)
+  moving_alpha: bigint; // SubnetMovingAlpha, U96F32 bits
+  ema_halving_blocks: number; // EMAPriceHalvingBlocks of a new subnet
+  tao_weight: bigint; // TaoWeight: root τ counts tao_weight / (2^64 − 1) of itself in a subnet's stake weight
 }
+
+/** The economics of chains this tao creates and opens (dynamic TAO, first version). */
+export const ECONOMICS = 'dtao-1' as const;
+
+/** Spec 300's InitialTaoWeight (≈ 5.27 %): root τ's weight beside α in a validator's stake weight. */
+export const SPEC300_TAO_WEIGHT = 971_718_665_099_567_868n;
 
 export function defaultChainParams(dev: boolean, tempo?: number): ChainParams {
   return {
@@ -85,5 +103,15 @@ export function defaultChainParams(dev: boolean, tempo?: number): ChainParams {
     faucet_cap: 1000n * RAO,
     default_tempo: tempo ?? (dev ? 10 : 360),
     max_txs_per_block: 10_000,
+    economics: ECONOMICS,
+    pool_seed: 1000n * RAO,
+    min_stake: 2_000_000n,
+    start_call_delay: dev ? 10 : 50_400,
+    subnet_owner_cut: 11796,
+    alpha_emission: RAO,
+    pool_fee_rate: 33,
+    moving_alpha: 12_885n, // 0.000003 in U96F32 (0.000003 · 2^32, rounded)
+    ema_halving_blocks: 201_600,
+    tao_weight: SPEC300_TAO_WEIGHT,
   };
 }

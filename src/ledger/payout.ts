@@ -1,34 +1,30 @@
 /**
- * End of block: mint the block emission into the subnets' pending pools (split evenly, netuid order, the
- * first ones get the remainder rao), then run each due subnet's epoch and pay it out as stake:
- * server emission to the neuron's own (coldkey, hotkey) stake; validator emission through the hotkey:
- * the owner's take first (floor(v · take / 65535)), the rest to the hotkey's nominators pro rata to their
- * stake (floor), the integer remainder to the owner. The epoch is src/consensus's bit-exact Yuma epoch
- * (epoch-hook.ts); its pool is paid with `distributeExactly`, so every epoch pays exactly the pending pool
- * (or nothing, when no neuron has stake or incentive: then the pool carries over to the next epoch).
+ * End of block under dynamic TAO (docs/dtao.md): the block's emission through src/dtao's run_coinbase (τ into
+ * started subnets' pools by moving price, α into each pool and to its pending emission and owner cut), then
+ * each due subnet's epoch, paid as α stake on that subnet: server emission to the neuron's own (hotkey,
+ * coldkey) except the subnet owner's hotkey (spec 300 skips it); validator emission through the hotkey: the owner's take first (floor(v · take / 65535)), the
+ * rest to every α nominator of the hotkey pro rata (its share pool's value grows), all of it to the owner
+ * when the hotkey has no α nominators there; the owner cut to the subnet owner's hotkey. The epoch is
+ * src/consensus's bit-exact Yuma epoch (epoch-hook.ts) over stake weights (α + root τ × tao_weight); its
+ * pool is paid with `distributeExactly`, so an epoch pays exactly the pending α (or nothing, when no neuron
+ * has stake or incentive: then it carries over to the next epoch).
  * Epoch schedule as subtensor: subnet `netuid` runs when (block + netuid + 1) % (tempo + 1) == 0.
  */
-import { blockEmission, splitEvenly } from './emission.js';
+import { runBlock } from '../dtao/emission.js';
+import { addToAll, credit as creditShares } from '../dtao/shares.js';
+import { storeSharePool, toSharePool, withDtao } from './dtao-view.js';
 import { runLedgerEpoch, subnetEpochInputs } from './epoch-hook.js';
 import { isEpochBlock } from './epoch-schedule.js';
 import type { LedgerState } from './state.js';
-import { neuronKey } from './state.js';
+import { alphaKey, neuronKey } from './state.js';
 
 export { isEpochBlock };
 
-export function mintBlockEmission(state: LedgerState): bigint {
-  const netuids = state.netuids();
-  if (netuids.length === 0) return 0n;
-  const t = state.totalsRecord();
-  const emission = blockEmission(t.issuance, state.chain.block_emission, state.chain.max_supply);
-  if (emission === 0n) return 0n;
-  const shares = splitEvenly(emission, netuids.length);
-  netuids.forEach((netuid, i) => {
-    const sn = state.subnet(netuid)!;
-    state.subnets.set(String(netuid), { ...sn, pending_emission: sn.pending_emission + shares[i]! });
-  });
-  state.setTotals({ ...t, issuance: t.issuance + emission });
-  return emission;
+/** This block's emission (τ into pools by moving price, α pending); returns the τ minted. */
+export function mintBlockEmission(state: LedgerState, block: number): bigint {
+  const before = state.totalsRecord().issuance;
+  withDtao(state, block, (s) => runBlock(s));
+  return state.totalsRecord().issuance - before;
 }
 
 interface Credit {
@@ -37,49 +33,55 @@ interface Credit {
   amount: bigint;
 }
 
-/** Splits one validator's emission: take to the owner, the rest pro rata to nominators, remainder to the owner. */
-export function splitDividends(state: LedgerState, hotkey: string, amount: bigint): Credit[] {
+/** α to one (hotkey, coldkey) stake on the subnet. */
+function creditAlpha(state: LedgerState, c: Credit, netuid: number): void {
+  const key = alphaKey(c.hotkey, netuid);
+  const pool = toSharePool(state.alpha.get(key));
+  creditShares(pool, c.coldkey, c.amount);
+  storeSharePool(state, key, pool);
+}
+
+/** A validator's α dividend: take to the owner, the rest to all its α nominators pro rata (via the pool value). */
+function payDividend(state: LedgerState, hotkey: string, netuid: number, amount: bigint): void {
   const owner = state.owners.get(hotkey)!;
   const take = (amount * BigInt(state.takeOf(hotkey))) / 65535n;
-  const rest = amount - take;
-  const noms = [...(state.nominators.get(hotkey) ?? new Map<string, bigint>()).entries()].sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
-  const total = noms.reduce((s, [, v]) => s + v, 0n);
-  const credits: Credit[] = [];
-  let paid = 0n;
-  if (total > 0n) {
-    for (const [coldkey, staked] of noms) {
-      const share = (rest * staked) / total;
-      if (share > 0n) credits.push({ hotkey, coldkey, amount: share });
-      paid += share;
-    }
+  const key = alphaKey(hotkey, netuid);
+  const pool = toSharePool(state.alpha.get(key));
+  if (pool.denominator === 0n) {
+    creditShares(pool, owner, amount);
+  } else {
+    if (take > 0n) creditShares(pool, owner, take);
+    addToAll(pool, amount - take);
   }
-  const ownerCut = take + rest - paid;
-  if (ownerCut > 0n) credits.push({ hotkey, coldkey: owner, amount: ownerCut });
-  return credits;
+  storeSharePool(state, key, pool);
 }
 
 /**
- * Runs subnet `netuid`'s epoch at `block` and pays it out as stake. Returns the rao paid: the whole pending
- * pool, or 0 when the epoch has nobody to pay (no neurons, no stake); then the pool carries to the next one.
+ * Runs subnet `netuid`'s epoch at `block` and pays it out as α stake. Returns the α paid: the whole pending
+ * emission, or 0 when the epoch has nobody to pay (no neurons, no stake); then it carries to the next one.
  */
 export function runSubnetEpoch(state: LedgerState, netuid: number, block: number): bigint {
   const { inputs, neurons } = subnetEpochInputs(state, netuid, block);
   const sn = state.subnet(netuid)!;
-  const pool = sn.pending_emission;
-  const r = runLedgerEpoch(inputs, pool);
+  const p = state.pool(netuid)!;
+  const pending = p.pendingEmission;
+  const r = runLedgerEpoch(inputs, pending);
   let paid = 0n;
   for (let i = 0; i < neurons.length; i++) paid += r.server[i]! + r.validator[i]!;
-  if (paid !== pool && paid !== 0n) throw new Error(`epoch paid ${paid} rao from a pool of ${pool} rao`);
-  const credits: Credit[] = [];
+  if (paid !== pending && paid !== 0n) throw new Error(`epoch paid ${paid} α from a pending ${pending} α`);
   neurons.forEach((n, i) => {
     const s = r.server[i]!;
-    if (s > 0n) credits.push({ hotkey: n.hotkey, coldkey: n.coldkey, amount: s });
+    // spec 300 does not pay the subnet owner's hotkey its miner emission (it is left unpaid, burned)
+    if (s > 0n && n.hotkey !== sn.owner_hotkey)
+      creditAlpha(state, { hotkey: n.hotkey, coldkey: n.coldkey, amount: s }, netuid);
     const v = r.validator[i]!;
-    if (v > 0n) credits.push(...splitDividends(state, n.hotkey, v));
+    if (v > 0n) payDividend(state, n.hotkey, netuid, v);
   });
-  for (const c of credits) state.setStake(c.hotkey, c.coldkey, state.stakeOf(c.hotkey, c.coldkey) + c.amount);
+  let ownerCut = p.pendingOwnerCut;
+  if (ownerCut > 0n && sn.owner_hotkey !== null) {
+    creditAlpha(state, { hotkey: sn.owner_hotkey, coldkey: sn.owner, amount: ownerCut }, netuid);
+    ownerCut = 0n;
+  }
   const out = r.out;
   neurons.forEach((n, i) => {
     state.neurons.set(neuronKey(netuid, n.uid), {
@@ -97,13 +99,18 @@ export function runSubnetEpoch(state: LedgerState, netuid: number, block: number
       bonds: r.bonds[i] ?? [],
     });
   });
-  state.subnets.set(String(netuid), { ...sn, pending_emission: pool - paid, last_epoch: block });
+  state.pools.set(String(netuid), {
+    ...state.pool(netuid)!,
+    pendingEmission: pending - paid,
+    pendingOwnerCut: ownerCut,
+  });
+  state.subnets.set(String(netuid), { ...sn, last_epoch: block });
   return paid;
 }
 
-/** Mint, then run every due epoch. Returns the netuids whose epoch ran. */
+/** Emission, then every due epoch. Returns the netuids whose epoch ran. */
 export function endBlock(state: LedgerState, block: number): number[] {
-  mintBlockEmission(state);
+  mintBlockEmission(state, block);
   const ran: number[] = [];
   for (const netuid of state.netuids()) {
     const sn = state.subnet(netuid)!;

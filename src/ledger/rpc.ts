@@ -10,6 +10,7 @@ import { feeOf, isCallType } from './calls.js';
 import { DEV_ACCOUNTS } from './genesis.js';
 import { MAX_NONCE_AHEAD, type LedgerNode } from './node.js';
 import type { Neuron } from './state.js';
+import { poolJson, quoteJson, stakeListJson, taoEmissionByNetuid } from './rpc-dtao.js';
 
 export class RpcError extends Error {
   constructor(
@@ -39,6 +40,13 @@ function int(p: Params, name: string, min = 0, max = Number.MAX_SAFE_INTEGER, op
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     throw invalidParams(`"${name}" must be an integer in ${min}..${max}`);
   return v;
+}
+
+function rao(p: Params, name: string): bigint {
+  const v = p[name];
+  if (typeof v !== 'string' || !/^\d{1,20}$/.test(v) || BigInt(v) > (1n << 64n) - 1n)
+    throw invalidParams(`"${name}" must be a decimal rao string below 2^64`, 'E_BAD_AMOUNT');
+  return BigInt(v);
 }
 
 function addr(p: Params, name: string, optional = false): string | undefined {
@@ -71,12 +79,13 @@ const headerJson = (node: LedgerNode) => {
   };
 };
 
-function neuronJson(node: LedgerNode, n: Neuron): NeuronJson {
+function neuronJson(node: LedgerNode, netuid: number, n: Neuron): NeuronJson {
   return {
     uid: n.uid,
     hotkey: n.hotkey,
     coldkey: n.coldkey,
     stake: node.state.totalStakeOfHotkey(n.hotkey).toString(),
+    alpha_stake: node.state.alphaOfHotkey(n.hotkey, netuid).toString(),
     rank: n.rank,
     trust: n.trust,
     consensus: n.consensus,
@@ -175,38 +184,39 @@ export const methods: Record<string, Handler> = {
       pending: node.mempool.pendingCount(address),
     };
   },
-  stake_list: (node, p) => {
-    const coldkey = addr(p, 'coldkey', true);
-    const hotkey = addr(p, 'hotkey', true);
-    const stakes: { coldkey: string; hotkey: string; amount: string; take: number }[] = [];
-    const hotkeys = hotkey ? [hotkey] : [...node.state.nominators.keys()].sort();
-    for (const h of hotkeys) {
-      const noms = node.state.nominators.get(h);
-      if (!noms) continue;
-      for (const [c, amount] of [...noms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        if (!coldkey || c === coldkey)
-          stakes.push({ coldkey: c, hotkey: h, amount: amount.toString(), take: node.state.takeOf(h) });
-    }
-    return { stakes };
+  stake_list: (node, p) => stakeListJson(node.state, addr(p, 'coldkey', true), addr(p, 'hotkey', true)),
+  stake_quote: (node, p) => {
+    const sn = subnetOf(node, p);
+    if (p.order !== 'buy' && p.order !== 'sell') throw invalidParams('"order" must be "buy" or "sell"');
+    return quoteJson(
+      node.state,
+      sn.netuid,
+      p.order,
+      rao(p, 'amount'),
+      p.limit_price === undefined ? undefined : rao(p, 'limit_price'),
+    );
   },
-  subnet_list: (node) => ({
-    subnets: node.state.netuids().map((netuid) => {
-      const sn = node.state.subnet(netuid)!;
-      return {
-        netuid,
-        owner: sn.owner,
-        owner_hotkey: sn.owner_hotkey,
-        n: sn.n,
-        max_uids: sn.params.max_uids,
-        tempo: sn.params.tempo,
-        burn: sn.params.burn.toString(),
-        pending_emission: sn.pending_emission.toString(),
-        last_epoch: sn.last_epoch,
-        created_at: sn.created_at,
-        locked: sn.locked.toString(),
-      };
-    }),
-  }),
+  subnet_list: (node) => {
+    const emission = taoEmissionByNetuid(node.state);
+    return {
+      subnets: node.state.netuids().map((netuid) => {
+        const sn = node.state.subnet(netuid)!;
+        return {
+          netuid,
+          owner: sn.owner,
+          owner_hotkey: sn.owner_hotkey,
+          n: sn.n,
+          max_uids: sn.params.max_uids,
+          tempo: sn.params.tempo,
+          burn: sn.params.burn.toString(),
+          last_epoch: sn.last_epoch,
+          created_at: sn.created_at,
+          locked: sn.locked.toString(),
+          ...poolJson(node.state, netuid, emission),
+        };
+      }),
+    };
+  },
   subnet_hyperparameters: (node, p) => {
     const sn = subnetOf(node, p);
     return Object.fromEntries(Object.entries(sn.params).map(([k, v]) => [k, jsonable(v)]));
@@ -216,7 +226,7 @@ export const methods: Record<string, Handler> = {
     return {
       netuid: sn.netuid,
       block: node.head.number,
-      neurons: node.state.neuronsOf(sn.netuid).map((n) => neuronJson(node, n)),
+      neurons: node.state.neuronsOf(sn.netuid).map((n) => neuronJson(node, sn.netuid, n)),
     };
   },
   subnet_weights: (node, p) => {

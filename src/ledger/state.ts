@@ -4,6 +4,7 @@
  * the rules live in apply.ts, block.ts and payout.ts.
  */
 import type { NeuronFields } from '../core/wire.js';
+import type { Subnet as DtaoSubnet } from '../dtao/state.js';
 import type { ChainParams, Hyperparameters } from './params.js';
 import { Journal, Table } from './journal.js';
 
@@ -21,7 +22,6 @@ export interface Subnet {
   created_at: number;
   n: number;
   params: Hyperparameters;
-  pending_emission: bigint;
   locked: bigint;
   last_epoch: number; // LastMechansimStepBlock (0 = never)
 }
@@ -39,9 +39,22 @@ export interface Totals {
   locked: bigint; // subnet lock costs
 }
 
+/** A subnet's pool and emission state (dynamic TAO, src/dtao): the model's Subnet minus what `subnet` holds. */
+export type Pool = Omit<DtaoSubnet, 'owner' | 'ownerHotkey'>;
+
+/** One (hotkey, netuid) alpha share pool: the hotkey's α, Σ shares and each coldkey's share (U64F64 bits). */
+export interface AlphaStake {
+  value: bigint;
+  denominator: bigint;
+  shares: Record<string, bigint>;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
 export const stakeKey = (hotkey: string, coldkey: string) => `${hotkey}/${coldkey}`;
 export const neuronKey = (netuid: number, uid: number) => `${netuid}/${uid}`;
 export const uidKey = (netuid: number, hotkey: string) => `${netuid}/${hotkey}`;
+export const alphaKey = (hotkey: string, netuid: number) => `${hotkey}/${netuid}`;
 
 export class LedgerState {
   readonly journal = new Journal();
@@ -53,6 +66,8 @@ export class LedgerState {
   readonly neurons = new Table<Neuron>('neuron', this.journal); // netuid/uid → neuron
   readonly uids = new Table<number>('uid', this.journal); // netuid/hotkey → uid
   readonly totals = new Table<Totals>('totals', this.journal); // 'all'
+  readonly pools = new Table<Pool>('pool', this.journal); // netuid → pool (subnets ≥ 1)
+  readonly alpha = new Table<AlphaStake>('alpha', this.journal); // hotkey/netuid → alpha share pool
 
   /** Derived: hotkey → coldkey → stake, and hotkey → total (kept in step with `stake`, rollback included). */
   readonly nominators = new Map<string, Map<string, bigint>>();
@@ -118,6 +133,20 @@ export class LedgerState {
     return this.hotkeyTotal.get(hotkey) ?? 0n;
   }
 
+  /** The hotkey's α on the subnet (TotalHotkeyAlpha: every nominator's included). */
+  alphaOfHotkey(hotkey: string, netuid: number): bigint {
+    return this.alphaStake(hotkey, netuid)?.value ?? 0n;
+  }
+
+  /**
+   * The hotkey's stake weight on a subnet, what the epoch and set_weights use: its α there plus its root τ
+   * times tao_weight / (2^64 − 1) (spec 300's get_stake_weights_for_hotkey_on_subnet, rounded down).
+   */
+  stakeWeight(hotkey: string, netuid: number): bigint {
+    const root = this.totalStakeOfHotkey(hotkey);
+    return this.alphaOfHotkey(hotkey, netuid) + (root * this.chain.tao_weight) / U64_MAX;
+  }
+
   takeOf(hotkey: string): number {
     return this.takes.get(hotkey) ?? this.chain.default_take;
   }
@@ -145,16 +174,27 @@ export class LedgerState {
     return out;
   }
 
+  pool(netuid: number): Pool | undefined {
+    return this.pools.get(String(netuid));
+  }
+
+  alphaStake(hotkey: string, netuid: number): AlphaStake | undefined {
+    return this.alpha.get(alphaKey(hotkey, netuid));
+  }
+
   netuids(): number[] {
     return [...this.subnets.keys()].map(Number).sort((a, b) => a - b);
   }
 
-  /** Σ free + Σ stake + Σ pending pools + burned + locked; equals `totals.issuance` after every block. */
+  /**
+   * Σ free + Σ root stake + Σ pools' τ (reserve and held fees) + burned + locked: equals `totals.issuance`
+   * after every block (α is the subnets' own token and is not part of τ's supply).
+   */
   accountedSupply(): bigint {
     let sum = 0n;
     for (const [, a] of this.accounts.entries()) sum += a.free;
     for (const [, s] of this.stake.entries()) sum += s;
-    for (const [, sn] of this.subnets.entries()) sum += sn.pending_emission;
+    for (const [, p] of this.pools.entries()) sum += p.taoReserve + p.feesTao;
     const t = this.totalsRecord();
     return sum + t.burned + t.locked;
   }

@@ -18,7 +18,7 @@ import { TaoError } from '../core/errors.js';
 import { enableWasmSr25519 } from '../crypto/sr25519-wasm.js';
 import { buildBlock } from './block.js';
 import { isLedgerError } from './errors.js';
-import { buildGenesis, decodeGenesis } from './genesis.js';
+import { buildGenesis, decodeStoredGenesis } from './genesis.js';
 import { loadState } from './node.js';
 import { ChainStore, refuseWithoutCurrent } from './store.js';
 import { checkTxStateless } from './tx-check.js';
@@ -101,7 +101,7 @@ async function verifyStore(copy: string, dataDir: string): Promise<VerifyResult>
   try {
     const text = await store.genesis();
     if (text === undefined) throw noChain(dataDir);
-    const config = decodeGenesis(text);
+    const config = decodeStoredGenesis(text, dataDir);
     const g = buildGenesis(config);
     const headRef = (await store.head())!;
     const fail = (block: number, message: string, txs: number): VerifyResult => ({

@@ -46,7 +46,7 @@ export function setWeights(
   const uid =
     state.uidOf(netuid, hotkey) ??
     reject('E_NOT_REGISTERED', `hotkey ${hotkey} is not registered on subnet ${netuid}`);
-  if (state.totalStakeOfHotkey(hotkey) < p.stake_threshold)
+  if (state.stakeWeight(hotkey, netuid) < p.stake_threshold)
     reject('E_NOT_ENOUGH_STAKE_TO_SET_WEIGHTS', `hotkey stake is below the subnet's stake threshold`);
   if (versionKey < p.weights_version_key)
     reject(

@@ -157,7 +157,7 @@ describe('NodeClient against a real dev node', () => {
     const fields = {
       ...{ uid: 0, hotkey: 0, coldkey: 0, registered_at: 0, last_update: 0, axon: 0, validator_permit: 0 },
       ...{ active: 0, rank: 0, trust: 0, consensus: 0, incentive: 0, dividends: 0, validator_trust: 0 },
-      ...{ stake_weight: 0, stake: 0, emission: 0 },
+      ...{ stake_weight: 0, stake: 0, alpha_stake: 0, emission: 0 },
     } satisfies Record<keyof NeuronJson, 0>;
     const raw = (await new RpcTransport(client.url).call('subnet_metagraph', { netuid: 1 })) as {
       neurons: NeuronJson[];

@@ -1,8 +1,8 @@
 /**
  * `tao stake take` (set_delegate_take) and `tao subnet serve` (serve_axon) end to end: a real
  * `tao node start --dev --instant` process, wallets made by `tao wallet create --no-password`, the real
- * binary. The take is checked by its effect: the owner's cut of its nominators' dividends at the next epoch,
- * to the rao; the axon by the metagraph.
+ * binary. The take is checked by its effect: the owner's cut of its α nominators' dividends at the next
+ * epoch (the nominator stakes α on subnet 1 with `tao stake add --netuid 1`); the axon by the metagraph.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runTao, type TaoResult, tempHome } from '../helpers/tao.js';
@@ -33,11 +33,15 @@ function expectJsonError(r: TaoResult, exit: number, code: string): void {
   expect(JSON.parse(r.stderr).error.code).toBe(code);
 }
 
-/** Stake on `hotkey` by coldkey, in rao (0 when none). */
+/** α on `hotkey` in subnet 1 by coldkey, in rao (0 when none). */
 async function stakes(hotkey: string): Promise<Map<string, bigint>> {
   const r = await tao(['--json', 'stake', 'list', '--hotkey-address', hotkey]);
   expect(r.code, r.stderr).toBe(0);
-  return new Map(parseJson<Json>(r).stakes.map((s: Json) => [s.coldkey, rao(s.amount)]));
+  return new Map(
+    parseJson<Json>(r)
+      .alpha_stakes.filter((s: Json) => s.netuid === 1)
+      .map((s: Json) => [s.coldkey, rao(s.alpha)]),
+  );
 }
 
 /** Mines exactly one epoch of subnet 1 (tempo + 1 blocks) and returns what its one neuron was paid. */
@@ -68,8 +72,12 @@ beforeAll(async () => {
       'nominator',
       'stake',
       'add',
+      '--netuid',
+      '1',
       '--amount',
       '100',
+      '--tolerance',
+      '0.3', // 100 τ into a pool of 1,000 τ raises its price by ~21 %
       '--hotkey-address',
       addr.owner!.hotkey,
     ]),
@@ -83,10 +91,10 @@ afterAll(async () => {
 
 /** Distinct (take, take_percent) of the stakes on a hotkey, as `tao stake list --json` reports them. */
 async function listedTakes(hotkey: string): Promise<[number, string][]> {
-  const list = parseJson<{ stakes: { take: number; take_percent: string }[] }>(
+  const list = parseJson<{ alpha_stakes: { take: number; take_percent: string }[] }>(
     await tao(['--json', 'stake', 'list', '--hotkey-address', hotkey]),
   );
-  const seen = new Map(list.stakes.map((s) => [s.take, s.take_percent]));
+  const seen = new Map(list.alpha_stakes.map((s) => [s.take, s.take_percent]));
   return [...seen.entries()];
 }
 
@@ -99,7 +107,9 @@ describe('tao stake take', () => {
     const paid = await mineEpoch();
     expect(paid).toBeGreaterThan(0n);
     const after = await stakes(addr.owner!.hotkey);
-    expect(after.get(addr.nominator!.coldkey)).toBe(before.get(addr.nominator!.coldkey)! + paid);
+    // the only α nominator: all of it, less at most a rao its share rounds away
+    const gained = after.get(addr.nominator!.coldkey)! - before.get(addr.nominator!.coldkey)!;
+    expect(gained >= paid - 1n && gained <= paid).toBe(true);
     expect(after.get(addr.owner!.coldkey) ?? 0n).toBe(0n);
   }, 60_000);
 
@@ -128,8 +138,13 @@ describe('tao stake take', () => {
     const after = await stakes(addr.owner!.hotkey);
     const cut = (paid * 11796n) / 65535n;
     expect(cut).toBeGreaterThan(0n);
-    expect(after.get(addr.owner!.coldkey)).toBe(cut);
-    expect(after.get(addr.nominator!.coldkey)).toBe(before.get(addr.nominator!.coldkey)! + paid - cut);
+    // the take becomes the owner's α first; the rest is shared by every α holder, the owner's new share too
+    const nominator0 = before.get(addr.nominator!.coldkey)!;
+    const owner = after.get(addr.owner!.coldkey)!;
+    const gained = after.get(addr.nominator!.coldkey)! - nominator0;
+    expect(owner + gained >= paid - 2n && owner + gained <= paid).toBe(true);
+    const ownerRest = ((paid - cut) * cut) / (nominator0 + cut);
+    expect(owner >= cut + ownerRest - 2n && owner <= cut + ownerRest + 2n).toBe(true);
   }, 60_000);
 
   it('rejects a take set by a coldkey that does not own the hotkey with exit 5, charging nothing', async () => {

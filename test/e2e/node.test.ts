@@ -88,12 +88,14 @@ describe('ledger node process', () => {
       expect((await rpc(node.url, 'tx_status', { tx_hash: t.hash })).status).toBe('included');
     const destInfo = await rpc(node.url, 'account_info', { address: dest });
     expect(BigInt(destInfo.free)).toBeGreaterThanOrEqual(included.reduce((s, t) => s + t.amount, 0n));
-    // Σ free of every account + pools + burned + locked = total issuance (no stake exists on this chain)
+    // Σ free of every account + pools' τ (reserve + held fees) + burned + locked = total issuance (no stake
+    // exists on this chain)
     const info = await rpc(node.url, 'system_info');
     let sum = 0n;
     for (const a of [...info.dev_accounts.map((d: { address: string }) => d.address), senderAddr, dest])
       sum += BigInt((await rpc(node.url, 'account_info', { address: a })).free);
-    for (const s of (await rpc(node.url, 'subnet_list')).subnets) sum += BigInt(s.pending_emission);
+    for (const s of (await rpc(node.url, 'subnet_list')).subnets)
+      sum += BigInt(s.tao_in) + BigInt(s.tao_fees);
     sum += BigInt(info.burned) + BigInt(info.locked);
     expect(sum).toBe(BigInt(info.total_issuance));
     await kill(node, 'SIGTERM');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildBlock } from '../../src/ledger/block.js';
-import { blockEmission, splitEvenly } from '../../src/ledger/emission.js';
+import { blockEmission } from '../../src/ledger/emission.js';
 import { topkNonzero } from '../../src/ledger/epoch-hook.js';
 import { checkTxStateless } from '../../src/ledger/tx-check.js';
-import { isEpochBlock, splitDividends } from '../../src/ledger/payout.js';
+import { isEpochBlock } from '../../src/ledger/payout.js';
 import { Chain, key, TAO } from './helpers.js';
 
 const MAX = 21_000_000n * TAO;
@@ -19,17 +19,22 @@ describe('block emission', () => {
     expect(blockEmission(MAX, TAO, MAX)).toBe(0n);
   });
 
-  it('splits evenly between subnets, the remainder rao to the lowest netuids', () => {
-    expect(splitEvenly(10n, 3)).toEqual([4n, 3n, 3n]);
-    expect(splitEvenly(10n, 0)).toEqual([]);
-  });
-
-  it('mints into the pending pools each block and keeps Σ balances + Σ stake + pools + burned + locked = issuance', () => {
+  it('emits α to started subnets only and τ by moving price, keeping Σ free + root stake + pools + burned + locked = issuance', () => {
     const c = Chain.dev();
-    c.run(c.alice, { type: 'create_subnet' });
-    c.mine(3);
-    const pools = c.state.netuids().map((n) => c.state.subnet(n)!.pending_emission);
-    expect(pools.reduce((a, b) => a + b, 0n)).toBe(4n * TAO);
+    c.run(c.alice, { type: 'create_subnet' }); // block 1: subnet 2, not started
+    c.mine(14); // blocks 2..15
+    // subnet 1 (started at genesis, no neurons to pay at its epoch) has 15 blocks of α pending; subnet 2 none
+    expect(c.state.pool(1)!.pendingEmission).toBe(15n * 820_004_577n);
+    expect(c.state.pool(2)!.pendingEmission).toBe(0n);
+    // the moving price steps by 0.000003 · b / (b + 201,600) in U96F32: under one bit until b = 16, and
+    // no τ is emitted while every moving price is 0
+    expect(c.state.pool(1)!.movingPrice).toBe(0n);
+    c.mine(1); // block 16
+    expect(c.state.pool(1)!.movingPrice).toBe(1n);
+    expect(c.state.pool(1)!.taoReserve).toBe(1000n * TAO);
+    c.mine(2); // blocks 17, 18: all of each block's τ goes into the only started subnet's pool
+    expect(c.state.pool(1)!.taoReserve).toBe(1002n * TAO);
+    expect(c.state.pool(2)!.taoReserve).toBe(1000n * TAO); // a dev chain mints the seed
     expect(c.invariantHolds()).toBe(true);
   });
 });
@@ -46,42 +51,22 @@ describe('epochs and payout', () => {
     expect(topkNonzero([0n, 3n], 5)).toEqual([false, true]);
   });
 
-  it('pays validator emission: take to the owner, the rest pro rata to nominators, remainder to the owner; sums exactly', () => {
-    const c = Chain.dev();
-    const hot = key('//pay-hot');
-    const bob = key('//Bob', 'sr25519');
-    const carol = key('//carol');
-    c.run(c.alice, { type: 'burned_register', netuid: 1, hotkey: hot.address });
-    c.run(c.alice, { type: 'transfer', dest: carol.address, amount: String(10n * TAO) });
-    c.run(c.alice, { type: 'add_stake', hotkey: hot.address, amount: '1000' });
-    c.run(bob, { type: 'add_stake', hotkey: hot.address, amount: '2000' });
-    c.run(carol, { type: 'add_stake', hotkey: hot.address, amount: '3000' });
-    const credits = splitDividends(c.state, hot.address, 1_000_003n);
-    const take = (1_000_003n * 11796n) / 65535n;
-    expect(credits.reduce((s, x) => s + x.amount, 0n)).toBe(1_000_003n);
-    const byCold = new Map<string, bigint>();
-    for (const x of credits) byCold.set(x.coldkey, (byCold.get(x.coldkey) ?? 0n) + x.amount);
-    const rest = 1_000_003n - take;
-    expect(byCold.get(bob.address)).toBe((rest * 2000n) / 6000n);
-    expect(byCold.get(carol.address)).toBe((rest * 3000n) / 6000n);
-    expect(byCold.get(c.alice.address)).toBe(
-      1_000_003n - byCold.get(bob.address)! - byCold.get(carol.address)!,
-    );
-  });
-
-  it('at the epoch the pool becomes stake, the neuron records the outputs, and the supply stays accounted', () => {
+  it('at the epoch the pending α becomes α stake, the neuron records the outputs, and the supply stays accounted', () => {
     const c = Chain.dev();
     const hot = key('//epoch-hot');
     c.run(c.alice, { type: 'burned_register', netuid: 1, hotkey: hot.address }); // block 1
     c.run(c.alice, { type: 'add_stake', hotkey: hot.address, amount: String(TAO) }); // block 2
     c.mine(7); // blocks 3..9; block 9 is subnet 1's epoch
     expect(c.state.subnet(1)!.last_epoch).toBe(9);
-    const staked = c.state.stakeOf(hot.address, c.alice.address);
-    // no weights → no consensus: the whole pool of 9 blocks goes to validators ∝ active stake (all Alice's)
-    expect(staked).toBe(TAO + 9n * TAO);
-    expect(c.state.subnet(1)!.pending_emission).toBe(0n);
+    expect(c.state.stakeOf(hot.address, c.alice.address)).toBe(TAO); // root τ unchanged
+    // no weights → no consensus: the whole pending α of 9 blocks goes to validators ∝ active stake (all
+    // Alice's), and the owner cut to the owner's hotkey (the same one): 9 blocks of 1 α less 1 rao each
+    const alpha = c.state.alpha.get(`${hot.address}/1`)!;
+    expect(alpha.value).toBe(9n * (820_004_577n + 179_995_422n));
+    expect(Object.keys(alpha.shares)).toEqual([c.alice.address]);
+    expect(c.state.pool(1)!.pendingEmission).toBe(0n);
     const n = c.state.neuron(1, 0)!;
-    expect(n.emission).toBe(9n * TAO);
+    expect(n.emission).toBe(9n * 820_004_577n);
     expect(n.validator_permit).toBe(true);
     expect(n.stake_weight).toBe(65535);
     expect([n.incentive, n.dividends, n.consensus, n.rank, n.trust]).toEqual([0, 0, 0, 0, 0]);

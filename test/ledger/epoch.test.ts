@@ -14,6 +14,15 @@ import { Chain, type Key, key, TAO } from './helpers.js';
 const bob = key('//Bob', 'sr25519');
 const charlie = key('//Charlie', 'sr25519');
 const sw = (uids: number[], weights: number[]) => ({ type: 'set_weights', netuid: 1, uids, weights });
+/** Each block's α emission of a started subnet, as spec 300 splits 1 α: to the epoch, and the owner's 18 %. */
+const PENDING_PER_BLOCK = 820_004_577n;
+const OWNER_CUT_PER_BLOCK = 179_995_422n;
+const U64_MAX = (1n << 64n) - 1n;
+/** Spec 300's InitialTaoWeight: root τ counts 971718665099567868 / (2^64 − 1) ≈ 5.27 % beside α. */
+const TAO_WEIGHT = 971_718_665_099_567_868n;
+const alphaValue = (c: Chain, hotkey: string) => c.state.alpha.get(`${hotkey}/1`)?.value ?? 0n;
+const stakeWeight = (c: Chain, hotkey: string) =>
+  alphaValue(c, hotkey) + (c.state.totalStakeOfHotkey(hotkey) * TAO_WEIGHT) / U64_MAX;
 
 /**
  * Subnet 1 (tempo 10, epochs at blocks 9, 20, 31 …): uid 0 Alice's validator (the owner's hotkey), uid 1 Bob's
@@ -45,13 +54,13 @@ function subnet() {
 function inputsFromState(c: Chain, permits: boolean[]): { inputs: EpochInputs; pool: bigint } {
   const sn = c.state.subnet(1)!;
   const neurons = c.state.neuronsOf(1);
-  const pool = sn.pending_emission + TAO; // the next block mints 1 TAO into the only subnet
+  const pool = c.state.pool(1)!.pendingEmission + PENDING_PER_BLOCK; // the next block's α joins it
   return {
     pool,
     inputs: {
       n: neurons.length,
       currentBlock: c.head.number + 1,
-      stake: neurons.map((n) => c.state.totalStakeOfHotkey(n.hotkey)),
+      stake: neurons.map((n) => stakeWeight(c, n.hotkey)),
       weights: neurons.map((n) => n.weights),
       bonds: neurons.map((n) => n.bonds),
       validatorPermits: permits,
@@ -69,9 +78,10 @@ function inputsFromState(c: Chain, permits: boolean[]): { inputs: EpochInputs; p
   };
 }
 
-const stakeByColdkey = (c: Chain) => {
+/** Each hotkey's α on subnet 1 (its share pool's value). */
+const alphaByHotkey = (c: Chain) => {
   const m = new Map<string, bigint>();
-  for (const [k, v] of c.state.stake.entries()) m.set(k, v);
+  for (const [k, v] of c.state.alpha.entries()) if (k.endsWith('/1')) m.set(k.slice(0, -2), v.value);
   return m;
 };
 
@@ -123,31 +133,68 @@ describe('the Yuma epoch through the ledger', () => {
     expect(c.invariantHolds()).toBe(true);
   });
 
-  it('pays the pool exactly: miners’ server emission to their own stake, dividends minus take to nominators', () => {
+  it('pays the pool exactly as α: miners’ server emission to their own stake, dividends and the owner cut', () => {
     const { c, v0, v1, miners } = subnet();
     c.mine(2);
     const { inputs, pool } = inputsFromState(c, [true, true, false, false, false]);
     const expected = runLedgerEpoch(inputs, pool);
-    const before = stakeByColdkey(c);
+    const ownerCut = c.state.pool(1)!.pendingOwnerCut + OWNER_CUT_PER_BLOCK;
+    const before = alphaByHotkey(c);
     const issued = c.state.totalsRecord().issuance;
+    const reserve = c.state.pool(1)!.taoReserve;
     c.mine(1); // epoch
-    const after = stakeByColdkey(c);
+    const after = alphaByHotkey(c);
     let gained = 0n;
     for (const [k, v] of after) gained += v - (before.get(k) ?? 0n);
-    expect(gained).toBe(pool); // Σ payouts = pool, to the rao
-    expect(c.state.subnet(1)!.pending_emission).toBe(0n);
-    expect(c.state.totalsRecord().issuance).toBe(issued + TAO);
-    const delta = (h: Key, cold: Key) =>
-      c.state.stakeOf(h.address, cold.address) - (before.get(`${h.address}/${cold.address}`) ?? 0n);
-    for (const [i, m] of miners.entries()) expect(delta(m, bob)).toBe(expected.server[i + 2]);
+    // Σ α paid = the pending α (less the owner hotkey's own incentive) + the owner's cut, to the rao
+    expect(gained).toBe(pool - expected.server[0]! + ownerCut);
+    expect(c.state.pool(1)!.pendingEmission).toBe(0n);
+    expect(c.state.pool(1)!.pendingOwnerCut).toBe(0n);
+    // the block's τ went into the pool and nowhere else
+    expect(c.state.totalsRecord().issuance - issued).toBe(c.state.pool(1)!.taoReserve - reserve);
+    const delta = (h: Key) => (after.get(h.address) ?? 0n) - (before.get(h.address) ?? 0n);
+    for (const [i, m] of miners.entries()) expect(delta(m)).toBe(expected.server[i + 2]);
     expect(expected.server.slice(2).reduce((a, b) => a + b, 0n)).toBeGreaterThan(0n);
-    // v1: Bob's take (18 %), the rest 2:1 between Bob (50 TAO) and Charlie (25 TAO), remainder to Bob
-    const v = expected.validator[1]!;
+    // v1's nominators staked root τ, not α on subnet 1: the whole dividend is its owner's (Bob's) α
+    const held = (h: Key, cold: Key) => {
+      const r = c.state.alpha.get(`${h.address}/1`);
+      return r?.shares[cold.address] === undefined ? 0n : r.value;
+    };
+    expect(delta(v1)).toBe(expected.validator[1]);
+    expect(held(v1, bob)).toBe(expected.validator[1]);
+    expect(held(v1, charlie)).toBe(0n);
+    // v0 is the owner's hotkey: its dividend and the owner cut; its own incentive is not paid (spec 300
+    // skips the subnet owner hotkey's miner emission)
+    expect(delta(v0)).toBe(expected.validator[0]! + ownerCut);
+    expect(c.invariantHolds()).toBe(true);
+  });
+
+  it('splits a dividend among α nominators: take to the owner, the rest pro rata by share', () => {
+    const { c, v1 } = subnet();
+    // Bob and Charlie stake α on v1 (3:1 by τ), so the next epochs' dividends reach both
+    c.block([
+      c.tx(bob, { type: 'add_stake', hotkey: v1.address, netuid: 1, amount: String(30n * TAO) }),
+      c.tx(charlie, { type: 'add_stake', hotkey: v1.address, netuid: 1, amount: String(10n * TAO) }),
+    ]); // block 7
+    const r0 = c.state.alpha.get(`${v1.address}/1`)!;
+    const bob0 = r0.shares[bob.address]!;
+    const charlie0 = r0.shares[charlie.address]!;
+    const value0 = r0.value;
+    c.mine(2); // block 9: epoch
+    const r1 = c.state.alpha.get(`${v1.address}/1`)!;
+    const v = c.state.neuron(1, 1)!.emission;
+    expect(v).toBeGreaterThan(0n);
     const take = (v * 11796n) / 65535n;
-    const charlieShare = ((v - take) * 25n) / 75n;
-    expect(delta(v1, charlie)).toBe(charlieShare);
-    expect(delta(v1, bob)).toBe(v - charlieShare);
-    expect(delta(v0, c.alice)).toBe(expected.validator[0]! + expected.server[0]!);
+    expect(r1.value - value0).toBe(v);
+    // Charlie's share did not change; Bob's grew by the take, bought at the pool's price per share
+    expect(r1.shares[charlie.address]).toBe(charlie0);
+    expect(r1.shares[bob.address]! > bob0).toBe(true);
+    // Charlie's α grew by its share (after the take bought Bob's new shares) of the rest, v − take
+    const charlieAlpha = (s: { value: bigint; denominator: bigint }, share: bigint) =>
+      (s.value * share) / s.denominator;
+    const gain = charlieAlpha(r1, charlie0) - charlieAlpha(r0, charlie0);
+    const expectedGain = ((v - take) * charlie0) / r1.denominator;
+    expect(gain >= expectedGain - 2n && gain <= expectedGain + 2n).toBe(true);
     expect(c.invariantHolds()).toBe(true);
   });
 
@@ -170,8 +217,8 @@ describe('the Yuma epoch through the ledger', () => {
     expect(m!.incentive).toBe(65535);
     expect(m!.consensus).toBeGreaterThan(0);
     expect(v!.dividends).toBe(65535);
-    expect(c.state.stakeOf(miner.address, bob.address)).toBeGreaterThan(0n);
-    expect(c.state.subnet(1)!.pending_emission).toBe(0n);
+    expect(alphaValue(c, miner.address)).toBeGreaterThan(0n);
+    expect(c.state.pool(1)!.pendingEmission).toBe(0n);
     expect(c.invariantHolds()).toBe(true);
   });
 
@@ -284,10 +331,19 @@ describe('exact payout (property)', () => {
         const txs = [];
         for (let k = 0; k < 3; k++) {
           const h = hots[r(hots.length)]!;
-          const pick = r(3);
+          const pick = r(4);
           if (pick === 0)
             txs.push(
               c.tx(owners[r(3)]!, { type: 'add_stake', hotkey: h.address, amount: String(1 + r(10 ** 9)) }),
+            );
+          else if (pick === 3)
+            txs.push(
+              c.tx(owners[r(3)]!, {
+                type: 'add_stake',
+                hotkey: h.address,
+                netuid: 1,
+                amount: String(2_100_000 + r(10 ** 9)),
+              }),
             );
           else if (pick === 1) {
             const others = hots.map((_, j) => j).filter((j) => j !== c.state.uidOf(1, h.address));
@@ -305,7 +361,7 @@ describe('exact payout (property)', () => {
         const block = c.block(txs);
         expect(c.invariantHolds()).toBe(true);
         if (block.epochs.includes(1) && c.state.stake.size > 0)
-          expect(c.state.subnet(1)!.pending_emission).toBe(0n);
+          expect(c.state.pool(1)!.pendingEmission).toBe(0n);
       }
       expect(c.state.subnet(1)!.last_epoch).toBeGreaterThan(0);
     }

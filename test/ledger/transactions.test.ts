@@ -70,7 +70,8 @@ describe('faucet', () => {
     const issued = c.state.totalsRecord().issuance;
     expect(c.run(carol, { type: 'faucet' }).status).toBe('included');
     expect(c.free(carol)).toBe(100n * TAO);
-    expect(c.state.totalsRecord().issuance - issued).toBe(100n * TAO + TAO); // + one block emission
+    // block 1 emits no τ yet: subnet 1's moving price starts at 0, and τ goes to subnets by moving price
+    expect(c.state.totalsRecord().issuance - issued).toBe(100n * TAO);
     expect(c.invariantHolds()).toBe(true);
   });
 
@@ -108,7 +109,7 @@ describe('create_subnet', () => {
     expect(c.state.subnet(2)?.locked).toBe(0n);
   });
 
-  it('locks subnet_lock_cost on a non-dev chain, and refuses without the funds', () => {
+  it('takes subnet_lock_cost on a non-dev chain into the new pool (with as much α), and refuses without the funds', () => {
     const c = Chain.dev();
     c.run(c.alice, { type: 'transfer', dest: carol.address, amount: String(200n * TAO) });
     const l = Chain.local();
@@ -117,7 +118,10 @@ describe('create_subnet', () => {
     c.state.chain.dev = false;
     expect(c.run(carol, { type: 'create_subnet' }).status).toBe('included');
     expect(c.state.subnet(2)?.locked).toBe(100n * TAO);
-    expect(c.state.totalsRecord().locked).toBe(100n * TAO);
+    // the lock (100 τ) is under pool_seed (1,000 τ): all of it seeds the pool at price 1, nothing stays locked
+    expect(c.state.totalsRecord().locked).toBe(0n);
+    expect(c.state.pool(2)).toMatchObject({ taoReserve: 100n * TAO, alphaReserve: 100n * TAO });
+    expect(c.state.pool(2)!.firstEmissionBlock).toBeNull();
     expect(c.invariantHolds()).toBe(true);
   });
 });

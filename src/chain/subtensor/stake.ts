@@ -46,6 +46,23 @@ export function tolerancePercent(t: Tolerance): string {
   return `${whole}${frac ? `.${frac}` : ''} %`;
 }
 
+export interface Protection {
+  /** undefined = --unsafe (no limit). */
+  tolerance?: Tolerance;
+  partial: boolean;
+}
+
+/** --tolerance / --partial / --unsafe → what protects the trade (exit 2 on contradictions). */
+export function protectionOf(opts: { tolerance?: string; partial?: boolean; unsafe?: boolean }): Protection {
+  if (opts.unsafe && (opts.tolerance !== undefined || opts.partial))
+    throw usageError(
+      'E_USAGE',
+      '--unsafe turns price protection off: do not combine it with --tolerance or --partial',
+    );
+  if (opts.unsafe) return { partial: false };
+  return { tolerance: parseTolerance(opts.tolerance ?? '0.005'), partial: Boolean(opts.partial) };
+}
+
 /** Buy ceiling: ⌊price × (1 + t)⌋. */
 export const limitUp = (price: bigint, t: Tolerance): bigint => (price * (t.den + t.num)) / t.den;
 /** Sell floor: ⌊price × (1 − t)⌋. */

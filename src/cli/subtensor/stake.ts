@@ -10,26 +10,24 @@ import type { Extrinsic } from '../../chain/subtensor/submit.js';
 import { extrinsic } from '../../chain/subtensor/access.js';
 import { alphaPrice, subnetExists } from '../../chain/subtensor/reads.js';
 import { namePoolRefusal } from '../../chain/subtensor/stake-quote.js';
-import {
-  limitDown,
-  limitUp,
-  parseTolerance,
-  stakeEvents,
-  stakeOf,
-  type Tolerance,
-  tolerancePercent,
-} from '../../chain/subtensor/stake.js';
-import {
-  estimateBuy,
-  estimateSell,
-  readPoolState,
-  type SwapEstimate,
-} from '../../chain/subtensor/swap-estimate.js';
+import { type Protection, limitDown, stakeEvents, stakeOf } from '../../chain/subtensor/stake.js';
+import { estimateBuy, estimateSell, readPoolState } from '../../chain/subtensor/swap-estimate.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import type { TxFlags } from '../tx-flow.js';
 import { runSubtensorTx, type SubtensorTxContext, type SubtensorTxReport } from './tx.js';
+import {
+  ADD,
+  priceText,
+  protectionLines,
+  REMOVE,
+  refuseBeyondLimit,
+  slippageText,
+  type TradeReportFields,
+  type TradeSide,
+  tradePreview,
+} from '../stake-preview.js';
 
 const RAO = 1_000_000_000n;
 
@@ -50,83 +48,17 @@ async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface Protection {
-  /** undefined = --unsafe (no limit). */
-  tolerance?: Tolerance;
-  partial: boolean;
-}
+export { protectionOf } from '../../chain/subtensor/stake.js';
 
-/** --tolerance / --partial / --unsafe → what protects the trade (exit 2 on contradictions). */
-export function protectionOf(opts: { tolerance?: string; partial?: boolean; unsafe?: boolean }): Protection {
-  if (opts.unsafe && (opts.tolerance !== undefined || opts.partial))
-    throw usageError(
-      'E_USAGE',
-      '--unsafe turns price protection off: do not combine it with --tolerance or --partial',
-    );
-  if (opts.unsafe) return { partial: false };
-  return { tolerance: parseTolerance(opts.tolerance ?? '0.005'), partial: Boolean(opts.partial) };
-}
-
-export interface StakeTxReport extends SubtensorTxReport {
-  netuid: number;
-  hotkey: string;
-  /** Alpha the event says was staked (add) or unstaked (remove). */
-  alpha: string;
-  /** τ the event says went in (add, swap fee included) or came out (remove). */
-  tao: string;
-  /** add: the alpha the preview expected out of the pool (swap-estimate.ts; exact on a protocol-only pool). */
-  expected_alpha?: string;
-  /** remove: the τ the preview expected out of the pool. */
-  expected_tao?: string;
-  /** The pool's spot price when previewed, τ per alpha. */
-  price: string;
-  /** null with --unsafe. */
-  limit_price: string | null;
-  tolerance: string | null;
-  partial: boolean;
+/** The report of a trade on Subtensor: alpha and τ are what the chain's StakeAdded / StakeRemoved say. */
+export interface StakeTxReport extends SubtensorTxReport, TradeReportFields {
   /** The pool's swap fee from the event (τ for add, alpha for remove). */
   swap_fee: string;
 }
 
-const priceText = (rao: bigint) => `${formatTao(rao)} τ/α`;
-
-/** 1 − received/paid at the spot price, as a percentage with 3 decimals (the pool's fee included). */
-function slippageText(paidValue: bigint, receivedValue: bigint): string {
-  if (paidValue <= 0n) return '0.000 %';
-  const lost = paidValue > receivedValue ? paidValue - receivedValue : 0n;
-  const milli = (lost * 100_000n) / paidValue;
-  return `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} %`;
-}
-
-const approx = (e: SwapEstimate) => (e.exact ? '' : '≈ ');
-
 async function requireSubnet(chain: SubtensorApi, netuid: number): Promise<void> {
   if (!(await subnetExists(chain.api, netuid)))
     throw rejectedError('E_UNKNOWN_SUBNET', `subnet ${netuid} does not exist on this chain`);
-}
-
-function protectionLines(
-  p: Protection,
-  limit: bigint | undefined,
-  side: 'ceiling' | 'floor',
-): [string, string][] {
-  if (!p.tolerance || limit === undefined)
-    return [['price protection', 'OFF (--unsafe): executes at whatever price the pool has']];
-  return [
-    [
-      'limit price',
-      `${priceText(limit)} (${side}; tolerance ${tolerancePercent(p.tolerance)}, ${p.partial ? 'partial fill allowed' : 'fill or kill'})`,
-    ],
-  ];
-}
-
-function refuseBeyondLimit(e: SwapEstimate, p: Protection, what: string): void {
-  if (!p.tolerance || p.partial || !e.limited) return;
-  throw rejectedError(
-    'E_SLIPPAGE',
-    `${what} would move the pool's price past the limit (tolerance ${tolerancePercent(p.tolerance)}): the chain would refuse it (SlippageTooHigh); nothing was sent`,
-    'lower --amount, raise --tolerance, or pass --partial to fill what fits within the limit',
-  );
 }
 
 export interface SubtensorStakeOptions {
@@ -145,27 +77,6 @@ interface TradeLeg {
   amountText: string;
   extrinsic: () => Extrinsic;
 }
-
-const ADD = {
-  kind: 'StakeAdded',
-  title: 'Add stake',
-  verb: 'staking',
-  units: ['τ', 'α'],
-  outName: 'alpha',
-  side: 'ceiling',
-  limitOf: limitUp,
-  estimate: estimateBuy,
-} as const;
-const REMOVE = {
-  kind: 'StakeRemoved',
-  title: 'Remove stake',
-  verb: 'unstaking',
-  units: ['α', 'τ'],
-  outName: 'τ',
-  side: 'floor',
-  limitOf: limitDown,
-  estimate: estimateSell,
-} as const;
 
 /** addStake / addStakeLimit of `amount` τ; --all stakes the free balance less the fee and existential deposit. */
 async function addLeg(
@@ -237,7 +148,7 @@ async function subtensorStakeTrade(
   globals: GlobalOptions,
   chain: SubtensorApi,
   o: SubtensorStakeOptions,
-  side: typeof ADD | typeof REMOVE,
+  side: TradeSide,
 ): Promise<StakeTxReport> {
   await requireSubnet(chain, o.netuid);
   const p = o.protection;
@@ -245,7 +156,7 @@ async function subtensorStakeTrade(
   const price = await alphaPrice(api, o.netuid);
   const pool = await readPoolState(api, o.netuid);
   const limit = p.tolerance ? side.limitOf(price, p.tolerance) : undefined;
-  const [inUnit, outUnit] = side.units;
+  const [inUnit] = side.units;
   const buying = side === ADD;
   let expected = 0n;
   const { inclusion, report } = await namingPoolRefusals(() =>
@@ -257,29 +168,10 @@ async function subtensorStakeTrade(
         const e = side.estimate(pool, leg.amount, limit);
         refuseBeyondLimit(e, p, `${side.verb} ${formatTao(leg.amount)} ${inUnit}`);
         expected = e.out;
-        // Both sides of the slippage in τ at the spot price.
-        const [paid, received] = buying ? [e.used, (e.out * price) / RAO] : [(e.used * price) / RAO, e.out];
         return {
           title: `${side.title} on subnet ${o.netuid}`,
           extrinsic: leg.extrinsic,
-          details: [
-            ['hotkey', o.hotkey],
-            ['netuid', String(o.netuid)],
-            [buying ? 'amount' : 'alpha', leg.amountText],
-            ['price', priceText(price)],
-            [
-              `expected ${side.outName} out`,
-              `${approx(e)}${formatTao(e.out)} ${outUnit}${e.limited ? ` (partial: ${formatTao(e.used)} ${inUnit} fits within the limit)` : ''}`,
-            ],
-            ['pool fee', `${approx(e)}${formatTao(e.fee)} ${inUnit}`],
-            ['price after', `${approx(e)}${priceText(e.priceAfter)}`],
-            ['slippage', `${approx(e)}${slippageText(paid, received)} (pool fee included)`],
-            ...protectionLines(p, limit, side.side),
-          ],
-          freeDelta: buying ? -leg.amount : e.out,
-          notes: e.exact
-            ? []
-            : ['the expected output is an estimate; the limit price is what protects this trade'],
+          ...tradePreview(side, { ...o, amountText: leg.amountText, amount: leg.amount }, price, e, p, limit),
         };
       },
     }),

@@ -1,0 +1,160 @@
+/**
+ * The staking calls under dynamic TAO (docs/dtao.md). Netuid 0 is root: τ staked on a hotkey, price 1, no
+ * pool (the `stake` table, as before). A subnet's stake is α bought through its pool by the model in
+ * src/dtao, run on the ledger state through dtao-view.ts: add/remove with an optional limit price (and
+ * partial fill), move/transfer/swap between stakes, unstake_all, and start_call which starts a subnet's
+ * emission. Root stake cannot be moved between stakes here: remove it and add it again.
+ */
+import { formatTao } from '../core/amount.js';
+import { moveStake, swapStake, transferStake } from '../dtao/move.js';
+import { addStake, addStakeLimit, removeStake, removeStakeLimit, unstakeAll } from '../dtao/stake.js';
+import { startCall } from '../dtao/subnet.js';
+import { addFree, credit, debit } from './balances.js';
+import type { Call } from './calls.js';
+import { withDtao } from './dtao-view.js';
+import { isLedgerError, reject } from './errors.js';
+import type { LedgerState } from './state.js';
+
+type StakeCall = Extract<
+  Call,
+  {
+    type:
+      | 'add_stake'
+      | 'remove_stake'
+      | 'move_stake'
+      | 'transfer_stake'
+      | 'swap_stake'
+      | 'unstake_all'
+      | 'start_call';
+  }
+>;
+
+const RAO = 1_000_000_000n;
+
+function refuseRoot(origin: number, dest: number): void {
+  if (origin === 0 || dest === 0)
+    reject(
+      'E_BAD_CALL',
+      'root stake (netuid 0) has no pool to move through on this ledger: remove it, then add it where you want it',
+    );
+}
+
+function addRoot(state: LedgerState, signer: string, hotkey: string, amount: bigint, limit?: bigint): void {
+  if (!state.owners.has(hotkey))
+    reject('E_UNKNOWN_HOTKEY', `hotkey ${hotkey} is not registered on any subnet`);
+  if (limit !== undefined && limit < RAO)
+    reject('E_PRICE_LIMIT', `root's price is 1 τ per τ, above the limit of ${formatTao(limit)} τ`);
+  debit(state, signer, amount, 'the stake');
+  state.setStake(hotkey, signer, credit(state.stakeOf(hotkey, signer), amount));
+}
+
+function removeRoot(
+  state: LedgerState,
+  signer: string,
+  hotkey: string,
+  amount: bigint,
+  limit?: bigint,
+): void {
+  if (limit !== undefined && limit > RAO)
+    reject('E_PRICE_LIMIT', `root's price is 1 τ per τ, below the limit of ${formatTao(limit)} τ`);
+  const staked = state.stakeOf(hotkey, signer);
+  if (staked < amount)
+    reject(
+      'E_INSUFFICIENT_STAKE',
+      `staked ${formatTao(staked)} τ on this hotkey, less than ${formatTao(amount)} τ`,
+    );
+  state.setStake(hotkey, signer, staked - amount);
+  addFree(state, signer, amount);
+}
+
+export function applyStakeCall(state: LedgerState, signer: string, call: StakeCall, block: number): void {
+  switch (call.type) {
+    case 'add_stake':
+      if (call.netuid === 0) addRoot(state, signer, call.hotkey, call.amount, call.limit_price);
+      else
+        withDtao(state, block, (s) =>
+          call.limit_price === undefined
+            ? addStake(s, signer, call.hotkey, call.netuid, call.amount)
+            : addStakeLimit(
+                s,
+                signer,
+                call.hotkey,
+                call.netuid,
+                call.amount,
+                call.limit_price,
+                call.allow_partial,
+              ),
+        );
+      return;
+    case 'remove_stake':
+      if (call.netuid === 0) removeRoot(state, signer, call.hotkey, call.amount, call.limit_price);
+      else
+        withDtao(state, block, (s) =>
+          call.limit_price === undefined
+            ? removeStake(s, signer, call.hotkey, call.netuid, call.amount)
+            : removeStakeLimit(
+                s,
+                signer,
+                call.hotkey,
+                call.netuid,
+                call.amount,
+                call.limit_price,
+                call.allow_partial,
+              ),
+        );
+      return;
+    case 'move_stake':
+      refuseRoot(call.origin_netuid, call.dest_netuid);
+      withDtao(state, block, (s) =>
+        moveStake(
+          s,
+          signer,
+          call.origin_hotkey,
+          call.dest_hotkey,
+          call.origin_netuid,
+          call.dest_netuid,
+          call.amount,
+        ),
+      );
+      return;
+    case 'transfer_stake':
+      refuseRoot(call.origin_netuid, call.dest_netuid);
+      withDtao(state, block, (s) =>
+        transferStake(
+          s,
+          signer,
+          call.dest_coldkey,
+          call.hotkey,
+          call.origin_netuid,
+          call.dest_netuid,
+          call.amount,
+        ),
+      );
+      return;
+    case 'swap_stake':
+      refuseRoot(call.origin_netuid, call.dest_netuid);
+      withDtao(state, block, (s) =>
+        swapStake(s, signer, call.hotkey, call.origin_netuid, call.dest_netuid, call.amount),
+      );
+      return;
+    case 'unstake_all':
+      unstakeEverything(state, signer, call.hotkey, block);
+      return;
+    case 'start_call':
+      withDtao(state, block, (s) => startCall(s, signer, call.netuid));
+      return;
+  }
+}
+
+/** unstake_all: the root stake and every subnet's α on the hotkey; refused only when there was nothing. */
+function unstakeEverything(state: LedgerState, signer: string, hotkey: string, block: number): void {
+  if (!state.owners.has(hotkey)) reject('E_UNKNOWN_HOTKEY', `hotkey ${hotkey} is not registered`);
+  const root = state.stakeOf(hotkey, signer);
+  if (root > 0n) removeRoot(state, signer, hotkey, root);
+  try {
+    withDtao(state, block, (s) => unstakeAll(s, signer, hotkey));
+  } catch (e) {
+    if (root > 0n && isLedgerError(e) && e.code === 'E_INSUFFICIENT_STAKE') return;
+    throw e;
+  }
+}
