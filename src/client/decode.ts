@@ -186,6 +186,7 @@ function decodePool(o: Obj): LedgerPool | undefined {
   const ps = obj(o.pool_state, w);
   return {
     started: bool(o, 'started', w),
+    firstEmissionBlock: optInt(o, 'first_emission_block', w) ?? null,
     price: rao(o, 'price', w),
     taoIn: rao(o, 'tao_in', w),
     alphaIn: rao(o, 'alpha_in', w),
@@ -210,6 +211,8 @@ export function decodeSubnets(value: unknown): SubnetInfo[] {
       burn: rao(o, 'burn', 'subnet'),
       pendingEmission: rao(o, 'pending_emission', 'subnet'),
       lastEpoch: int(o, 'last_epoch', 'subnet'),
+      ...(typeof o.created_at === 'number' ? { createdAt: int(o, 'created_at', 'subnet') } : {}),
+      ...(typeof o.owner_hotkey === 'string' ? { ownerHotkey: o.owner_hotkey } : {}),
       ...(pool ? { pool } : {}),
     };
   });
@@ -319,6 +322,23 @@ export function decodeEvent(event: string, data: unknown): NodeEvent | null {
         status: txState(o, 'tx event'),
         ...(block !== undefined ? { block } : {}),
         ...(error ? { error } : {}),
+      };
+    }
+    case 'swap': {
+      const w = 'swap event';
+      const side = str(o, 'side', w);
+      if (side !== 'buy' && side !== 'sell') throw bad(`${w}.side`, side);
+      return {
+        type: 'swap',
+        txHash: str(o, 'tx_hash', w),
+        block: int(o, 'block', w),
+        netuid: int(o, 'netuid', w),
+        hotkey: str(o, 'hotkey', w),
+        coldkey: str(o, 'coldkey', w),
+        side,
+        tao: rao(o, 'tao', w),
+        alpha: rao(o, 'alpha', w),
+        fee: rao(o, 'fee', w),
       };
     }
     default:

@@ -72,6 +72,9 @@ export interface SubnetInfo {
   /** α waiting for the next epoch. */
   pendingEmission: bigint;
   lastEpoch: number;
+  /** The block that created it, and the owner's hotkey (absent from older nodes). */
+  createdAt?: number;
+  ownerHotkey?: string;
   /** The subnet's pool (dynamic TAO); absent from nodes before it. */
   pool?: LedgerPool;
 }
@@ -79,6 +82,8 @@ export interface SubnetInfo {
 /** A subnet pool as `subnet_list` sends it (docs/rpc.md). */
 export interface LedgerPool {
   started: boolean;
+  /** The first block that puts emission into the pool (null until start_call). */
+  firstEmissionBlock: number | null;
   /** Spot price, rao per α. */
   price: bigint;
   taoIn: bigint;
@@ -177,4 +182,17 @@ export interface WireTx {
 export type NodeEvent =
   | { type: 'head'; number: number; hash: string; timestamp: number }
   | { type: 'epoch'; netuid: number; block: number }
-  | { type: 'tx'; txHash: string; status: TxState; block?: number; error?: TxError };
+  | { type: 'tx'; txHash: string; status: TxState; block?: number; error?: TxError }
+  | {
+      type: 'swap';
+      txHash: string;
+      block: number;
+      netuid: number;
+      hotkey: string;
+      coldkey: string;
+      /** buy: τ in, α out (stake); sell: α in, τ out (unstake). */
+      side: 'buy' | 'sell';
+      tao: bigint;
+      alpha: bigint;
+      fee: bigint;
+    };

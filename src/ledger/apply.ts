@@ -12,7 +12,7 @@ import { defaultHyperparameters } from './params.js';
 import type { LedgerState } from './state.js';
 import { neuronKey } from './state.js';
 import { setWeights } from './weights.js';
-import { applyStakeCall } from './stake-calls.js';
+import { applyStakeCall, type Swap } from './stake-calls.js';
 import { newPool } from '../dtao/subnet.js';
 import { bigMin } from '../dtao/fixed.js';
 import { dtaoParams } from './dtao-view.js';
@@ -47,7 +47,8 @@ export function checkExpiryAndNonce(
   if (tx.nonce > next) reject('E_FUTURE_NONCE', `nonce ${tx.nonce} is ahead of the next nonce ${next}`);
 }
 
-export function applyTx(state: LedgerState, tx: CheckedTx, ctx: TxContext): void {
+/** Applies `tx`; returns the pool swaps its call made (the `swap` events), none for other calls. */
+export function applyTx(state: LedgerState, tx: CheckedTx, ctx: TxContext): Swap[] {
   const mark = state.journal.mark();
   try {
     checkExpiryAndNonce(state, tx, ctx.block, ctx.skipNonce);
@@ -56,16 +57,17 @@ export function applyTx(state: LedgerState, tx: CheckedTx, ctx: TxContext): void
       debit(state, tx.signer, fee, 'the transaction fee');
       burn(state, fee);
     }
-    dispatch(state, tx.signer, tx.call, ctx.block);
+    const swaps = dispatch(state, tx.signer, tx.call, ctx.block) ?? [];
     const acct = state.account(tx.signer);
     state.setAccount(tx.signer, { ...acct, nonce: acct.nonce + 1 });
+    return swaps;
   } catch (e) {
     state.journal.rollback(mark);
     throw e;
   }
 }
 
-function dispatch(state: LedgerState, signer: string, call: Call, block: number): void {
+function dispatch(state: LedgerState, signer: string, call: Call, block: number): Swap[] | undefined {
   const chain = state.chain;
   switch (call.type) {
     case 'transfer': {
@@ -109,8 +111,7 @@ function dispatch(state: LedgerState, signer: string, call: Call, block: number)
     case 'swap_stake':
     case 'unstake_all':
     case 'start_call':
-      applyStakeCall(state, signer, call, block);
-      return;
+      return applyStakeCall(state, signer, call, block);
     case 'set_weights':
       setWeights(state, block, signer, call.netuid, call.uids, call.weights, call.version_key);
       return;

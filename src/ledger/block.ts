@@ -27,9 +27,21 @@ export interface TxReceipt {
   error?: { code: string; message: string };
 }
 
+/** A pool swap an included tx made, as stored with its block and sent as a `swap` event (rao strings). */
+export interface SwapJson {
+  netuid: number;
+  hotkey: string;
+  coldkey: string;
+  side: 'buy' | 'sell';
+  tao: string;
+  alpha: string;
+  fee: string;
+}
+
 export interface Block {
   header: BlockHeader;
-  txs: (TxReceipt & { tx: unknown })[];
+  /** `swaps`: the pool swaps of an included staking tx (not part of txs_root: they follow from the state). */
+  txs: (TxReceipt & { tx: unknown; swaps?: SwapJson[] })[];
   epochs: number[];
 }
 
@@ -91,8 +103,22 @@ export function buildBlock(
   try {
     for (const tx of candidates) {
       try {
-        applyTx(state, tx, { block: number });
-        txs.push({ tx: tx.raw, tx_hash: tx.hash, status: 'included' });
+        const swaps = applyTx(state, tx, { block: number });
+        txs.push({
+          tx: tx.raw,
+          tx_hash: tx.hash,
+          status: 'included',
+          ...(swaps.length > 0
+            ? {
+                swaps: swaps.map((w) => ({
+                  ...w,
+                  tao: w.tao.toString(),
+                  alpha: w.alpha.toString(),
+                  fee: w.fee.toString(),
+                })),
+              }
+            : {}),
+        });
       } catch (e) {
         if (!isLedgerError(e)) throw e;
         txs.push({

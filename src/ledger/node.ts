@@ -255,6 +255,8 @@ export class LedgerNode {
     }
     this.events.emit('head', block.header);
     for (const netuid of block.epochs) this.events.emit('epoch', { netuid, block: number });
+    for (const t of block.txs)
+      for (const w of t.swaps ?? []) this.events.emit('swap', { tx_hash: t.tx_hash, block: number, ...w });
     if (this.events.listenerCount('tx') > 0)
       for (const t of block.txs)
         this.events.emit('tx', {

@@ -169,6 +169,7 @@ export const methods: Record<string, Handler> = {
           call: tx.call,
           status: t.status,
           ...(t.error ? { error: t.error } : {}),
+          ...(t.swaps ? { swaps: t.swaps } : {}),
         };
       }),
     };

@@ -63,6 +63,7 @@ export class SseHub {
     this.broadcast('head', { number: h.number, hash: h.hash, timestamp: h.timestamp });
   private readonly onEpoch = (e: unknown) => this.broadcast('epoch', e);
   private readonly onTx = (t: unknown) => this.broadcast('tx', t);
+  private readonly onSwap = (w: unknown) => this.broadcast('swap', w);
 
   constructor(
     private readonly node: LedgerNode,
@@ -122,6 +123,7 @@ export class SseHub {
     this.node.events.on('head', this.onHead);
     this.node.events.on('epoch', this.onEpoch);
     this.node.events.on('tx', this.onTx);
+    this.node.events.on('swap', this.onSwap);
     this.keepAlive = setInterval(() => this.sendAll(encode(': keep-alive\n\n')), KEEP_ALIVE_MS);
     this.keepAlive.unref();
   }
@@ -130,6 +132,7 @@ export class SseHub {
     this.node.events.off('head', this.onHead);
     this.node.events.off('epoch', this.onEpoch);
     this.node.events.off('tx', this.onTx);
+    this.node.events.off('swap', this.onSwap);
     clearInterval(this.keepAlive);
   }
 }

@@ -6,7 +6,7 @@
  * emission. Root stake cannot be moved between stakes here: remove it and add it again.
  */
 import { formatTao } from '../core/amount.js';
-import { moveStake, swapStake, transferStake } from '../dtao/move.js';
+import { type MoveOutcome, moveStake, swapStake, transferStake } from '../dtao/move.js';
 import { addStake, addStakeLimit, removeStake, removeStakeLimit, unstakeAll } from '../dtao/stake.js';
 import { startCall } from '../dtao/subnet.js';
 import { addFree, credit, debit } from './balances.js';
@@ -30,6 +30,19 @@ type StakeCall = Extract<
 >;
 
 const RAO = 1_000_000_000n;
+
+/** One swap through a subnet pool (or a root stake move at price 1): what the `swap` event reports. */
+export interface Swap {
+  netuid: number;
+  hotkey: string;
+  coldkey: string;
+  /** buy: τ in, α out (stake); sell: α in, τ out (unstake). */
+  side: 'buy' | 'sell';
+  tao: bigint;
+  alpha: bigint;
+  /** The pool's fee, in the input's unit. */
+  fee: bigint;
+}
 
 function refuseRoot(origin: number, dest: number): void {
   if (origin === 0 || dest === 0)
@@ -67,45 +80,39 @@ function removeRoot(
   addFree(state, signer, amount);
 }
 
-export function applyStakeCall(state: LedgerState, signer: string, call: StakeCall, block: number): void {
+/** Applies a staking call; returns the pool swaps it made (none for root stakes and moves within a subnet). */
+export function applyStakeCall(state: LedgerState, signer: string, call: StakeCall, block: number): Swap[] {
+  const at = (netuid: number, hotkey: string, coldkey = signer): Place => ({ netuid, hotkey, coldkey });
   switch (call.type) {
-    case 'add_stake':
-      if (call.netuid === 0) addRoot(state, signer, call.hotkey, call.amount, call.limit_price);
-      else
-        withDtao(state, block, (s) =>
-          call.limit_price === undefined
-            ? addStake(s, signer, call.hotkey, call.netuid, call.amount)
-            : addStakeLimit(
-                s,
-                signer,
-                call.hotkey,
-                call.netuid,
-                call.amount,
-                call.limit_price,
-                call.allow_partial,
-              ),
-        );
-      return;
-    case 'remove_stake':
-      if (call.netuid === 0) removeRoot(state, signer, call.hotkey, call.amount, call.limit_price);
-      else
-        withDtao(state, block, (s) =>
-          call.limit_price === undefined
-            ? removeStake(s, signer, call.hotkey, call.netuid, call.amount)
-            : removeStakeLimit(
-                s,
-                signer,
-                call.hotkey,
-                call.netuid,
-                call.amount,
-                call.limit_price,
-                call.allow_partial,
-              ),
-        );
-      return;
-    case 'move_stake':
+    case 'add_stake': {
+      if (call.netuid === 0) {
+        addRoot(state, signer, call.hotkey, call.amount, call.limit_price);
+        return [];
+      }
+      const limit = call.limit_price;
+      const o = withDtao(state, block, (s) =>
+        limit === undefined
+          ? addStake(s, signer, call.hotkey, call.netuid, call.amount)
+          : addStakeLimit(s, signer, call.hotkey, call.netuid, call.amount, limit, call.allow_partial),
+      );
+      return [{ ...at(call.netuid, call.hotkey), side: 'buy', tao: o.tao, alpha: o.alpha, fee: o.fee }];
+    }
+    case 'remove_stake': {
+      if (call.netuid === 0) {
+        removeRoot(state, signer, call.hotkey, call.amount, call.limit_price);
+        return [];
+      }
+      const limit = call.limit_price;
+      const o = withDtao(state, block, (s) =>
+        limit === undefined
+          ? removeStake(s, signer, call.hotkey, call.netuid, call.amount)
+          : removeStakeLimit(s, signer, call.hotkey, call.netuid, call.amount, limit, call.allow_partial),
+      );
+      return [{ ...at(call.netuid, call.hotkey), side: 'sell', tao: o.tao, alpha: o.alpha, fee: o.fee }];
+    }
+    case 'move_stake': {
       refuseRoot(call.origin_netuid, call.dest_netuid);
-      withDtao(state, block, (s) =>
+      const o = withDtao(state, block, (s) =>
         moveStake(
           s,
           signer,
@@ -116,10 +123,17 @@ export function applyStakeCall(state: LedgerState, signer: string, call: StakeCa
           call.amount,
         ),
       );
-      return;
-    case 'transfer_stake':
+      return crossing(
+        call.origin_netuid,
+        call.dest_netuid,
+        o,
+        at(call.origin_netuid, call.origin_hotkey),
+        at(call.dest_netuid, call.dest_hotkey),
+      );
+    }
+    case 'transfer_stake': {
       refuseRoot(call.origin_netuid, call.dest_netuid);
-      withDtao(state, block, (s) =>
+      const o = withDtao(state, block, (s) =>
         transferStake(
           s,
           signer,
@@ -130,31 +144,63 @@ export function applyStakeCall(state: LedgerState, signer: string, call: StakeCa
           call.amount,
         ),
       );
-      return;
-    case 'swap_stake':
+      return crossing(
+        call.origin_netuid,
+        call.dest_netuid,
+        o,
+        at(call.origin_netuid, call.hotkey),
+        at(call.dest_netuid, call.hotkey, call.dest_coldkey),
+      );
+    }
+    case 'swap_stake': {
       refuseRoot(call.origin_netuid, call.dest_netuid);
-      withDtao(state, block, (s) =>
+      const o = withDtao(state, block, (s) =>
         swapStake(s, signer, call.hotkey, call.origin_netuid, call.dest_netuid, call.amount),
       );
-      return;
+      return crossing(
+        call.origin_netuid,
+        call.dest_netuid,
+        o,
+        at(call.origin_netuid, call.hotkey),
+        at(call.dest_netuid, call.hotkey),
+      );
+    }
     case 'unstake_all':
-      unstakeEverything(state, signer, call.hotkey, block);
-      return;
+      return unstakeEverything(state, signer, call.hotkey, block);
     case 'start_call':
       withDtao(state, block, (s) => startCall(s, signer, call.netuid));
-      return;
+      return [];
   }
 }
 
+type Place = { netuid: number; hotkey: string; coldkey: string };
+
+/** A move across subnets is a fee-free sale on the origin pool and a purchase on the destination's. */
+function crossing(origin: number, dest: number, o: MoveOutcome, from: Place, to: Place): Swap[] {
+  if (origin === dest) return [];
+  const swaps: Swap[] = [{ ...from, side: 'sell', tao: o.tao, alpha: o.alpha, fee: 0n }];
+  if (o.alphaIn > 0n) swaps.push({ ...to, side: 'buy', tao: o.tao, alpha: o.alphaIn, fee: 0n });
+  return swaps;
+}
+
 /** unstake_all: the root stake and every subnet's α on the hotkey; refused only when there was nothing. */
-function unstakeEverything(state: LedgerState, signer: string, hotkey: string, block: number): void {
+function unstakeEverything(state: LedgerState, signer: string, hotkey: string, block: number): Swap[] {
   if (!state.owners.has(hotkey)) reject('E_UNKNOWN_HOTKEY', `hotkey ${hotkey} is not registered`);
   const root = state.stakeOf(hotkey, signer);
   if (root > 0n) removeRoot(state, signer, hotkey, root);
   try {
-    withDtao(state, block, (s) => unstakeAll(s, signer, hotkey));
+    const sold = withDtao(state, block, (s) => unstakeAll(s, signer, hotkey));
+    return [...sold].map(([netuid, o]) => ({
+      netuid,
+      hotkey,
+      coldkey: signer,
+      side: 'sell' as const,
+      tao: o.tao,
+      alpha: o.alpha,
+      fee: o.fee,
+    }));
   } catch (e) {
-    if (root > 0n && isLedgerError(e) && e.code === 'E_INSUFFICIENT_STAKE') return;
+    if (root > 0n && isLedgerError(e) && e.code === 'E_INSUFFICIENT_STAKE') return [];
     throw e;
   }
 }

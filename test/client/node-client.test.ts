@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/node-client.js';
+import type { NodeEvent } from '../../src/client/types.js';
 import { feeOf, prepareTx, sendTx, signCall } from '../../src/client/send.js';
 import { RpcTransport } from '../../src/client/transport.js';
 import { TaoError } from '../../src/core/errors.js';
@@ -132,6 +133,43 @@ describe('NodeClient against a real dev node', () => {
     if (done()) ac.abort();
     await reader;
     expect(heads.slice(-2)).toEqual([target - 1, target]);
+  });
+
+  it('streams a swap event for a stake through a pool, equal to the α it bought; chain_block keeps it', async () => {
+    const hot = keyPairFromUri('//SwapEventHotkey');
+    const reg = await signed(bob, { type: 'burned_register', netuid: 1, hotkey: addr(hot) });
+    expect((await client.submitAndWait(reg, { timeoutMs: 20_000 })).status).toBe('included');
+    const ac = new AbortController();
+    const swaps: Extract<NodeEvent, { type: 'swap' }>[] = [];
+    let opened: () => void = () => undefined;
+    const open = new Promise<void>((r) => (opened = r));
+    const reader = (async () => {
+      for await (const ev of client.events(ac.signal, { onConnection: (s) => s === 'open' && opened() })) {
+        if (ev.type === 'swap') {
+          swaps.push(ev);
+          ac.abort();
+        }
+      }
+    })();
+    await open;
+    const stake = await signed(bob, {
+      type: 'add_stake',
+      hotkey: addr(hot),
+      netuid: 1,
+      amount: String(3n * TAO),
+    });
+    const outcome = await client.submitAndWait(stake, { timeoutMs: 20_000 });
+    expect(outcome.status).toBe('included');
+    await reader;
+    const alpha = (await client.alphaStakes({ coldkey: addr(bob), hotkey: addr(hot) }))[0]!.alpha;
+    const [w] = swaps;
+    expect(w).toMatchObject({ netuid: 1, hotkey: addr(hot), coldkey: addr(bob), side: 'buy', tao: 3n * TAO });
+    expect(w!.alpha).toBe(alpha);
+    expect(w!.fee).toBe((3n * TAO * 33n) / 65535n); // the pool's fee rate, 33/65535 of the input
+    const block = (await new RpcTransport(client.url).call('chain_block', { number: w!.block })) as {
+      txs: { tx_hash: string; swaps?: { alpha: string }[] }[];
+    };
+    expect(block.txs.find((t) => t.tx_hash === w!.txHash)?.swaps?.[0]?.alpha).toBe(String(alpha));
   });
 
   it('decodes subnet 1 of the dev genesis, its metagraph and hyperparameters', async () => {
