@@ -28,7 +28,7 @@ export interface LedgerStakeOptions {
 /** alpha: what the stake gained or gave up, read from the ledger after inclusion; tao: what the free balance moved by, fee excluded. */
 export interface LedgerStakeReport extends TxReport, TradeReportFields {}
 
-async function poolOf(client: NodeClient, netuid: number): Promise<LedgerPool> {
+export async function poolOf(client: NodeClient, netuid: number): Promise<LedgerPool> {
   const subnet = (await client.subnetList()).find((s) => s.netuid === netuid);
   if (!subnet) throw rejectedError('E_UNKNOWN_SUBNET', `subnet ${netuid} does not exist on this ledger`);
   if (!subnet.pool)
@@ -41,7 +41,7 @@ async function poolOf(client: NodeClient, netuid: number): Promise<LedgerPool> {
   return subnet.pool;
 }
 
-const poolState = (netuid: number, p: LedgerPool): PoolState => ({
+export const poolState = (netuid: number, p: LedgerPool): PoolState => ({
   netuid,
   mechanism: 1,
   sqrtPrice: p.sqrtPrice,
@@ -52,7 +52,7 @@ const poolState = (netuid: number, p: LedgerPool): PoolState => ({
   reserves: { tao: p.taoIn, alpha: p.alphaIn },
 });
 
-async function alphaHeld(
+export async function alphaHeld(
   client: NodeClient,
   coldkey: string,
   hotkey: string,

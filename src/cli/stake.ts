@@ -2,7 +2,7 @@
  * `tao stake add | remove | list | move | transfer | take`: stake the wallet coldkey's TAO on a hotkey (own
  * hotkey by default), and set the delegate take the owner keeps of its nominators' dividends. On a Subtensor
  * --network the stake is alpha per subnet (--netuid) behind a pool, with price protection
- * (src/cli/subtensor/stake.ts); tao's ledger has no move/transfer yet (E_UNSUPPORTED).
+ * (src/cli/subtensor/stake.ts), as on tao's ledger (ledger-stake.ts, ledger-stake-move.ts).
  */
 import type { Command } from 'commander';
 import { stakePlan } from '../client/tx-plan.js';
@@ -47,13 +47,6 @@ export interface StakeMoveFlags extends TxFlags {
   partial?: boolean;
   unsafe?: boolean;
 }
-
-const ledgerHasNoPools = (what: string) =>
-  new TaoError(
-    'E_UNSUPPORTED',
-    `${what} is dynamic TAO (alpha per subnet behind a pool): tao's ledger backend has no pools yet; use a Subtensor --network`,
-    ExitCode.usage,
-  );
 
 async function netuidOf(
   globals: GlobalOptions,
@@ -202,7 +195,10 @@ async function warnUnstakingValidator(
   if (!globals.json) process.stderr.write(`warning: ${message}\n`);
 }
 
-/** `tao stake move` / `tao stake transfer`: Subtensor only (alpha between hotkeys, subnets, coldkeys). */
+/**
+ * `tao stake move` / `tao stake transfer`: alpha between hotkeys, subnets, coldkeys, on Subtensor
+ * (src/cli/subtensor/stake.ts) or tao's ledger (ledger-stake-move.ts), the same flags on both.
+ */
 export async function handleStakeMove(
   globals: GlobalOptions,
   kind: 'move' | 'transfer',
@@ -210,8 +206,7 @@ export async function handleStakeMove(
 ) {
   const { networkOf } = await import('./network.js');
   const network = await networkOf(globals);
-  if (network.backend !== 'subtensor') throw ledgerHasNoPools(`stake ${kind}`);
-  const { protectionOf, subtensorStakeMove } = await import('./subtensor/stake.js');
+  const { protectionOf } = await import('../chain/subtensor/stake.js');
   const protection = protectionOf(opts);
   const netuid = await netuidOf(globals, opts.netuid);
   const destNetuid =
@@ -232,20 +227,24 @@ export async function handleStakeMove(
   const destHotkey =
     opts.destHotkey === undefined ? hotkey : await checkAddress(opts.destHotkey, '--dest-hotkey');
   const amount = parseTao(await requireValue(globals, opts.amount, '--amount', 'Amount (alpha)'), '--amount');
+  const o = {
+    flags: opts,
+    kind,
+    netuid,
+    destNetuid,
+    hotkey,
+    destHotkey,
+    ...(destColdkey ? { destColdkey } : {}),
+    amount,
+    protection,
+  };
+  if (network.backend !== 'subtensor') {
+    const { ledgerStakeMove } = await import('./ledger-stake-move.js');
+    return ledgerStakeMove(globals, o);
+  }
+  const { subtensorStakeMove } = await import('./subtensor/stake.js');
   const { withSubtensor } = await import('./subtensor/tx.js');
-  return withSubtensor(network.url, (chain) =>
-    subtensorStakeMove(globals, chain, {
-      flags: opts,
-      kind,
-      netuid,
-      destNetuid,
-      hotkey,
-      destHotkey,
-      ...(destColdkey ? { destColdkey } : {}),
-      amount,
-      protection,
-    }),
-  );
+  return withSubtensor(network.url, (chain) => subtensorStakeMove(globals, chain, o));
 }
 
 /** The ledger's highest delegate take (docs/rpc.md `E_TAKE_TOO_HIGH`): 11796 / 65535 = 18 %. */
@@ -452,8 +451,8 @@ export function registerStake(program: Command): void {
       .command(kind)
       .description(
         kind === 'move'
-          ? 'Subtensor: move alpha stake to another hotkey and/or subnet (same coldkey)'
-          : 'Subtensor: transfer alpha stake to another coldkey (same hotkey), optionally into another subnet',
+          ? 'move alpha stake to another hotkey and/or subnet (same coldkey)'
+          : 'transfer alpha stake to another coldkey (same hotkey), optionally into another subnet',
       )
       .option('--netuid <n>', 'the subnet the stake is in')
       .option('--dest-netuid <n>', 'the destination subnet (default: the same)')
