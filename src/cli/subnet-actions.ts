@@ -3,9 +3,9 @@
  * submits on tao's ledger (./tx-flow.ts) or hands over to the Subtensor path (./subtensor/subnet-tx.ts).
  */
 import { formatTao } from '../core/amount.js';
-import { usageError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { onSubtensor, subtensorUrl } from './subnet-backend.js';
+import { type PoolFields, poolFields } from './subnet-rows.js';
 import { parseIp, parsePort, parseProtocol, requireNetuid } from './subnet-flags.js';
 import {
   checkAddress,
@@ -33,7 +33,7 @@ export interface ServeFlags extends TxFlags {
 export async function handleSubnetCreate(
   globals: GlobalOptions,
   opts: TxFlags,
-): Promise<TxReport & { netuid: number | null }> {
+): Promise<TxReport & { netuid: number | null; pool?: PoolFields }> {
   const url = await subtensorUrl(globals);
   if (url) {
     const hotkey = await walletAddress(globals, 'hotkey');
@@ -61,8 +61,16 @@ export async function handleSubnetCreate(
     },
   });
   if (report.status !== 'included') return { netuid: null, ...report };
-  const created = (await client.subnetList()).filter((s) => s.owner === owner && !before.has(s.netuid));
-  return { netuid: created.length > 0 ? Math.max(...created.map((s) => s.netuid)) : null, ...report };
+  const after = await client.subnetList();
+  const created = after.filter((s) => s.owner === owner && !before.has(s.netuid));
+  const subnet = created.sort((a, b) => b.netuid - a.netuid)[0];
+  if (!subnet) return { netuid: null, ...report };
+  const total = after.reduce((sum, s) => sum + (s.pool?.taoEmission ?? 0n), 0n);
+  return {
+    netuid: subnet.netuid,
+    ...report,
+    ...(subnet.pool ? { pool: poolFields(subnet.pool, total) } : {}),
+  };
 }
 
 export async function handleSubnetRegister(
@@ -110,18 +118,34 @@ export async function handleSubnetRegister(
   return { netuid, uid, ...report };
 }
 
-/** `start_call` on Subtensor (tao's ledger has no such step: its subnets emit from creation). */
-export async function handleSubnetStart(globals: GlobalOptions, opts: TxFlags & { netuid?: string }) {
+/** `start_call`: the subnet's owner starts its emission, on tao's ledger or on Subtensor. */
+export async function handleSubnetStart(
+  globals: GlobalOptions,
+  opts: TxFlags & { netuid?: string },
+): Promise<TxReport & { netuid: number; first_emission_block: number | null }> {
   const netuid = await requireNetuid(globals, opts.netuid);
   const url = await subtensorUrl(globals);
-  if (!url)
-    throw usageError(
-      'E_UNSUPPORTED',
-      "tao subnet start is a Subtensor step (start_call); subnets on tao's ledger emit from creation",
-      'give --network with a Subtensor endpoint',
-    );
-  const { subtensorSubnetStart } = await import('./subtensor/subnet-tx.js');
-  return onSubtensor(url, (chain) => subtensorSubnetStart(globals, chain, { ...opts, netuid }));
+  if (url) {
+    const { subtensorSubnetStart } = await import('./subtensor/subnet-tx.js');
+    return onSubtensor(url, (chain) => subtensorSubnetStart(globals, chain, { ...opts, netuid }));
+  }
+  const client = await connect(globals);
+  const report = await runTx(globals, {
+    role: 'coldkey',
+    flags: opts,
+    client,
+    build: () => ({
+      title: `Start subnet ${netuid}`,
+      call: { type: 'start_call', netuid },
+      details: [
+        ['netuid', String(netuid)],
+        ['effect', 'emission into the pool starts with the next block'],
+      ],
+      freeDelta: 0n,
+    }),
+  });
+  const after = (await client.subnetList()).find((s) => s.netuid === netuid);
+  return { netuid, ...report, first_emission_block: after?.pool?.firstEmissionBlock ?? null };
 }
 
 /** `serve_axon`, signed by the wallet hotkey: tells the subnet where this neuron's axon listens. */

@@ -2,7 +2,7 @@
 import type { GlobalOptions } from './context.js';
 import { onSubtensor, subtensorUrl } from './subnet-backend.js';
 import { requireNetuid } from './subnet-flags.js';
-import { hyperparametersJson, metagraphJson, type SubnetRow, subnetRow } from './subnet-rows.js';
+import { hyperparametersJson, metagraphJson, type SubnetRow, subnetRows } from './subnet-rows.js';
 import type { SubtensorSubnetRow } from './subtensor/subnet.js';
 import { connect } from './tx-flow.js';
 
@@ -15,7 +15,7 @@ export async function handleSubnetList(
     return onSubtensor(url, subtensorSubnetList);
   }
   const client = await connect(globals);
-  return { subnets: (await client.subnetList()).map(subnetRow) };
+  return { subnets: subnetRows(await client.subnetList()) };
 }
 
 export async function handleMetagraph(globals: GlobalOptions, netuidText: string | undefined) {

@@ -3,7 +3,7 @@
  * as τ strings with 9 decimals, ranking fields as floats. The Subtensor rows (./subtensor/subnet.ts) keep
  * these field names where they overlap.
  */
-import type { Metagraph, SubnetInfo } from '../client/types.js';
+import type { LedgerPool, Metagraph, SubnetInfo } from '../client/types.js';
 import { formatTao, parseRao } from '../core/amount.js';
 
 export interface SubnetRow {
@@ -13,11 +13,43 @@ export interface SubnetRow {
   max_uids: number;
   tempo: number;
   burn: string;
+  /** α waiting for the next epoch. */
   pending_emission: string;
   last_epoch: number;
+  /** The pool fields, named as the Subtensor rows (./subtensor/subnet.ts) name them; absent from nodes without pools. */
+  owner_hotkey?: string;
+  registered_at?: number;
+  /** τ per α at the pool's spot price. */
+  price?: string;
+  tao_in?: string;
+  alpha_in?: string;
+  alpha_out?: string;
+  /** This subnet's fraction of the τ the next block puts into all pools (0 before any emission). */
+  emission_share?: number;
+  tao_in_emission?: string;
+  started?: boolean;
+  first_emission_block?: number | null;
 }
 
-export const subnetRow = (s: SubnetInfo): SubnetRow => ({
+/** `part / total` as a float with 9 decimals (0 when the total is 0): one subnet's share of the τ emission. */
+export const emissionShare = (part: bigint, total: bigint): number =>
+  total === 0n ? 0 : Number((part * 1_000_000_000n) / total) / 1e9;
+
+/** The pool's fields of a ledger subnet row (Subtensor's names), given Σ tao_emission over every subnet. */
+export type PoolFields = ReturnType<typeof poolFields>;
+
+export const poolFields = (p: LedgerPool, totalEmission: bigint) => ({
+  price: formatTao(p.price),
+  tao_in: formatTao(p.taoIn),
+  alpha_in: formatTao(p.alphaIn),
+  alpha_out: formatTao(p.alphaOut),
+  emission_share: emissionShare(p.taoEmission, totalEmission),
+  tao_in_emission: formatTao(p.taoEmission),
+  started: p.started,
+  first_emission_block: p.firstEmissionBlock,
+});
+
+const subnetRow = (s: SubnetInfo, totalEmission = 0n): SubnetRow => ({
   netuid: s.netuid,
   owner: s.owner,
   n: s.n,
@@ -26,7 +58,16 @@ export const subnetRow = (s: SubnetInfo): SubnetRow => ({
   burn: formatTao(s.burn),
   pending_emission: formatTao(s.pendingEmission),
   last_epoch: s.lastEpoch,
+  ...(s.ownerHotkey !== undefined ? { owner_hotkey: s.ownerHotkey } : {}),
+  ...(s.createdAt !== undefined ? { registered_at: s.createdAt } : {}),
+  ...(s.pool ? poolFields(s.pool, totalEmission) : {}),
 });
+
+/** Every subnet's row, each pool's emission share taken over the whole list. */
+export function subnetRows(subnets: SubnetInfo[]): SubnetRow[] {
+  const total = subnets.reduce((sum, s) => sum + (s.pool?.taoEmission ?? 0n), 0n);
+  return subnets.map((s) => subnetRow(s, total));
+}
 
 const ratio = (u16: number) => u16 / 65535;
 

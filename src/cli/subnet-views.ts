@@ -1,19 +1,33 @@
 /** What `tao subnet …` prints for people (without --json): tables for reads, a report line for each tx. */
 import { keyValues, table } from './output.js';
-import { HYPER_AMOUNTS, type NeuronRow, type SubnetRow } from './subnet-rows.js';
+import { HYPER_AMOUNTS, type NeuronRow, type PoolFields, type SubnetRow } from './subnet-rows.js';
 import type { SubtensorNeuronRow, SubtensorSubnetRow } from './subtensor/subnet.js';
 import { renderTxReport, type TxReport } from './tx-flow.js';
 
-function renderSubtensorSubnets(subnets: SubtensorSubnetRow[]): string {
+type PoolRow = SubtensorSubnetRow | (SubnetRow & Required<Pick<SubnetRow, 'price' | 'tao_in' | 'alpha_in'>>);
+
+/** Subnets with pools, the same columns on both backends (tao's ledger has no names: no name column). */
+function renderPools(subnets: PoolRow[]): string {
+  const named = subnets.some((s) => 'name' in s && s.name !== '');
   return table(
-    ['netuid', 'name', 'price', 'τ in pool', 'α in pool', 'emission', 'tempo', 'neurons', 'burn'],
+    [
+      'netuid',
+      ...(named ? ['name'] : []),
+      'price',
+      'τ in pool',
+      'α in pool',
+      'emission',
+      'tempo',
+      'neurons',
+      'burn',
+    ],
     subnets.map((s) => [
       String(s.netuid),
-      `${s.name}${s.symbol ? ` ${s.symbol}` : ''}`,
+      ...(named ? ['name' in s ? `${s.name}${s.symbol ? ` ${s.symbol}` : ''}` : ''] : []),
       `${s.price} τ/α`,
       `${s.tao_in} τ`,
       `${s.alpha_in} α`,
-      `${(s.emission_share * 100).toFixed(2)}%${s.started ? '' : ' (not started)'}`,
+      `${((s.emission_share ?? 0) * 100).toFixed(2)}%${s.started === false ? ' (not started)' : ''}`,
       String(s.tempo),
       `${s.n}/${s.max_uids}`,
       `${s.burn} τ`,
@@ -23,8 +37,7 @@ function renderSubtensorSubnets(subnets: SubtensorSubnetRow[]): string {
 
 export function renderSubnets(data: { subnets: (SubnetRow | SubtensorSubnetRow)[] }): string {
   if (data.subnets.length === 0) return 'no subnets (create one with `tao subnet create`)';
-  if (data.subnets.some((s) => 'price' in s))
-    return renderSubtensorSubnets(data.subnets as SubtensorSubnetRow[]);
+  if (data.subnets.every((s) => s.price !== undefined)) return renderPools(data.subnets as PoolRow[]);
   const ledgerRows = data.subnets as SubnetRow[];
   return table(
     ['netuid', 'neurons', 'tempo', 'burn', 'pending emission', 'last epoch', 'owner'],
@@ -96,8 +109,12 @@ export function renderHyperparameters(data: Record<string, unknown>): string {
   );
 }
 
-export const renderCreated = (r: TxReport & { netuid: number | null }): string =>
-  `${renderTxReport('create subnet', r)}${r.netuid !== null ? `\nnetuid ${r.netuid}` : ''}`;
+export const renderCreated = (r: TxReport & { netuid: number | null; pool?: PoolFields }): string =>
+  `${renderTxReport('create subnet', r)}${r.netuid !== null ? `\nnetuid ${r.netuid}` : ''}${
+    r.pool
+      ? `\npool ${r.pool.tao_in} τ / ${r.pool.alpha_in} α (price ${r.pool.price} τ/α)${r.pool.started ? '' : ', not started: tao subnet start'}`
+      : ''
+  }`;
 
 export const renderRegistered = (r: TxReport & { netuid: number; uid: number | null }): string =>
   `${renderTxReport(`register on subnet ${r.netuid}`, r)}${r.uid !== null ? `\nuid ${r.uid}` : ''}`;

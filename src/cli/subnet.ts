@@ -34,7 +34,7 @@ export function registerSubnet(program: Command): void {
   withExamples(
     subnet
       .command('list')
-      .description('every subnet on the ledger')
+      .description('every subnet: its pool (price, τ and α in it, emission share), tempo and neurons')
       .action(async (_opts: unknown, cmd: Command) => {
         const globals = globalsOf(cmd);
         emit(globals.json, await handleSubnetList(globals), renderSubnets);
@@ -75,13 +75,14 @@ export function registerSubnet(program: Command): void {
       subnet
         .command('start')
         .description(
-          'Subtensor: start a subnet you own (start_call; emission begins; allowed 10 blocks after creation)',
+          'start a subnet you own (start_call: emission into its pool begins; allowed 10 blocks after creation)',
         )
         .option('--netuid <n>', 'the subnet'),
     ).action(async (opts: TxFlags & { netuid?: string }, cmd: Command) => {
       const globals = globalsOf(cmd);
       emit(globals.json, await handleSubnetStart(globals, opts), renderStarted);
     }),
+    'tao subnet start --netuid 2 --yes',
     'tao subnet start --netuid 2 --network localnet --yes',
   );
   withExamples(

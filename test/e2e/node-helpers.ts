@@ -1,7 +1,8 @@
 /** Real ledger node processes for e2e tests: spawn `bin/tao.js node start`, wait for RPC, call it, kill it. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { TAO_BIN } from '../helpers/tao.js';
+import { expect } from 'vitest';
+import { parseJson, TAO_BIN, type TaoResult } from '../helpers/tao.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,4 +79,12 @@ export async function kill(p: NodeProc | undefined, signal: NodeJS.Signals = 'SI
   if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill(signal);
   await p.exited;
+}
+
+/** A `tao --json` transaction command that exited 0 with its transaction included: its JSON report. */
+export function expectIncluded(r: TaoResult): Json {
+  expect(r.code, r.stderr).toBe(0);
+  const out = parseJson<Json>(r);
+  expect(out.status).toBe('included');
+  return out;
 }

@@ -5,7 +5,7 @@
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError } from '../../core/errors.js';
-import type { NeuronRow } from '../subnet-rows.js';
+import { emissionShare, type NeuronRow } from '../subnet-rows.js';
 
 export interface SubtensorSubnetRow {
   netuid: number;
@@ -52,8 +52,7 @@ export async function subtensorSubnetList(chain: SubtensorApi): Promise<{ subnet
       tao_in: formatTao(s.taoIn),
       alpha_in: formatTao(s.alphaIn),
       alpha_out: formatTao(s.alphaOut),
-      emission_share:
-        totalEmission === 0n ? 0 : Number((s.taoInEmission * 1_000_000_000n) / totalEmission) / 1e9,
+      emission_share: emissionShare(s.taoInEmission, totalEmission),
       tao_in_emission: formatTao(s.taoInEmission),
       registered_at: s.registeredAt,
       started: s.firstEmissionBlock !== null,
