@@ -108,6 +108,12 @@ export const ERROR_CODES = {
   E_UNKNOWN_METHOD: usage('the supervisor does not know the request method'),
   E_NO_CHILD: usage('the supervisor has no child of that name'),
   E_BAD_SPEC: usage('a supervisor child spec is invalid'),
+  E_HOSTED: usage(
+    'a neighbour runs inside a host process (tao up --neighbours-in-one-process): remove the host, not one member',
+  ),
+  E_HOST_UNREACHABLE: usage(
+    "the neighbours' host process did not answer for its member (an adopted host): stop or restart the host itself",
+  ),
   E_SPEC_CONFLICT: usage('a supervisor child of that name runs with another spec'),
   E_DAEMON_RUNNING: usage('a supervisor daemon already runs for this TAO_HOME'),
   E_PURGE_BUSY: usage('tao down --purge: a process still uses what it would delete'),
