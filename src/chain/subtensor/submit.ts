@@ -113,7 +113,7 @@ async function submitOnce(
         void inclusionOf(api, txHash, blockHash, records).then(resolve, reject);
       });
     // Chopsticks (and a node under load) can drop a transaction that does not fit a block without any
-    // status: after each new head, a transaction neither in the pool nor in that block was dropped. The
+    // status: a transaction neither in the pool nor in the chain after two new heads was dropped. The
     // same watch finds a transaction whose status never reached us in the block that holds it.
     void watchForSilentDrop(api, tx, address, nonce.toNumber(), submittedAt, () => done, {
       dropped: () =>
@@ -157,8 +157,14 @@ async function watchForSilentDrop(
   on: { dropped: () => void; included: (blockHash: string, records: EventRecord[]) => void },
 ): Promise<() => void> {
   const txHex = tx.toHex();
+  // The first head after which the transaction was neither pending nor in the chain. Chopsticks takes a
+  // transaction out of the pool when it queues the block for it, behind a block still being built (one
+  // that refused the first submission, say): the next head is that older block, without it, and the one
+  // holding it lands seconds later on a loaded machine. Only a later head without it proves the drop.
+  let missingAfter: number | undefined;
   const unsub = await api.rpc.chain.subscribeNewHeads((header) => {
-    if (header.number.toNumber() <= submittedAt || finished()) return;
+    const number = header.number.toNumber();
+    if (number <= submittedAt || finished()) return;
     const blockHash = header.hash.toHex();
     setTimeout(() => {
       if (finished()) return;
@@ -176,6 +182,10 @@ async function watchForSilentDrop(
           // Included (or replaced): when this block holds it and no status came, report it from here.
           const records = await recordsOf(api, txHex, blockHash);
           if (records && !finished()) on.included(blockHash, records);
+          return;
+        }
+        if (missingAfter === undefined || number <= missingAfter) {
+          missingAfter ??= number;
           return;
         }
         if (!finished()) on.dropped();
