@@ -2,7 +2,9 @@
 // sr25519 signers (pre-signed; tx_submitBatch), block commit latency p50/p99 — as awaited (build + synced
 // LevelDB batch, including any event-loop wait before the write's completion runs), and split into the
 // synchronous build and the awaited write — the node's event-loop delay, node CPU per tx (all threads,
-// workers included), RSS growth over 10,000 blocks (dev_mine). Runs a real node process
+// workers included), RSS growth over 10,000 blocks (dev_mine), and signed stake swaps/s: add_stake into subnet
+// 1's pool (the dev chain's genesis subnet, 1,000 τ seeded; 0.003 τ per swap, no limit price, onto 4 hotkeys
+// registered first), same method as the transfers. Runs a real node process
 // (`tao node start --dev --instant`). The machine's load average is printed: the box is shared.
 // The bench pre-signs with the sr25519 wasm backend (signing speed is not what is measured here); the
 // node verifies with whatever its verify workers use.
@@ -117,15 +119,19 @@ async function drained() {
   }
 }
 
-async function throughput(scheme, signers, perSigner) {
-  const keys = Array.from({ length: signers }, (_, i) => keyPairFromUri(`//bench-${scheme}-${i}`, scheme));
-  const dest = encodeAddress(keyPairFromUri('//bench-dest', 'ed25519').publicKey);
-  const sign = (k, nonce, call) => signTx(k, { genesisHash: genesis, nonce, expiry: 1_000_000, call });
+const sign = (k, nonce, call) => signTx(k, { genesisHash: genesis, nonce, expiry: 1_000_000, call });
+const transferTo = encodeAddress(keyPairFromUri('//bench-dest', 'ed25519').publicKey);
+const transferCall = () => ({ type: 'transfer', dest: transferTo, amount: '1000' });
+
+/** `signers` fresh keys, each funded by the faucet (nonce 0), then `perSigner` calls each, timed. */
+async function throughput(scheme, signers, perSigner, callOf = transferCall, prefix = 'bench') {
+  const keys = Array.from({ length: signers }, (_, i) =>
+    keyPairFromUri(`//${prefix}-${scheme}-${i}`, scheme),
+  );
   await submitAll(keys.map((k) => sign(k, 0, { type: 'faucet', amount: '1000000000000' })));
   await drained();
   const txs = [];
-  for (let n = 1; n <= perSigner; n++)
-    for (const k of keys) txs.push(sign(k, n, { type: 'transfer', dest, amount: '1000' }));
+  for (let n = 1; n <= perSigner; n++) for (const k of keys) txs.push(sign(k, n, callOf(n, k)));
   // signing blocked this process for a while: let a keep-alive socket the server closed meanwhile fail here
   await rpc('system_info').catch(() => rpc('system_info'));
   const m0 = await rpc('system_metrics', { reset: true });
@@ -171,12 +177,62 @@ function loadRows(label, r) {
   if (r.cpu !== undefined)
     rows.push(['  node CPU per transfer (all threads)', `${(r.cpu * 1000).toFixed(0)} µs`, '']);
 }
-// BENCH_ONLY=ed25519 or sr25519: one scheme's load and nothing else (profiling)
+// BENCH_ONLY=ed25519 or sr25519: one scheme's transfers and nothing else (profiling); stake: the stake swaps
 const only = process.env.BENCH_ONLY ?? (process.env.BENCH_ONLY_ED ? 'ed25519' : undefined);
-if (only !== 'sr25519')
+if (only === undefined || only === 'ed25519')
   loadRows('transfers/s ed25519 (20,000 txs, batches of 1000)', await throughput('ed25519', 200, 100));
-if (only !== 'ed25519')
+if (only === undefined || only === 'sr25519')
   loadRows('transfers/s sr25519 (20,000 txs, batches of 1000)', await throughput('sr25519', 200, 100));
+// Stake swaps: add_stake on subnet 1 (a pool swap τ → α each) onto 4 hotkeys, registered first by one owner.
+const STAKE_NETUID = 1;
+const STAKE_AMOUNT = '3000000'; // 0.003 τ: 40,000 swaps move 120 τ into a 1,000 τ pool (price 1 → ≈ 1.26)
+const hotOwner = keyPairFromUri('//bench-hot-owner', 'ed25519');
+const hotkeys = Array.from({ length: 4 }, (_, i) =>
+  encodeAddress(keyPairFromUri(`//bench-hot-${i}`, 'ed25519').publicKey),
+);
+async function registerHotkeys() {
+  await submitAll([sign(hotOwner, 0, { type: 'faucet', amount: '1000000000000' })]);
+  await drained();
+  await submitAll([
+    ...hotkeys.map((hotkey, i) =>
+      sign(hotOwner, i + 1, { type: 'burned_register', netuid: STAKE_NETUID, hotkey }),
+    ),
+  ]);
+  await drained();
+  const pool = (await rpc('subnet_list')).subnets.find((s) => s.netuid === STAKE_NETUID);
+  return pool.price;
+}
+const stakeCall = (n, k) => ({
+  type: 'add_stake',
+  hotkey: hotkeys[(n + k.publicKey[0]) % hotkeys.length],
+  netuid: STAKE_NETUID,
+  amount: STAKE_AMOUNT,
+});
+const stakeRows = [];
+async function stakeRow(scheme) {
+  const r = await throughput(scheme, 200, 100, stakeCall, 'bench-stake');
+  const price = (await rpc('subnet_list')).subnets.find((s) => s.netuid === STAKE_NETUID).price;
+  stakeRows.push([
+    `stake swaps/s ${scheme} (20,000 add_stake on subnet ${STAKE_NETUID}, batches of 1000)`,
+    r.tps.toFixed(0),
+    '',
+  ]);
+  stakeRows.push([
+    '  block commit p50 / p99 under that load',
+    `${fmtMs(r.m.commit_ms.p50)} / ${fmtMs(r.m.commit_ms.p99)}`,
+    '',
+  ]);
+  if (r.cpu !== undefined)
+    stakeRows.push(['  node CPU per swap (all threads)', `${(r.cpu * 1000).toFixed(0)} µs`, '']);
+  stakeRows.push([`  subnet ${STAKE_NETUID} price after (rao per α)`, String(price), '']);
+}
+if (only === undefined || only === 'stake') {
+  const p0 = await registerHotkeys();
+  stakeRows.push([`subnet ${STAKE_NETUID} price before the swaps (rao per α)`, String(p0), '']);
+  await stakeRow('ed25519');
+  await stakeRow('sr25519');
+  rows.push(...stakeRows);
+}
 if (only) {
   printTable(['measure', 'value', 'target'], rows);
   await stopGracefully();
