@@ -76,7 +76,8 @@ export const SUBNET_COLUMNS: readonly Column<SubnetViewRow>[] = [
     grow: true,
     align: 'left',
     key: (r) => r.name.toLowerCase(),
-    text: (r) => [r.symbol, r.name].filter(Boolean).join(' ') || '-',
+    text: (r) =>
+      [r.symbol, r.name, r.started === false ? 'not started' : ''].filter(Boolean).join(' ') || '-',
   },
   {
     id: 'price',

@@ -105,6 +105,8 @@ describe.skipIf(!hasTmux)('tao console in tmux against a live dev ledger', () =>
     tmux.type('a');
     await tmux.waitFor('Hotkey (SS58');
     tmux.keys('Enter'); // the own hotkey is prefilled
+    await tmux.waitFor('Subnet (netuid):');
+    tmux.keys('Enter'); // 0 = root stake, prefilled
     await tmux.waitFor('Amount in TAO');
     tmux.type('2');
     tmux.keys('Enter');
@@ -126,6 +128,8 @@ describe.skipIf(!hasTmux)('tao console in tmux against a live dev ledger', () =>
     const fee = BigInt((await rpc(stack.url, 'system_info')).tx_fee);
     tmux.type('a');
     await tmux.waitFor('Hotkey (SS58');
+    tmux.keys('Enter');
+    await tmux.waitFor('Subnet (netuid):');
     tmux.keys('Enter');
     await tmux.waitFor('Amount in TAO');
     tmux.type('1.5');

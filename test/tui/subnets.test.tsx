@@ -1,11 +1,12 @@
 /**
  * The Subnets view (6): its pure model (emission share in basis points, own alpha per netuid, the note
- * where the chain has no pools) and frames rendered from a snapshot as each backend's feed fills it:
- * tao's ledger (no pools: one line says so, pool columns "-") and Subtensor (pools, prices, own alpha).
+ * where a node has no pools) and frames rendered from a snapshot as each backend's feed fills it: tao's
+ * ledger (subnet_list's pools, decoded from the wire) and Subtensor (pools, prices, own alpha), same columns.
  */
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEDGER_NO_POOLS, ledgerSubnets } from '../../src/tui/data/chain-feed.js';
+import { decodeSubnets } from '../../src/client/decode.js';
+import { LEDGER_NO_POOLS, ledgerStakes, ledgerSubnets } from '../../src/tui/data/chain-feed.js';
 import type { SubnetsState } from '../../src/tui/data/types.js';
 import type { SubnetSummary } from '../../src/chain/subtensor/subnets.js';
 import { stakeEntries, subtensorBlocksToEpoch, subtensorSubnets } from '../../src/tui/data/subtensor-feed.js';
@@ -18,6 +19,65 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 const plain = (s: string) => s.replace(ANSI, '');
 
 const TAO = 1_000_000_000n;
+
+/** A subnet_list entry as tao's ledger sends it (docs/rpc.md), with its pool unless `pool` is false. */
+const wireSubnet = (
+  netuid: number,
+  o: {
+    n: number;
+    tempo: number;
+    started?: boolean;
+    price?: bigint;
+    taoIn?: bigint;
+    alphaIn?: bigint;
+    taoEmission?: bigint;
+  },
+  pool = true,
+) => ({
+  netuid,
+  owner: 'x',
+  n: o.n,
+  max_uids: 4096,
+  tempo: o.tempo,
+  burn: '0',
+  pending_emission: '0',
+  last_epoch: 1,
+  ...(pool
+    ? {
+        started: o.started ?? true,
+        first_emission_block: o.started === false ? null : 1,
+        price: String(o.price ?? TAO),
+        tao_in: String(o.taoIn ?? 1000n * TAO),
+        alpha_in: String(o.alphaIn ?? 1000n * TAO),
+        alpha_out: '0',
+        tao_emission: String(o.taoEmission ?? 0n),
+        pool_state: { sqrt_price: String(1n << 64n), liquidity: String(1000n * TAO), fee_rate: 0 },
+      }
+    : {}),
+});
+
+/** Two ledger subnets: 1 started (price 1.2, 3/4 of the emission), 4 started, 7 created and not started. */
+const LEDGER_SUBNETS = decodeSubnets({
+  subnets: [
+    wireSubnet(4, {
+      n: 2,
+      tempo: 7,
+      price: 500_000_000n,
+      taoIn: 50n * TAO,
+      alphaIn: 100n * TAO,
+      taoEmission: 250_000_000n,
+    }),
+    wireSubnet(1, {
+      n: 16,
+      tempo: 100,
+      price: 1_200_000_000n,
+      taoIn: 1_096_910_013_008n,
+      alphaIn: 912_870_929_175n,
+      taoEmission: 750_000_000n,
+    }),
+    wireSubnet(7, { n: 0, tempo: 10, started: false }),
+  ],
+});
 
 /** Two subnets with pools as the Subtensor feed fills them (root has no emission). */
 const SUBTENSOR_SUBNETS: SubnetsState = {
@@ -85,19 +145,42 @@ describe('subnets model', () => {
     expect(rows.map((r) => r.ownAlpha)).toEqual([0n, 4n * TAO + 7n, 2n * TAO]);
   });
 
-  it('leaves pools, share and per-subnet stake empty on tao ledger, with the note', () => {
-    const state = ledgerSubnets([
-      {
-        netuid: 1,
-        owner: 'x',
-        n: 16,
-        maxUids: 4096,
-        tempo: 100,
-        burn: 0n,
-        pendingEmission: 5n,
-        lastEpoch: 1,
-      },
+  it("fills tao ledger's rows from subnet_list's pools: share = tao_emission / Σ, root and α stakes per netuid", () => {
+    const state = ledgerSubnets(LEDGER_SUBNETS);
+    expect(state.poolsMissing).toBeNull();
+    const stakes = ledgerStakes({
+      stakes: [{ coldkey: 'c', hotkey: OWN_HOTKEY, amount: String(5n * TAO), take: 0 }],
+      alpha_stakes: [
+        { coldkey: 'c', hotkey: OWN_HOTKEY, netuid: 4, alpha: '7', value: '3', take: 0 },
+        {
+          coldkey: 'c',
+          hotkey: OWN_HOTKEY,
+          netuid: 1,
+          alpha: String(4n * TAO),
+          value: String(4_800_000_000n),
+          take: 0,
+        },
+      ],
+    });
+    expect(stakes).toEqual([
+      { hotkey: OWN_HOTKEY, amount: 5n * TAO, netuid: 0, alpha: 5n * TAO },
+      { hotkey: OWN_HOTKEY, amount: 4_800_000_000n, netuid: 1, alpha: 4n * TAO },
+      { hotkey: OWN_HOTKEY, amount: 3n, netuid: 4, alpha: 7n },
     ]);
+    const model = subnetsModel(state, stakes);
+    expect(model.note).toBeNull();
+    expect(model.totalEmission).toBe(1_000_000_000n);
+    expect(
+      model.rows.map((r) => [r.netuid, r.price, r.taoIn, r.alphaIn, r.shareBp, r.started, r.ownAlpha]),
+    ).toEqual([
+      [1, 1_200_000_000n, 1_096_910_013_008n, 912_870_929_175n, 7500, true, 4n * TAO],
+      [4, 500_000_000n, 50n * TAO, 100n * TAO, 2500, true, 7n],
+      [7, TAO, 1000n * TAO, 1000n * TAO, 0, false, 0n],
+    ]);
+  });
+
+  it('leaves pools and share empty, with the note, on a node from before subnet pools', () => {
+    const state = ledgerSubnets(decodeSubnets({ subnets: [wireSubnet(1, { n: 16, tempo: 100 }, false)] }));
     const model = subnetsModel(state, [{ hotkey: OWN_HOTKEY, amount: 5n * TAO }]);
     expect(model.note).toBe(LEDGER_NO_POOLS);
     expect(model.totalEmission).toBeNull();
@@ -113,6 +196,7 @@ describe('subnets model', () => {
         taoIn: null,
         alphaIn: null,
         emission: null,
+        started: null,
         shareBp: null,
         ownAlpha: null,
       },
@@ -125,29 +209,36 @@ describe('subnets model', () => {
 });
 
 describe('Subnets view frames', () => {
-  it('on tao ledger: one line says there are no pools, and pool columns show "-"', async () => {
+  it("on tao ledger: the pools' price, τ and α, emission share, tempo, n and your α at 80x24, as on Subtensor", async () => {
     const snapshot = baseSnapshot();
-    snapshot.subnets = ledgerSubnets([
-      {
-        netuid: 1,
-        owner: 'x',
-        n: 16,
-        maxUids: 4096,
-        tempo: 100,
-        burn: 0n,
-        pendingEmission: 0n,
-        lastEpoch: 1,
-      },
-      { netuid: 3, owner: 'y', n: 2, maxUids: 64, tempo: 7, burn: 0n, pendingEmission: 0n, lastEpoch: 1 },
-    ]);
+    snapshot.subnets = ledgerSubnets(LEDGER_SUBNETS);
+    snapshot.own = {
+      ...snapshot.own!,
+      stakes: [
+        { hotkey: OWN_HOTKEY, amount: 5n * TAO, netuid: 0, alpha: 5n * TAO },
+        { hotkey: OWN_HOTKEY, amount: 4_800_000_000n, netuid: 1, alpha: 4n * TAO },
+      ],
+    };
     const r = await renderAt(consoleTree(new RecordingSource(snapshot), { view: 'subnets' }), 80, 24);
     const f = plain(r.frame());
     expect(f).toContain('6 Subnets');
-    expect(f).toContain("tao's ledger has no subnet pools");
-    expect(f).toMatch(/^\S? +1 +- +- +- +- +- +100 +16 +- *$/m);
-    expect(f).toMatch(/^\S? +3 +- +- +- +- +- +7 +2 +- *$/m);
+    expect(f).toContain('3 subnets');
+    expect(f).not.toContain('no subnet pools');
+    expect(f).not.toContain('predates');
+    expect(f).toMatch(/^▶ +1 +- +1\.2000 +1096\.91 +912\.87 +75\.00 +100 +16 +4\.0000 *$/m);
+    expect(f).toMatch(/^\S? +4 +- +0\.5000 +50\.00 +100\.00 +25\.00 +7 +2 +0\.0000 *$/m);
+    expect(f).toMatch(/^\S? +7 +not started +1\.0000 +1000\.00 +1000\.00 +0\.00 +10 +0 +0\.0000 *$/m);
     for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     expect(f.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
+  it('on a ledger from before subnet pools: one line says so, and pool columns show "-"', async () => {
+    const snapshot = baseSnapshot();
+    snapshot.subnets = ledgerSubnets(decodeSubnets({ subnets: [wireSubnet(3, { n: 2, tempo: 7 }, false)] }));
+    const r = await renderAt(consoleTree(new RecordingSource(snapshot), { view: 'subnets' }), 80, 24);
+    const f = plain(r.frame());
+    expect(f).toContain('predates subnet pools');
+    expect(f).toMatch(/^\S? +3 +- +- +- +- +- +7 +2 +- *$/m);
   });
 
   it('on Subtensor: price, pools, emission share, tempo, n and your alpha at 80x24; enter opens Ranking', async () => {

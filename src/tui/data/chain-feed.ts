@@ -4,34 +4,76 @@
  * arrives; a fallback poll keeps data fresh while the stream is down and backs off while the node is
  * unreachable. It only writes into a SnapshotStore.
  */
+import { decodeAlphaStakes, decodeStakes } from '../../client/decode.js';
 import type { NodeClient } from '../../client/index.js';
 import { blocksToEpoch } from '../../ledger/epoch-schedule.js';
 import type { Neuron as ClientNeuron, NodeEvent, SubnetInfo as ClientSubnet } from '../../client/types.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import type { ConnectionState, MarketSnapshot, Neuron, OwnHotkey, SubnetsState } from './types.js';
+import type {
+  ConnectionState,
+  MarketSnapshot,
+  Neuron,
+  OwnHotkey,
+  StakeEntry,
+  SubnetsState,
+} from './types.js';
 
-/** What the Subnets view says on tao's ledger, which has no subnet pools (yet). */
+/** What the Subnets view says on a ledger from before dynamic TAO (its subnet_list has no pools). */
 export const LEDGER_NO_POOLS =
-  "tao's ledger has no subnet pools (dynamic TAO): price, pools and emission share are Subtensor's (--network)";
+  "this node's ledger predates subnet pools (dynamic TAO): price, pools and emission share are not known";
 
-/** tao's ledger subnets as Subnets rows: no pools, so those fields stay null. */
+/**
+ * tao's ledger subnets as Subnets rows, from subnet_list's pools as the Subtensor feed fills them: the spot
+ * price, τ and α in the pool, the τ the next block puts in (its emission share), and whether it started.
+ * A subnet without a pool (a node from before dynamic TAO) keeps those fields null, with the note.
+ */
 export function ledgerSubnets(subnets: readonly ClientSubnet[]): SubnetsState {
   return {
-    rows: subnets.map((s) => ({
-      netuid: s.netuid,
-      name: '',
-      symbol: '',
-      tempo: s.tempo,
-      n: s.n,
-      maxUids: s.maxUids,
-      price: null,
-      taoIn: null,
-      alphaIn: null,
-      emission: null,
-    })),
-    poolsMissing: LEDGER_NO_POOLS,
+    rows: [...subnets]
+      .sort((a, b) => a.netuid - b.netuid)
+      .map((s) => ({
+        netuid: s.netuid,
+        name: '',
+        symbol: '',
+        tempo: s.tempo,
+        n: s.n,
+        maxUids: s.maxUids,
+        price: s.pool?.price ?? null,
+        taoIn: s.pool?.taoIn ?? null,
+        alphaIn: s.pool?.alphaIn ?? null,
+        emission: s.pool?.taoEmission ?? null,
+        started: s.pool?.started ?? null,
+      })),
+    poolsMissing: subnets.some((s) => !s.pool) ? LEDGER_NO_POOLS : null,
   };
 }
+
+/**
+ * The wallet's stakes on tao's ledger as the console holds them, one stake_list answer decoded twice: root
+ * stake (τ at price 1) as netuid 0, and α stakes with their τ value at the pool's spot price, ordered by
+ * netuid then hotkey (as on Subtensor).
+ */
+export function ledgerStakes(answer: unknown): StakeEntry[] {
+  const root = decodeStakes(answer).map((x) => ({
+    hotkey: x.hotkey,
+    amount: x.amount,
+    netuid: 0,
+    alpha: x.amount,
+  }));
+  const alpha = decodeAlphaStakes(answer).map((x) => ({
+    hotkey: x.hotkey,
+    amount: x.value,
+    netuid: x.netuid,
+    alpha: x.alpha,
+  }));
+  return [...root, ...alpha].sort(byNetuidThenHotkey);
+}
+
+/** The order stakes are listed in on every backend: by netuid, then hotkey. */
+export const byNetuidThenHotkey = (
+  a: { netuid: number; hotkey: string },
+  b: { netuid: number; hotkey: string },
+): number => a.netuid - b.netuid || (a.hotkey < b.hotkey ? -1 : a.hotkey > b.hotkey ? 1 : 0);
 
 export interface ChainFeedOptions {
   netuid: number;
@@ -170,7 +212,7 @@ export class ChainFeed {
           this.requestRefresh();
         } else if (event.type === 'epoch') {
           if (event.netuid === this.netuid) this.requestRefresh();
-        } else {
+        } else if (event.type === 'tx') {
           for (const listener of [...this.txListeners]) listener(event);
         }
       }
@@ -247,7 +289,7 @@ export class ChainFeed {
       const [subnets, account, stakes] = await Promise.all([
         this.client.subnetList(call),
         coldkey ? this.client.accountInfo(coldkey, call) : null,
-        coldkey ? this.client.stakeList({ coldkey }, call) : null,
+        coldkey ? this.client.call('stake_list', { coldkey }, call) : null,
       ]);
       const s: ClientSubnet | undefined = subnets.find((x) => x.netuid === netuid);
       subnet = s
@@ -272,7 +314,7 @@ export class ChainFeed {
         patch.own = {
           ...prev.own,
           balance: { free: account.free, staked: account.staked },
-          stakes: stakes.map((x) => ({ hotkey: x.hotkey, amount: x.amount })),
+          stakes: ledgerStakes(stakes),
         };
       }
       this.metagraphAt = head;

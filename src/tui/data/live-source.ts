@@ -7,6 +7,7 @@ import { NodeClient } from '../../client/index.js';
 import { stakePlan, transferPlan } from '../../client/tx-plan.js';
 import { TaoError } from '../../core/errors.js';
 import { ChainFeed, type ChainFeedOptions } from './chain-feed.js';
+import { LedgerPoolSigning } from './ledger-pool-tx.js';
 import { TxSigner } from './signer.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { SupervisorFeed, type SupervisorLink } from './supervisor-feed.js';
@@ -44,6 +45,8 @@ export class LiveDataSource implements DataSource {
   private readonly chain: ChainFeed;
   private readonly processes: SupervisorFeed;
   private readonly signer: TxSigner;
+  /** Stakes into subnet pools (netuid ≥ 1): reviewed like Subtensor's, signed with a limit price. */
+  readonly pools: LedgerPoolSigning;
 
   constructor(private readonly options: LiveSourceOptions) {
     this.store = new SnapshotStore(options.url, {
@@ -75,6 +78,12 @@ export class LiveDataSource implements DataSource {
       ...(options.passwordFile !== undefined ? { passwordFile: options.passwordFile } : {}),
       ...(options.env ? { env: options.env } : {}),
     });
+    this.pools = new LedgerPoolSigning(
+      this.client,
+      this.signer,
+      options.coldkey,
+      options.readonly ? readonlyRefusal : null,
+    );
   }
 
   subscribe = (listener: () => void) => this.store.subscribe(listener);

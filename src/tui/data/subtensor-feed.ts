@@ -10,7 +10,7 @@ import type { SubtensorNeuron } from '../../chain/subtensor/metagraph.js';
 import type { AlphaStake } from '../../chain/subtensor/reads.js';
 import type { SubnetSummary } from '../../chain/subtensor/subnets.js';
 import { sleep } from '../../core/sleep.js';
-import { emissionTrend, nextPollDelay } from './chain-feed.js';
+import { byNetuidThenHotkey, emissionTrend, nextPollDelay } from './chain-feed.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type {
   ConnectionState,
@@ -80,6 +80,7 @@ export function subtensorSubnets(summaries: readonly SubnetSummary[]): SubnetsSt
         taoIn: s.taoIn,
         alphaIn: s.alphaIn,
         emission: s.taoInEmission,
+        started: s.netuid === 0 || s.firstEmissionBlock !== null,
       })),
     poolsMissing: null,
   };
@@ -105,14 +106,12 @@ export function stakeEntries(
   stakes: readonly AlphaStake[],
   prices: ReadonlyMap<number, bigint>,
 ): StakeEntry[] {
-  return [...stakes]
-    .sort((a, b) => a.netuid - b.netuid || (a.hotkey < b.hotkey ? -1 : a.hotkey > b.hotkey ? 1 : 0))
-    .map((s) => ({
-      hotkey: s.hotkey,
-      netuid: s.netuid,
-      alpha: s.alpha,
-      amount: (s.alpha * (prices.get(s.netuid) ?? 0n)) / RAO,
-    }));
+  return [...stakes].sort(byNetuidThenHotkey).map((s) => ({
+    hotkey: s.hotkey,
+    netuid: s.netuid,
+    alpha: s.alpha,
+    amount: (s.alpha * (prices.get(s.netuid) ?? 0n)) / RAO,
+  }));
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -4,6 +4,7 @@
  * console can take; the real client/supervisor and the plain-RPC poller both implement it. Records that
  * come from the ledger's protocol take their fields from its one wire module (src/core/wire.ts).
  */
+import type { ChainSigning } from './chain-tx.js';
 import type { Camelized, NeuronFields, TxState } from '../../core/wire.js';
 
 /** How the console currently reaches the node. */
@@ -56,6 +57,8 @@ export interface SubnetRow {
   alphaIn: bigint | null;
   /** τ injected into the pool per block (the subnet's part of the block emission). */
   emission: bigint | null;
+  /** Whether the subnet emits yet (its owner ran start_call); null where not known. */
+  started?: boolean | null;
 }
 
 export interface SubnetsState {
@@ -99,7 +102,7 @@ export interface StakeEntry {
   hotkey: string;
   /** The stake's value in τ (rao); on Subtensor the alpha at the pool's spot price. */
   amount: bigint;
-  /** The subnet of an alpha stake (Subtensor); absent where stake is not per subnet. */
+  /** The subnet of the stake (0 = root, τ at price 1); absent where stake is not per subnet. */
   netuid?: number;
   /** The alpha held (10^-9 α), with `netuid`. */
   alpha?: bigint;
@@ -284,6 +287,11 @@ export interface DataSource {
   removeStake(request: StakeRequest): Promise<TxSubmitted>;
   /** Resolves when the transaction is included or rejected (or its fate cannot be known). */
   waitForTx(txHash: string, signal?: AbortSignal): Promise<TxFate>;
+  /**
+   * tao's ledger with subnet pools: prices and signs stakes into a pool (netuid ≥ 1) as Subtensor's source
+   * does (chain-tx.ts); root stake (netuid 0) still goes through addStake/removeStake. Optional.
+   */
+  pools?: ChainSigning;
   /**
    * Streams the named process's log into `logs` (replacing the previous stream); null stops streaming.
    * Optional: sources without it keep `logs` however they fill it.

@@ -6,7 +6,9 @@
  * On a source that prices and signs its own transactions (Subtensor, chain-tx.ts) a stake also asks for the
  * subnet and the price tolerance (default 0.005), the review is read from the chain (its fee estimate, the
  * pool's price, expected output, slippage and limit price), and the outcome shows the actual fee and the
- * alpha moved, or the chain's decoded refusal.
+ * alpha moved, or the chain's decoded refusal. On tao's ledger a stake asks for the subnet too (default 0 =
+ * root, τ at price 1, reviewed from the snapshot as before); a subnet 1 or above stakes α through its pool
+ * with the same review as on Subtensor (tolerance asked, the source's `pools` prices and signs it).
  */
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
@@ -72,16 +74,26 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   const theme = useTheme();
   const source = useDataSource();
   const chain = chainSigningOf(source);
+  const pools = source.pools ?? null;
+  /** Who prices and signs a reviewed plan: Subtensor's source, or the ledger's pools. */
+  const planner = chain ?? pools;
   const own = useSnapshot((s) => s.own);
   const node = useSnapshot((s) => s.node);
   const shownNetuid = useSnapshot((s) => s.subnet?.netuid ?? null);
   const kind: TxKind = spec.kind;
-  const fields: Field[] =
-    chain && kind !== 'transfer' ? ['to', 'netuid', 'amount', 'tolerance'] : ['to', 'amount'];
+  /** A stake into a pool (priced, tolerance asked): every stake on Subtensor, netuid ≥ 1 on the ledger. */
+  const pooled = (values: Values): boolean =>
+    kind !== 'transfer' && (chain !== null || (pools !== null && Number(values.netuid ?? 0) > 0));
+  const fieldsFor = (values: Values): Field[] =>
+    kind === 'transfer' || (!chain && !pools)
+      ? ['to', 'amount']
+      : pooled(values)
+        ? ['to', 'netuid', 'amount', 'tolerance']
+        : ['to', 'netuid', 'amount'];
   const defaultHotkey = spec.kind === 'transfer' ? '' : (spec.hotkey ?? own.hotkeys[0]?.ss58 ?? '');
   const initial: Record<Field, string> = {
     to: defaultHotkey,
-    netuid: shownNetuid === null ? '' : String(shownNetuid),
+    netuid: chain ? (shownNetuid === null ? '' : String(shownNetuid)) : '0',
     amount: '',
     tolerance: DEFAULT_TOLERANCE,
   };
@@ -90,6 +102,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   const [text, setText] = useState(initial.to);
   const [keychain, setKeychain] = useState<boolean | null>(null);
   const abort = useRef(new AbortController());
+  const deciding = useRef(false);
   const toLabel = kind === 'transfer' ? 'to' : 'hotkey';
 
   useEffect(() => {
@@ -137,9 +150,9 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   const submit = async (reviewed: Reviewed, auth: PasswordSource) => {
     setStep({ kind: 'submitting', plan: reviewed });
     if (reviewed.ledger) return submitLedger(reviewed.ledger.request, reviewed, auth);
-    if (!chain || !reviewed.chain) return;
+    if (!planner || !reviewed.chain) return;
     try {
-      const outcome = await chain.signPlan(reviewed.chain, auth);
+      const outcome = await planner.signPlan(reviewed.chain, auth);
       if (abort.current.signal.aborted) return;
       setStep({
         kind: 'done',
@@ -176,16 +189,17 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
 
   /** Reads the chain's plan for the form's values; a problem sends the dialog back to the last field. */
   const quote = (values: Values, amount: bigint) => {
-    if (!chain) return;
+    if (!planner) return;
     setText('');
     setStep({ kind: 'quoting', values });
+    const fields = fieldsFor(values);
     const back = (message: string) => {
       if (abort.current.signal.aborted) return;
       setProblem(message);
       setStep({ kind: 'field', index: fields.length - 1, values });
       setText(values[fields[fields.length - 1]!] ?? '');
     };
-    chain
+    planner
       .quoteTx({
         kind,
         to: values.to ?? '',
@@ -239,11 +253,12 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       return;
     }
     if (step.kind !== 'field') return;
-    const field = fields[step.index]!;
+    const field = fieldsFor(step.values)[step.index]!;
     const bad = check(field, value);
     setProblem(bad);
     if (bad) return;
     const values = { ...step.values, [field]: value.trim() };
+    const fields = fieldsFor(values);
     if (step.index + 1 < fields.length) {
       const next = fields[step.index + 1]!;
       setStep({ kind: 'field', index: step.index + 1, values });
@@ -252,7 +267,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     }
     const parsed = checkAmount(values.amount ?? '');
     if ('problem' in parsed) return setProblem(parsed.problem);
-    if (chain) return quote(values, parsed.amount);
+    if (chain || pooled(values)) return quote(values, parsed.amount);
     const planned = planTx(kind, values.to ?? '', parsed.amount, { own, node });
     if ('problem' in planned) return setProblem(planned.problem);
     setText('');
@@ -280,8 +295,18 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     if (key.escape) return onClose();
     if (step.kind === 'review') {
       if (input.toLowerCase() === 'y') {
-        if (keychain) void submit(step.plan, { kind: 'keychain' });
-        else setStep({ kind: 'password', plan: step.plan });
+        const plan = step.plan;
+        const go = (known: boolean) => {
+          if (abort.current.signal.aborted) return;
+          if (known) void submit(plan, { kind: 'keychain' });
+          else setStep({ kind: 'password', plan });
+        };
+        // A y pressed before the keychain answered waits for it (once), instead of asking a password.
+        if (keychain !== null) go(keychain);
+        else if (!deciding.current) {
+          deciding.current = true;
+          source.hasKeychainPassword().then(go, () => go(false));
+        }
       } else if (input.toLowerCase() === 'n' || key.return) onClose();
       return;
     }
@@ -290,7 +315,12 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       return;
     }
     if (step.kind === 'pending') return;
-    if (step.kind === 'field' && fields[step.index] === 'to' && key.tab && own.hotkeys.length > 0) {
+    if (
+      step.kind === 'field' &&
+      fieldsFor(step.values)[step.index] === 'to' &&
+      key.tab &&
+      own.hotkeys.length > 0
+    ) {
       const i = own.hotkeys.findIndex((h) => h.ss58 === text);
       setText(own.hotkeys[(i + 1) % own.hotkeys.length]!.ss58);
       return;
@@ -322,7 +352,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     if (field === 'netuid') return 'Subnet (netuid):';
     if (field === 'tolerance')
       return 'Price tolerance (0.005 = 0.5 %): the limit price is price × (1 ± tolerance)';
-    return chain && kind === 'stake-remove'
+    return pooled(values) && kind === 'stake-remove'
       ? `Alpha to unstake (up to 9 decimals; ${held(values)} held here):`
       : 'Amount in TAO (up to 9 decimals):';
   };
@@ -333,12 +363,14 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
     tolerance: 'tolerance',
   };
   const entered = (values: Values) =>
-    fields.filter((f) => values[f] !== undefined).map((f) => line(LABELS[f], values[f] ?? ''));
+    fieldsFor(values)
+      .filter((f) => values[f] !== undefined)
+      .map((f) => line(LABELS[f], values[f] ?? ''));
 
   let body: React.ReactNode;
   switch (step.kind) {
     case 'field': {
-      const field = fields[step.index]!;
+      const field = fieldsFor(step.values)[step.index]!;
       body = (
         <Box flexDirection="column">
           {entered(step.values)}
@@ -355,7 +387,9 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
           <Text color={theme.color.muted}>
             {chain
               ? 'reading the price and the fee from the chain…'
-              : 'asking the supervisor for running validators…'}
+              : pooled(step.values)
+                ? "reading the pool's price and the fee from the ledger…"
+                : 'asking the supervisor for running validators…'}
           </Text>
         </Box>
       );

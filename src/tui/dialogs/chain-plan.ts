@@ -3,12 +3,14 @@
  * the review (free balance, the chain's fee estimate, the existential deposit, the pool and its price, the
  * alpha held): the review's lines, the call to sign, or why it cannot go through. Pure and exact: transfers
  * keep the sender alive, stakes are price-protected (addStakeLimit / removeStakeLimit, fill or kill, at
- * price × (1 ± tolerance)).
+ * price × (1 ± tolerance)). tao's ledger plans its stakes into subnet pools (netuid ≥ 1) the same way and
+ * signs them as its add_stake / remove_stake with netuid and limit_price (ledgerStakeCall).
  */
 import { formatTao } from '../../core/amount.js';
 import { milliPercentText, quoteStake } from '../../chain/subtensor/stake-quote.js';
 import { type Tolerance, tolerancePercent } from '../../chain/subtensor/stake.js';
 import type { PoolState } from '../../chain/subtensor/swap-estimate.js';
+import type { Call } from '../../client/types.js';
 import type { TxRequest } from './tx-plan.js';
 
 /** What the dialog asked for on a Subtensor chain. `amount` is τ rao (transfer, stake add) or alpha (unstake). */
@@ -40,6 +42,8 @@ export interface ChainFacts {
   held?: bigint;
   /** Transfer: the coldkey owning the destination when it is a registered hotkey. */
   hotkeyOwner?: string;
+  /** Where the fee comes from, after the amount on the fee line (default "chain estimate"). */
+  feeSource?: string;
 }
 
 /** The request as it will be signed, with the chain's fee and the review's lines. */
@@ -77,7 +81,7 @@ export function planChainTx(
 ): { plan: ChainTxPlan } | { problem: string } {
   const { free, fee, existentialDeposit: ed } = facts;
   const base = { kind: request.kind, from: request.from, to: request.to, amount: request.amount, fee };
-  const feeLine: [string, string] = ['fee', `${tau(fee)} (chain estimate)`];
+  const feeLine: [string, string] = ['fee', `${tau(fee)} (${facts.feeSource ?? 'chain estimate'})`];
   const keepAlive = (spend: bigint, what: string): string | null => {
     if (spend + fee > free) return `insufficient balance: ${what} + fee ${tau(fee)} > free ${tau(free)}`;
     if (free - spend - fee < ed)
@@ -160,5 +164,19 @@ export function planChainTx(
       ],
       summary: [['netuid', String(netuid)], amountLine],
     },
+  };
+}
+
+/** A planned stake as tao's ledger signs it: add_stake / remove_stake with netuid and limit price, fill or kill. */
+export function ledgerStakeCall(call: ChainCall): Call {
+  if (call.pallet !== 'subtensorModule') throw new Error(`not a stake: ${call.pallet}.${call.call}`);
+  const [hotkey, netuid, amount, limit, partial] = call.args;
+  return {
+    type: call.call === 'addStakeLimit' ? 'add_stake' : 'remove_stake',
+    hotkey,
+    netuid,
+    amount: amount.toString(),
+    limit_price: limit.toString(),
+    allow_partial: partial,
   };
 }

@@ -55,8 +55,11 @@ export function planTx(
   if (node.txFee === null) return { problem: 'transaction fee not known yet (is the node reachable?)' };
   const fee = node.txFee;
   const free = own.balance.free;
+  // Root stake (netuid 0, or stake not per subnet): α stakes in pools are the pools' dialog's.
   const stakeBefore =
-    kind === 'transfer' ? null : own.stakes.filter((s) => s.hotkey === to).reduce((a, s) => a + s.amount, 0n);
+    kind === 'transfer'
+      ? null
+      : own.stakes.filter((s) => s.hotkey === to && (s.netuid ?? 0) === 0).reduce((a, s) => a + s.amount, 0n);
   if (kind === 'stake-remove' && amount > (stakeBefore ?? 0n)) {
     return {
       problem: `cannot unstake ${taoFull(amount)}: only ${taoFull(stakeBefore ?? 0n)} staked to that hotkey`,
