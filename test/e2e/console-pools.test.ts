@@ -4,7 +4,8 @@
  * nothing moves the pool between the review and the stake). The dialog stakes 10 τ as α on subnet 1: refused
  * at the default tolerance 0.005 (it would move the price ~2 %), reviewed at 0.05; its review (price, expected α, slippage, limit price, tolerance) is the ledger's
  * own quote (stake_quote) and the α the RPC reports afterwards is the review's expected α, to the rao.
- * The Subnets view then shows subnet 1's pool and the α as subnet_list and stake_list give them.
+ * The Subnets view then shows subnet 1's pool and the α as subnet_list and stake_list give them; the unstake
+ * dialog sells that α back, its expected τ the ledger's quote and the free balance's gain to the rao.
  */
 import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,5 +158,52 @@ describe('console stake dialog into a subnet pool on a live dev ledger', () => {
       'm',
     );
     await shows(row);
+  }, 120_000);
+
+  it('unstakes all that α back: the review is the ledger quote of the sale and the τ freed is its expected τ', async () => {
+    const stakes = await rpc(node!.url, 'stake_list', { coldkey: wallet.coldkey });
+    const held = BigInt(stakes.alpha_stakes.find((s: { netuid: number }) => s.netuid === 1).alpha);
+    await r.press('5');
+    await shows('Wallet & stake');
+    await r.press('r');
+    await shows('Hotkey (SS58');
+    await r.press(KEYS.enter);
+    await shows('Subnet (netuid):');
+    await r.press(KEYS.backspace);
+    await r.type('1');
+    await r.press(KEYS.enter);
+    await shows(`Alpha to unstake (up to 9 decimals; ${formatTao(held)} α held here):`);
+    await r.type(formatTao(held));
+    await r.press(KEYS.enter);
+    await shows('Price tolerance');
+    await r.press(...Array<string>(5).fill(KEYS.backspace));
+    await r.type('0.05');
+    await r.press(KEYS.enter);
+    const review = await shows('Sign and submit? y/N');
+    const subnet = (await rpc(node!.url, 'subnet_list')).subnets.find(
+      (s: { netuid: number }) => s.netuid === 1,
+    );
+    const price = BigInt(subnet.price);
+    const limit = (price * 95n) / 100n; // floor of price × (1 − 0.05)
+    const quote = await rpc(node!.url, 'stake_quote', {
+      netuid: 1,
+      order: 'sell',
+      amount: String(held),
+      limit_price: String(limit),
+    });
+    expect(lineOf(review, 'alpha')).toBe(`${formatTao(held)} α of ${formatTao(held)} α held`);
+    expect(lineOf(review, 'limit price')).toBe(`${formatTao(limit)} τ/α (floor)`);
+    const expected = raoOf(/^([\d.]+) τ$/.exec(lineOf(review, 'expected τ out'))?.[1] ?? 'NaN');
+    expect(expected).toBe(BigInt(quote.paid_out));
+    const before = BigInt((await rpc(node!.url, 'account_info', { address: wallet.coldkey })).free);
+    const fee = BigInt((await rpc(node!.url, 'system_info')).tx_fee);
+    await r.press('y');
+    const done = await shows(/included in block #\d+|rejected|failed|fate unknown/, 60_000);
+    expect(done).toMatch(/included in block #\d+/);
+    expect(lineOf(done, 'unstaked')).toBe(`${formatTao(held)} α for ${formatTao(expected)} τ`);
+    const after = await rpc(node!.url, 'stake_list', { coldkey: wallet.coldkey });
+    expect(after.alpha_stakes.filter((s: { netuid: number }) => s.netuid === 1)).toEqual([]);
+    const free = BigInt((await rpc(node!.url, 'account_info', { address: wallet.coldkey })).free);
+    expect(free).toBe(before + expected - fee); // exact, in rao
   }, 120_000);
 });
