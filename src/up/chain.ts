@@ -1,7 +1,8 @@
 /**
  * Putting a peer on the dev chain, idempotently: fund its coldkey from the dev faucet only as far as it
- * lacks, `burned_register` its hotkey on the subnet unless it already holds a uid, and top its stake up to
- * the target (never staking twice). Each step waits for inclusion; a rejection is a TaoError (exit 5).
+ * lacks, `burned_register` its hotkey on the subnet unless it already holds a uid, top its root stake up to
+ * the target and buy α on the subnet's pool for the τ of its α target (never staking twice). Each step
+ * waits for inclusion; a rejection is a TaoError (exit 5).
  */
 import type { CallObject, NodeClient, TxOutcome } from '../client/index.js';
 import { sendTx } from '../client/index.js';
@@ -13,6 +14,12 @@ export interface NeuronTarget {
   coldkey: string;
   hotkey: string;
   stakeRao: bigint;
+  /**
+   * τ to put into the subnet's pool as α on the hotkey (add_stake with the netuid, no price limit: on a
+   * fresh market up is the pool's first buyer). Topped up only when the α held is worth under
+   * ALPHA_TOPUP_BELOW of it at the spot price, so price moves after the buy never trigger a second one.
+   */
+  alphaRao: bigint;
   /** Free balance to keep after registering and staking. */
   spareRao: bigint;
 }
@@ -21,8 +28,19 @@ export interface NeuronOutcome {
   uid: number;
   registered: boolean;
   staked: bigint;
+  /** τ spent on α now, and the α held on the subnet afterwards (rao). */
+  alphaBought: bigint;
+  alpha: bigint;
   funded: bigint;
   stake: bigint;
+}
+
+/** A held α worth under 9/10 of the α target at the spot price is topped up to the target. */
+const ALPHA_TOPUP_BELOW = { num: 9n, den: 10n };
+
+async function alphaHeld(client: NodeClient, netuid: number, coldkey: string, hotkey: string) {
+  const held = (await client.alphaStakes({ coldkey, hotkey })).find((a) => a.netuid === netuid);
+  return { alpha: held?.alpha ?? 0n, value: held?.value ?? 0n };
 }
 
 export interface ChainFacts {
@@ -72,14 +90,28 @@ export async function ensureNeuron(
   const stakes = await client.stakeList({ coldkey, hotkey });
   const stakeNow = stakes.reduce((sum, s) => sum + s.amount, 0n);
   const toStake = target.stakeRao > stakeNow ? target.stakeRao - stakeNow : 0n;
+  const held = await alphaHeld(client, netuid, coldkey, hotkey);
+  const toBuy =
+    held.value * ALPHA_TOPUP_BELOW.den < target.alphaRao * ALPHA_TOPUP_BELOW.num
+      ? target.alphaRao - held.value
+      : 0n;
   const needFree =
     (uid === null ? facts.burn + facts.fee : 0n) +
     (toStake > 0n ? toStake + facts.fee : 0n) +
+    (toBuy > 0n ? toBuy + facts.fee : 0n) +
     target.spareRao;
   let funded = 0n;
   let free = (await client.accountInfo(coldkey)).free;
-  if (uid !== null && toStake === 0n && free >= needFree)
-    return { uid, registered: false, staked: 0n, funded, stake: stakeNow };
+  if (uid !== null && toStake === 0n && toBuy === 0n && free >= needFree)
+    return {
+      uid,
+      registered: false,
+      staked: 0n,
+      alphaBought: 0n,
+      alpha: held.alpha,
+      funded,
+      stake: stakeNow,
+    };
   const pair = await signer();
   while (free < needFree) {
     const missing = needFree - free;
@@ -110,5 +142,15 @@ export async function ensureNeuron(
       { type: 'add_stake', hotkey, amount: toStake.toString() },
       `staking to ${hotkey}`,
     );
-  return { uid, registered, staked: toStake, funded, stake: stakeNow + toStake };
+  let alpha = held.alpha;
+  if (toBuy > 0n) {
+    await send(
+      client,
+      pair,
+      { type: 'add_stake', hotkey, netuid, amount: toBuy.toString() },
+      `staking α on subnet ${netuid} to ${hotkey}`,
+    );
+    alpha = (await alphaHeld(client, netuid, coldkey, hotkey)).alpha;
+  }
+  return { uid, registered, staked: toStake, alphaBought: toBuy, alpha, funded, stake: stakeNow + toStake };
 }

@@ -29,8 +29,10 @@ export interface PeerPlan {
   hotkey: string;
   /** The `tao peer run` flags that make this peer what it is (block, tau, copy-of). */
   flags: { block?: string; tau?: string; copyOf?: string };
-  /** Stake the coldkey puts on the hotkey (0 for servers). */
+  /** Root stake (τ) the coldkey puts on the hotkey (0 for servers). */
   stakeRao: bigint;
+  /** τ the coldkey puts into subnet 1's pool as α on the hotkey (0 for servers). */
+  alphaRao: bigint;
   /** Free balance the coldkey keeps after registering and staking (the faucet tops it up). */
   spareRao: bigint;
 }
@@ -38,6 +40,14 @@ export interface PeerPlan {
 const TAO = 1_000_000_000n;
 export const OWN_STAKE = 500n * TAO;
 export const VALIDATOR_STAKE = 250n * TAO;
+/**
+ * The validators' α on subnet 1, bought with τ from its pool (1,000 τ / 1,000 α at genesis: 150 τ in all
+ * moves the price by ~32 %). Their stake weight is α + root τ × 0.0527: ~90 + 26 for the own validator and
+ * ~40 + 13 for the neighbour validator, well above the α the miners earn (~2.5 α an epoch among them all),
+ * so the validators' weights keep deciding the ranking as the miners' α grows.
+ */
+export const OWN_ALPHA = 100n * TAO;
+export const VALIDATOR_ALPHA = 50n * TAO;
 /** A neighbour's spare balance after its burn (0.1 TAO) and fees. */
 export const SERVER_SPARE = 10n * TAO;
 /** The operator's spare balance, for transfers and stake in the console. */
@@ -55,6 +65,7 @@ export function neighbourPlans(good = DEFAULT_GOOD): PeerPlan[] {
     hotkey: 'default',
     flags,
     stakeRao: 0n,
+    alphaRao: 0n,
     spareRao: SERVER_SPARE,
   });
   const plans: PeerPlan[] = [];
@@ -67,6 +78,7 @@ export function neighbourPlans(good = DEFAULT_GOOD): PeerPlan[] {
   plans.push({
     ...server('validator', 'validator'),
     stakeRao: VALIDATOR_STAKE,
+    alphaRao: VALIDATOR_ALPHA,
   });
   return plans;
 }
@@ -79,6 +91,7 @@ export function ownPlan(wallet: string, hotkey: string): PeerPlan {
     hotkey,
     flags: {},
     stakeRao: OWN_STAKE,
+    alphaRao: OWN_ALPHA,
     spareRao: OWN_SPARE,
   };
 }

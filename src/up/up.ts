@@ -216,6 +216,7 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
             coldkey: k.coldkey,
             hotkey: k.hotkey,
             stakeRao: plan.stakeRao,
+            alphaRao: plan.alphaRao,
             spareRao: plan.spareRao,
           },
           facts,
