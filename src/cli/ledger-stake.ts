@@ -7,7 +7,7 @@
  * The report adds what happened: the α the stake gained or lost and the τ the free balance moved by.
  */
 import type { Protection } from '../chain/subtensor/stake.js';
-import type { PoolState } from '../chain/subtensor/swap-estimate.js';
+import { ledgerPoolState } from '../client/ledger-pool.js';
 import type { NodeClient } from '../client/node-client.js';
 import type { Call, LedgerPool } from '../client/types.js';
 import { formatTao } from '../core/amount.js';
@@ -40,17 +40,6 @@ export async function poolOf(client: NodeClient, netuid: number): Promise<Ledger
     );
   return subnet.pool;
 }
-
-export const poolState = (netuid: number, p: LedgerPool): PoolState => ({
-  netuid,
-  mechanism: 1,
-  sqrtPrice: p.sqrtPrice,
-  liquidity: p.liquidity,
-  feeRate: p.feeRate,
-  protocolOnly: true,
-  initialized: true,
-  reserves: { tao: p.taoIn, alpha: p.alphaIn },
-});
 
 export async function alphaHeld(
   client: NodeClient,
@@ -105,7 +94,7 @@ export async function ledgerStakeTrade(
           );
         amountText = `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`;
       }
-      const e = side.estimate(poolState(o.netuid, pool), amount, limit);
+      const e = side.estimate(ledgerPoolState(o.netuid, pool), amount, limit);
       refuseBeyondLimit(e, p, `${side.verb} ${formatTao(amount)} ${side.units[0]}`);
       expected = e.out;
       const call: Call = {

@@ -1,37 +1,16 @@
-/**
- * The console's stakes into subnet pools on tao's ledger (netuid ≥ 1, dynamic TAO): the same review as on
- * Subtensor (chain-plan.ts: price, expected output, slippage, limit price, tolerance), read from the ledger
- * right before it (subnet_list's pool, the free balance, the ledger's fee, the α held), and signed as the
- * ledger's add_stake / remove_stake with netuid, limit_price and allow_partial false. The ledger swaps with
- * the arithmetic the review estimates with, so the expected output is what the stake gets when no block
- * lands in between. The outcome says the α the stake gained or gave up, read back from the ledger.
- */
-import type { PoolState } from '../../chain/subtensor/swap-estimate.js';
 import type { NodeClient } from '../../client/index.js';
-import type { LedgerPool } from '../../client/types.js';
 import { formatTao } from '../../core/amount.js';
-import { rejectedError, TaoError } from '../../core/errors.js';
+import { ExitCode, rejectedError, TaoError } from '../../core/errors.js';
 import {
   type ChainTxPlan,
   type ChainTxRequest,
   ledgerStakeCall,
   planChainTx,
 } from '../dialogs/chain-plan.js';
+import { ledgerPoolState } from '../../client/ledger-pool.js';
 import type { ChainSigning, ChainTxOutcome } from './chain-tx.js';
 import type { TxSigner } from './signer.js';
 import type { PasswordSource } from './types.js';
-
-/** A ledger pool as the swap estimate reads it (the ledger's pools are protocol liquidity only). */
-export const ledgerPoolState = (netuid: number, p: LedgerPool): PoolState => ({
-  netuid,
-  mechanism: 1,
-  sqrtPrice: p.sqrtPrice,
-  liquidity: p.liquidity,
-  feeRate: p.feeRate,
-  protocolOnly: true,
-  initialized: true,
-  reserves: { tao: p.taoIn, alpha: p.alphaIn },
-});
 
 export class LedgerPoolSigning implements ChainSigning {
   constructor(
@@ -92,7 +71,7 @@ export class LedgerPoolSigning implements ChainSigning {
     const fate = await this.signer.waitForTx(txHash);
     if (fate.status === 'rejected') throw rejectedError(fate.code, fate.message);
     if (fate.status === 'unknown')
-      throw new TaoError('E_TX_TIMEOUT', `${txHash}: fate unknown: ${fate.message}`);
+      throw new TaoError('E_TX_TIMEOUT', `${txHash}: fate unknown: ${fate.message}`, ExitCode.unreachable);
     const [after, accountAfter] = await Promise.all([
       this.alphaHeld(plan.to, netuid),
       this.client.accountInfo(plan.from),
