@@ -92,7 +92,10 @@ describe.skipIf(!hasTmux)('tao console copies addresses (OSC 52) and names peers
     tmux.keys('Enter');
     const screen = await tmux.waitFor(/Subnets {2}\d+ subnets/);
     const count = Number(/Subnets {2}(\d+) subnets/.exec(screen)![1]);
-    const listed = screen.split('\n').filter((l) => /^\S? +\d+ +- +- /.test(l)).length;
+    // a row: netuid, name ('-' or 'not started' when unnamed), then the price (a pool's, or '-')
+    const listed = screen
+      .split('\n')
+      .filter((l) => /^\S? +\d+ +(?:-|not started|\S+) +(?:-|\d+\.\d{4}) /.test(l)).length;
     expect(count).toBeGreaterThanOrEqual(1);
     expect(listed).toBe(count);
   });

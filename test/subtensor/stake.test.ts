@@ -250,7 +250,7 @@ describeLocalnet('stake on Subtensor (dynamic TAO)', () => {
     expect(list.total_value).toBe(fmt(value));
   });
 
-  it('malformed --tolerance is exit 2 before anything is sent; the ledger has no move', async () => {
+  it('malformed --tolerance is exit 2 before anything is sent; a move to the same stake is refused before it', async () => {
     for (const bad of ['1.5', 'abc', '0', '-0.1', '5%', '0.0000000001', '1']) {
       const r = await tao([
         'stake',
@@ -284,7 +284,11 @@ describeLocalnet('stake on Subtensor (dynamic TAO)', () => {
         home,
       },
     );
+    // on tao's ledger too (its node here does not even answer): nothing to move, exit 2 before connecting
     expect(ledger.code, ledger.stderr).toBe(2);
-    expect(ledger.stderr).toContain('E_UNSUPPORTED');
+    expect(JSON.parse(ledger.stderr).error).toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('nothing to move'),
+    });
   });
 });
