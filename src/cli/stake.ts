@@ -29,7 +29,7 @@ export interface StakeFlags extends TxFlags {
   amount?: string;
   all?: boolean;
   hotkeyAddress?: string;
-  /** Subtensor (dynamic TAO) only. */
+  /** The subnet whose pool a trade goes through; on tao's ledger 0 (root, τ at price 1) by default. */
   netuid?: string;
   tolerance?: string;
   partial?: boolean;

@@ -23,7 +23,7 @@ export interface MoveOutcome {
   alphaIn: bigint;
 }
 
-interface Transition {
+export interface Transition {
   originColdkey: string;
   destColdkey: string;
   originHotkey: string;
@@ -33,7 +33,8 @@ interface Transition {
   alpha: bigint;
 }
 
-function transition(s: DtaoState, t: Transition): MoveOutcome {
+/** transition_stake_internal: any of the three moves, by its origin and destination (coldkey, hotkey, netuid). */
+export function transition(s: DtaoState, t: Transition): MoveOutcome {
   if (t.originColdkey === t.destColdkey && t.originHotkey === t.destHotkey && t.originNetuid === t.destNetuid)
     reject('E_SAME_STAKE', 'origin and destination are the same stake');
   const from = subnetOf(s, t.originNetuid);

@@ -6,7 +6,7 @@
  * emission. Root stake cannot be moved between stakes here: remove it and add it again.
  */
 import { formatTao } from '../core/amount.js';
-import { type MoveOutcome, moveStake, swapStake, transferStake } from '../dtao/move.js';
+import { type MoveOutcome, transition } from '../dtao/move.js';
 import { addStake, addStakeLimit, removeStake, removeStakeLimit, unstakeAll } from '../dtao/stake.js';
 import { startCall } from '../dtao/subnet.js';
 import { addFree, credit, debit } from './balances.js';
@@ -110,60 +110,23 @@ export function applyStakeCall(state: LedgerState, signer: string, call: StakeCa
       );
       return [{ ...at(call.netuid, call.hotkey), side: 'sell', tao: o.tao, alpha: o.alpha, fee: o.fee }];
     }
-    case 'move_stake': {
-      refuseRoot(call.origin_netuid, call.dest_netuid);
-      const o = withDtao(state, block, (s) =>
-        moveStake(
-          s,
-          signer,
-          call.origin_hotkey,
-          call.dest_hotkey,
-          call.origin_netuid,
-          call.dest_netuid,
-          call.amount,
-        ),
-      );
-      return crossing(
-        call.origin_netuid,
-        call.dest_netuid,
-        o,
-        at(call.origin_netuid, call.origin_hotkey),
-        at(call.dest_netuid, call.dest_hotkey),
-      );
-    }
-    case 'transfer_stake': {
-      refuseRoot(call.origin_netuid, call.dest_netuid);
-      const o = withDtao(state, block, (s) =>
-        transferStake(
-          s,
-          signer,
-          call.dest_coldkey,
-          call.hotkey,
-          call.origin_netuid,
-          call.dest_netuid,
-          call.amount,
-        ),
-      );
-      return crossing(
-        call.origin_netuid,
-        call.dest_netuid,
-        o,
-        at(call.origin_netuid, call.hotkey),
-        at(call.dest_netuid, call.hotkey, call.dest_coldkey),
-      );
-    }
+    case 'move_stake':
+    case 'transfer_stake':
     case 'swap_stake': {
-      refuseRoot(call.origin_netuid, call.dest_netuid);
+      const [from, to] = placesOf(call, signer);
+      refuseRoot(from.netuid, to.netuid);
       const o = withDtao(state, block, (s) =>
-        swapStake(s, signer, call.hotkey, call.origin_netuid, call.dest_netuid, call.amount),
+        transition(s, {
+          originColdkey: from.coldkey,
+          destColdkey: to.coldkey,
+          originHotkey: from.hotkey,
+          destHotkey: to.hotkey,
+          originNetuid: from.netuid,
+          destNetuid: to.netuid,
+          alpha: call.amount,
+        }),
       );
-      return crossing(
-        call.origin_netuid,
-        call.dest_netuid,
-        o,
-        at(call.origin_netuid, call.hotkey),
-        at(call.dest_netuid, call.hotkey),
-      );
+      return crossing(o, from, to);
     }
     case 'unstake_all':
       return unstakeEverything(state, signer, call.hotkey, block);
@@ -175,9 +138,32 @@ export function applyStakeCall(state: LedgerState, signer: string, call: StakeCa
 
 type Place = { netuid: number; hotkey: string; coldkey: string };
 
+type MoveCall = Extract<StakeCall, { type: 'move_stake' | 'transfer_stake' | 'swap_stake' }>;
+
+/** Where a move takes α from and to: move_stake changes hotkey, transfer_stake coldkey, swap_stake neither. */
+function placesOf(call: MoveCall, signer: string): [Place, Place] {
+  switch (call.type) {
+    case 'move_stake':
+      return [
+        { netuid: call.origin_netuid, hotkey: call.origin_hotkey, coldkey: signer },
+        { netuid: call.dest_netuid, hotkey: call.dest_hotkey, coldkey: signer },
+      ];
+    case 'transfer_stake':
+      return [
+        { netuid: call.origin_netuid, hotkey: call.hotkey, coldkey: signer },
+        { netuid: call.dest_netuid, hotkey: call.hotkey, coldkey: call.dest_coldkey },
+      ];
+    case 'swap_stake':
+      return [
+        { netuid: call.origin_netuid, hotkey: call.hotkey, coldkey: signer },
+        { netuid: call.dest_netuid, hotkey: call.hotkey, coldkey: signer },
+      ];
+  }
+}
+
 /** A move across subnets is a fee-free sale on the origin pool and a purchase on the destination's. */
-function crossing(origin: number, dest: number, o: MoveOutcome, from: Place, to: Place): Swap[] {
-  if (origin === dest) return [];
+function crossing(o: MoveOutcome, from: Place, to: Place): Swap[] {
+  if (from.netuid === to.netuid) return [];
   const swaps: Swap[] = [{ ...from, side: 'sell', tao: o.tao, alpha: o.alpha, fee: 0n }];
   if (o.alphaIn > 0n) swaps.push({ ...to, side: 'buy', tao: o.tao, alpha: o.alphaIn, fee: 0n });
   return swaps;

@@ -11,22 +11,10 @@ import { alphaHeld } from '../../src/dtao/shares.js';
 import type { CheckedTx } from '../../src/ledger/apply.js';
 import { parseCall } from '../../src/ledger/calls.js';
 import { toSharePool } from '../../src/ledger/dtao-view.js';
-import { Chain, type Key, key, TAO } from './helpers.js';
+import { Chain, type Key, key, rng, TAO } from './helpers.js';
 
 const STEPS = 10_000;
 const PER_BLOCK = 25;
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (max: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % max;
-  };
-}
 
 describe('dynamic TAO supply (property)', () => {
   it(`conserves τ through ${STEPS} random staking calls and their blocks`, () => {

@@ -9,7 +9,7 @@ import { runLedgerEpoch } from '../../src/ledger/epoch-hook.js';
 import { devGenesis } from '../../src/ledger/genesis.js';
 import { LedgerNode } from '../../src/ledger/node.js';
 import { verifyChain } from '../../src/ledger/verify.js';
-import { Chain, type Key, key, TAO } from './helpers.js';
+import { Chain, type Key, key, rng, TAO } from './helpers.js';
 
 const bob = key('//Bob', 'sr25519');
 const charlie = key('//Charlie', 'sr25519');
@@ -257,19 +257,6 @@ describe('the Yuma epoch through the ledger', () => {
     expect(c.invariantHolds()).toBe(true);
   });
 });
-
-/** xorshift32: a deterministic stream for the property tests. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (max: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % max;
-  };
-}
 
 describe('exact payout (property)', () => {
   it('Σ payouts == pool for random states (or 0 when nobody can be paid), never below the floors', () => {

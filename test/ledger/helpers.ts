@@ -101,3 +101,16 @@ export class Chain {
     return this.state.accountedSupply() === this.state.totalsRecord().issuance;
   }
 }
+
+/** xorshift32: a deterministic stream for the property tests. */
+export function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return (max: number) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % max;
+  };
+}
