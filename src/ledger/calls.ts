@@ -22,28 +22,43 @@ export type Call =
       limit_price: bigint | undefined;
       allow_partial: boolean;
     }
-  | {
+  | ({
       type: 'move_stake';
       origin_hotkey: string;
       dest_hotkey: string;
       origin_netuid: number;
       dest_netuid: number;
       amount: bigint;
-    }
-  | {
+    } & MoveLimit)
+  | ({
       type: 'transfer_stake';
       dest_coldkey: string;
       hotkey: string;
       origin_netuid: number;
       dest_netuid: number;
       amount: bigint;
-    }
-  | { type: 'swap_stake'; hotkey: string; origin_netuid: number; dest_netuid: number; amount: bigint }
+    } & MoveLimit)
+  | ({
+      type: 'swap_stake';
+      hotkey: string;
+      origin_netuid: number;
+      dest_netuid: number;
+      amount: bigint;
+    } & MoveLimit)
   | { type: 'unstake_all'; hotkey: string }
   | { type: 'start_call'; netuid: number }
   | { type: 'set_weights'; netuid: number; uids: number[]; weights: number[]; version_key: number }
   | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol: number }
   | { type: 'set_delegate_take'; hotkey: string; take: number };
+
+/**
+ * A move across subnets' price protection (spec 300's swap_stake_limit rule, on all three moves here): a
+ * floor on origin price / destination price × 10^9, and whether to move what fits instead of refusing.
+ */
+export interface MoveLimit {
+  limit_price: bigint | undefined;
+  allow_partial: boolean;
+}
 
 export type CallType = Call['type'];
 
@@ -56,13 +71,16 @@ const FIELDS: Record<CallType, { required: string[]; optional: string[] }> = {
   remove_stake: { required: ['hotkey', 'amount'], optional: ['netuid', 'limit_price', 'allow_partial'] },
   move_stake: {
     required: ['origin_hotkey', 'dest_hotkey', 'origin_netuid', 'dest_netuid', 'amount'],
-    optional: [],
+    optional: ['limit_price', 'allow_partial'],
   },
   transfer_stake: {
     required: ['dest_coldkey', 'hotkey', 'origin_netuid', 'dest_netuid', 'amount'],
-    optional: [],
+    optional: ['limit_price', 'allow_partial'],
   },
-  swap_stake: { required: ['hotkey', 'origin_netuid', 'dest_netuid', 'amount'], optional: [] },
+  swap_stake: {
+    required: ['hotkey', 'origin_netuid', 'dest_netuid', 'amount'],
+    optional: ['limit_price', 'allow_partial'],
+  },
   unstake_all: { required: ['hotkey'], optional: [] },
   start_call: { required: ['netuid'], optional: [] },
   set_weights: { required: ['netuid', 'uids', 'weights'], optional: ['version_key'] },
@@ -129,6 +147,12 @@ function intArray(v: unknown, field: string, max: number): number[] {
   return v.map((x, i) => int(x, `${field}[${i}]`, 0, max));
 }
 
+/** limit_price (rao, > 0) and allow_partial (default false) of a stake trade or move. */
+const limitOf = (c: Record<string, unknown>): MoveLimit => ({
+  limit_price: c.limit_price === undefined ? undefined : amount(c.limit_price, 'limit_price'),
+  allow_partial: c.allow_partial === undefined ? false : bool(c.allow_partial, 'allow_partial'),
+});
+
 export function parseCall(raw: unknown): Call {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('call must be an object');
   const c = raw as Record<string, unknown>;
@@ -156,8 +180,7 @@ export function parseCall(raw: unknown): Call {
         hotkey: address(c.hotkey, 'hotkey'),
         amount: amount(c.amount, 'amount'),
         netuid: c.netuid === undefined ? 0 : int(c.netuid, 'netuid', 0, 65535),
-        limit_price: c.limit_price === undefined ? undefined : amount(c.limit_price, 'limit_price'),
-        allow_partial: c.allow_partial === undefined ? false : bool(c.allow_partial, 'allow_partial'),
+        ...limitOf(c),
       };
     case 'move_stake':
       return {
@@ -167,6 +190,7 @@ export function parseCall(raw: unknown): Call {
         origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
         dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
         amount: amount(c.amount, 'amount'),
+        ...limitOf(c),
       };
     case 'transfer_stake':
       return {
@@ -176,6 +200,7 @@ export function parseCall(raw: unknown): Call {
         origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
         dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
         amount: amount(c.amount, 'amount'),
+        ...limitOf(c),
       };
     case 'swap_stake':
       return {
@@ -184,6 +209,7 @@ export function parseCall(raw: unknown): Call {
         origin_netuid: int(c.origin_netuid, 'origin_netuid', 0, 65535),
         dest_netuid: int(c.dest_netuid, 'dest_netuid', 0, 65535),
         amount: amount(c.amount, 'amount'),
+        ...limitOf(c),
       };
     case 'unstake_all':
       return { type, hotkey: address(c.hotkey, 'hotkey') };

@@ -124,6 +124,8 @@ export function applyStakeCall(state: LedgerState, signer: string, call: StakeCa
           originNetuid: from.netuid,
           destNetuid: to.netuid,
           alpha: call.amount,
+          limitPrice: call.limit_price,
+          allowPartial: call.allow_partial,
         }),
       );
       return crossing(o, from, to);

@@ -104,14 +104,24 @@ describe('dynamic TAO supply (property)', () => {
             dest_netuid: 1 + r(2),
             amount: String(part(held(h, ck, netuid))),
           };
-        case 6:
-          return {
+        case 6: {
+          const swapCall = {
             type: 'swap_stake',
             hotkey: h.address,
             origin_netuid: netuid,
             dest_netuid: 3 - netuid,
             amount: String(part(held(h, ck, netuid))),
           };
+          if (r(2) === 0) return swapCall;
+          // price-protected: a floor on origin / destination price around the current ratio
+          const [from, to] = [c.state.pool(netuid)!, c.state.pool(3 - netuid)!];
+          const ratio = (from.taoReserve * to.alphaReserve * TAO) / (from.alphaReserve * to.taoReserve || 1n);
+          return {
+            ...swapCall,
+            limit_price: String((ratio * BigInt(90 + r(15))) / 100n || 1n),
+            allow_partial: r(2) === 0,
+          };
+        }
         case 7:
           return r(4) === 0
             ? { type: 'unstake_all', hotkey: h.address }
