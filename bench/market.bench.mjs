@@ -1,10 +1,12 @@
 // The footprint of `tao up`'s market (issue 15): the default market (4 good neighbours, 11 peers in all) brought
-// up with one process per neighbour and with every neighbour in one host process
-// (--neighbours-in-one-process), each in its own temp home on its own ports, one after the other. For each:
+// up in both layouts, the neighbours in one host process (the default) and a process per neighbour
+// (--neighbours-as-processes), each in its own temp home on its own ports, one after the other. For each:
 // the RSS summed over the supervisor's process tree (`ps -o rss`, as /proc VmRSS), split by role, after a
 // settle period, and the CPU the whole tree uses over 30 s (utime+stime from /proc, % of one core) while the
 // market idles (blocks every second, the two validators' scoring rounds at their cadence), and how the
 // operator's own validator ranks the neighbours by then.
+// BENCH_TAO_BEFORE=/path/to/other/tree measures plain `tao up` (the default command) in that tree and in this
+// one instead, interleaved, BENCH_MARKET_RUNS (1) pairs: before/after a change of the default.
 //   npm run bench -- market          (TAO_BENCH_MARKET_SETTLE_S, TAO_BENCH_MARKET_CPU_S to change the waits)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { median, printTable } from './table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'tao.js');
+const BEFORE = process.env.BENCH_TAO_BEFORE;
+const RUNS = Number(process.env.BENCH_MARKET_RUNS ?? 1);
 const SETTLE_S = Number(process.env.TAO_BENCH_MARKET_SETTLE_S ?? 20);
 const CPU_S = Number(process.env.TAO_BENCH_MARKET_CPU_S ?? 30);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -65,7 +68,8 @@ const role = (args) =>
           ? 'own peer'
           : 'neighbours';
 
-async function measure(label, extra) {
+async function measure(label, extra, taoRoot = root) {
+  const bin = join(taoRoot, 'bin', 'tao.js');
   const home = mkdtempSync(join(tmpdir(), 'tao-market-bench-'));
   const rpc = 30_000 + Math.floor(Math.random() * 10_000);
   const tao = (args, timeout = 300_000) =>
@@ -130,8 +134,16 @@ async function measure(label, extra) {
 }
 
 const results = [];
-results.push(await measure('a process per neighbour', []));
-results.push(await measure('neighbours in one process', ['--neighbours-in-one-process']));
+for (let run = 1; run <= RUNS; run++) {
+  const n = RUNS > 1 ? ` #${run}` : '';
+  if (BEFORE) {
+    results.push(await measure(`tao up, before${n}`, [], BEFORE));
+    results.push(await measure(`tao up, after${n}`, []));
+  } else {
+    results.push(await measure(`a process per neighbour${n}`, ['--neighbours-as-processes']));
+    results.push(await measure(`neighbours in one process (default)${n}`, []));
+  }
+}
 
 const mib = (kib) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(0)}`);
 console.log(

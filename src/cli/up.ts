@@ -2,7 +2,7 @@
  * `tao up` (a live dev market: supervisor, dev ledger, neighbour peers of every flavour, your own validator
  * peer, then the console) and `tao down` (stop what up started). Handlers live in src/up/ and load lazily.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import { globalsOf } from './context.js';
 import { emit, keyValues, table } from './output.js';
@@ -15,6 +15,7 @@ interface UpFlags {
   blockTime?: string;
   tempo?: string;
   good?: string;
+  neighboursAsProcesses?: boolean;
   neighboursInOneProcess?: boolean;
   device?: string;
   peerTimeout?: string;
@@ -57,12 +58,15 @@ export function registerUp(program: Command): void {
       .option('--device <device>', 'auto, cpu or cuda for every peer (default: the peer decides)')
       .option('--peer-timeout <s>', 'seconds to wait for the peers to answer (default 120)')
       .option(
-        '--neighbours-in-one-process',
-        'host the simulated neighbours in one process (one onnxruntime) instead of one each',
-      ),
+        '--neighbours-as-processes',
+        'run each simulated neighbour in a process of its own (~1.7 GB in all) instead of one shared host',
+      )
+      // The default since the host became it; still accepted so scripts written for it keep working.
+      .addOption(new Option('--neighbours-in-one-process').hideHelp()),
     'tao up',
     'tao up --headless --json',
     'tao up --headless --rpc-port 9955 --peer-port 9960 --good 2',
+    'tao up --neighbours-as-processes',
   ).action(async (flags: UpFlags, cmd: Command) => {
     const g = globalsOf(cmd);
     const opts = {
@@ -79,8 +83,13 @@ export function registerUp(program: Command): void {
       good: intFlag(flags.good, 'good', 0, 32),
       device: flags.device,
       peerTimeoutMs: (intFlag(flags.peerTimeout, 'peer-timeout', 1, 3600) ?? 120) * 1000,
-      neighboursInOneProcess: Boolean(flags.neighboursInOneProcess),
+      neighboursInOneProcess: !flags.neighboursAsProcesses,
     };
+    if (flags.neighboursAsProcesses && flags.neighboursInOneProcess)
+      throw usageError(
+        'E_USAGE',
+        'give either --neighbours-as-processes or --neighbours-in-one-process, not both',
+      );
     if (flags.device !== undefined && !['auto', 'cpu', 'cuda'].includes(flags.device))
       throw usageError('E_BAD_FLAG', `--device must be auto, cpu or cuda, got '${flags.device}'`);
     const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);

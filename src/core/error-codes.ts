@@ -109,7 +109,7 @@ export const ERROR_CODES = {
   E_NO_CHILD: usage('the supervisor has no child of that name'),
   E_BAD_SPEC: usage('a supervisor child spec is invalid'),
   E_HOSTED: usage(
-    'a neighbour runs inside a host process (tao up --neighbours-in-one-process): remove the host, not one member',
+    "a neighbour runs inside tao up's neighbours host process: remove the host, not one member",
   ),
   E_HOST_UNREACHABLE: usage(
     "the neighbours' host process did not answer for its member (an adopted host): stop or restart the host itself",

@@ -59,7 +59,7 @@ export async function runDown(
       const pidOf = (name: string) => children.find((c) => c.name === name)?.pid ?? null;
       const peerChildren = (state?.peers ?? []).map((p) => p.child).filter((n) => names.has(n));
       if (peerChildren.length > 0) progress.step(`stopping ${peerChildren.length} peers`);
-      // A neighbour hosted with the others (tao up --neighbours-in-one-process) goes with its host.
+      // A neighbour hosted with the others (tao up's default layout) goes with its host.
       const hostOf = (name: string) => {
         const by = children.find((c) => c.name === name)?.meta.hosted_by;
         return typeof by === 'string' ? by : null;

@@ -132,14 +132,19 @@ export async function portsFor(
 /**
  * Removes the children whose names (their own or their members') `specs` will use, unless they are those
  * specs' own children: a host replacing separate neighbour processes, or separate ones replacing a host.
+ * Returns the names of the children removed.
  */
-export async function removeClashing(client: SupervisorClient, specs: readonly ChildSpec[]): Promise<void> {
+export async function removeClashing(
+  client: SupervisorClient,
+  specs: readonly ChildSpec[],
+): Promise<string[]> {
   const own = new Set(specs.map((s) => s.name));
   const wanted = new Set(specs.flatMap((s) => [s.name, ...(s.members ?? []).map((m) => m.name)]));
   const children = (await client.status()).children;
   const owner = (c: ChildStatus) => (typeof c.meta.hosted_by === 'string' ? c.meta.hosted_by : c.name);
   const clashing = new Set(children.filter((c) => wanted.has(c.name) && !own.has(owner(c))).map(owner));
   for (const name of clashing) await client.remove(name);
+  return [...clashing];
 }
 
 /** Starts (or keeps) every spec; returns the names whose process was (re)started. */

@@ -9,7 +9,7 @@ import type { ChildSpec } from '../supervisor/types.js';
 
 export const UP_NETUID = 1;
 export const NODE_CHILD = 'node';
-/** The one process hosting every neighbour (`tao up --neighbours-in-one-process`). */
+/** The one process hosting every neighbour (`tao up`'s default; `--neighbours-as-processes` opts out). */
 export const NEIGHBOURS_CHILD = 'neighbours';
 /** The operator's own peer: named `default` so `tao peer status|logs` find it without --name. */
 export const OWN_PEER_NAME = 'default';

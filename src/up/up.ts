@@ -59,8 +59,8 @@ export interface UpOptions {
   /** `bin/tao.js` the supervisor runs (default: this package's). */
   bin?: string;
   /**
-   * Host every neighbour in one supervised process (src/peer/runtime/neighbours.ts) instead of a process
-   * each; the operator's own peer keeps its own process.
+   * Host every neighbour in one supervised process (src/peer/runtime/neighbours.ts), the default; false
+   * runs a process per neighbour (`--neighbours-as-processes`). The operator's own peer has its own either way.
    */
   neighboursInOneProcess?: boolean;
   /** Ctrl-C: `up` stops what it started and fails with E_CANCELLED (exit 130). */
@@ -259,11 +259,19 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
     // Peers recorded by an earlier run with another plan stay recorded, so `tao down` still stops them.
     const kept = (previous?.peers ?? []).filter((p) => !records.some((r) => r.name === p.name));
     record({ peers: [...records, ...kept] });
-    const specs = options.neighboursInOneProcess
+    const hosted = options.neighboursInOneProcess !== false;
+    const specs = hosted
       ? [neighboursHostSpec(plans, inputOf, { home, nodeUrl: node.url }), specOf(own)]
       : all.map(specOf);
-    // Switching between one process per neighbour and one host: the other layout's children go first.
-    await removeClashing(supervisor, specs);
+    // Switching between one process per neighbour and one host (a market a tao before this default
+    // started, or one run with --neighbours-as-processes): the other layout's children go first.
+    const replaced = await removeClashing(supervisor, specs);
+    if (replaced.length > 0)
+      progress.note(
+        hosted
+          ? `moving the neighbours into one process (stopped ${replaced.length} neighbour process${replaced.length === 1 ? '' : 'es'})`
+          : 'giving each neighbour a process of its own (stopped the neighbours’ shared process)',
+      );
     const restarted = await startPeers(supervisor, specs);
     progress.note(
       restarted.length === 0

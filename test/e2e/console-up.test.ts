@@ -51,7 +51,7 @@ const RANKING_ROW =
 const NEIGHBOUR_ROW =
   /^\S?\s*(\d+) (\S*)\s+(\S+)\s+(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(\d+\.\d{2}) +(\d+\.\d{3}) +(\d+|-) +(\d+)\s*$/;
 /** Process rows: marker, name, state, pid, … */
-const PROCESS_ROW = /^\S?\s*(node|peer:\S+) +(\S+) +(\d+|-) /;
+const PROCESS_ROW = /^\S?\s*(node|neighbours|peer:\S+) +(\S+) +(\d+|-) /;
 
 const rankingRows = (screen: string): RankingRow[] =>
   screen.split('\n').flatMap((line) => {
@@ -220,9 +220,9 @@ describe.skipIf(!hasTmux)('tao up, then the console shows the live market moving
     expect(nonZero(rows[0]!.incentive)).toBe(true);
   }, 120_000);
 
-  it('Peer (4): the supervised node and every peer running, with the pids the supervisor reports', async () => {
+  it('Peer (4): the supervised node, the neighbours’ host and every peer running, with the pids the supervisor reports', async () => {
     consoleTmux.type('4');
-    const expected = ['node', ...up.peers.map((p) => p.child)].sort();
+    const expected = ['node', 'neighbours', ...up.peers.map((p) => p.child)].sort();
     await consoleTmux.waitFor(`${expected.length} supervised processes`);
     // The table shows a third of the screen: read the top, then jump to the last row for the rest.
     const top = processRows(await consoleTmux.waitFor(/^\S?\s*node +running/m));

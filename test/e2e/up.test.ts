@@ -1,24 +1,32 @@
 /**
- * `tao up` / `tao down` end to end: the real binary brings up a supervisor, a dev ledger node and real
- * peer processes (one of every flavour) in a temp home on free ports; the market is live (neurons
- * registered, the validators set weights), a second `up` reuses everything, and `down` leaves no process.
+ * `tao up` / `tao down` end to end: the real binary brings up a supervisor, a dev ledger node, the simulated
+ * neighbours (one of every flavour) in one host process and the own peer in its own, in a temp home on free
+ * ports; the market is live (neurons registered, the validators set weights), a second `up` reuses
+ * everything, and `down` leaves no process.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/index.js';
 import { parseTao } from '../../src/core/amount.js';
-import { connectSupervisor } from '../../src/supervisor/client.js';
-import { pidAlive, readPid, runFiles } from '../../src/supervisor/instance.js';
+import { pidAlive, runFiles } from '../../src/supervisor/instance.js';
 import { parseJson, runTao, tempHome } from '../helpers/tao.js';
 import { freePort } from './node-helpers.js';
+import {
+  ownStatus,
+  UpHome,
+  type UpPeerDoc,
+  upArgs as makeUpArgs,
+  waitFor,
+  waitMarketLive,
+} from './up-helpers.js';
 
 interface UpDoc {
   node: string;
   netuid: number;
   supervisor: { pid: number; started: boolean };
   wallet: { name: string; coldkey: string; hotkey: string; created: boolean; dev: boolean };
-  peers: { name: string; flavour: string; hotkey: string; uid: number; port: number; child: string }[];
+  peers: UpPeerDoc[];
   attach: string;
 }
 
@@ -31,80 +39,20 @@ interface DownDoc {
 const FLAVOURS = ['good', 'noisy', 'copycat', 'adversarial', 'lazy', 'random', 'validator', 'own'];
 const TAO = 1_000_000_000n;
 
-let home: string;
-let cleanup: () => void;
+const market = new UpHome('tao-up-e2e-');
+const home = market.home;
 let upArgs: string[];
 let first: UpDoc;
-/** Every pid this test has seen (supervisor, node, peers): none may survive. */
-const seenPids = new Set<number>();
 
 async function childPids(): Promise<Map<string, number | null>> {
-  const client = await connectSupervisor(home);
-  try {
-    const status = await client.status();
-    seenPids.add(status.daemon.pid);
-    for (const c of status.children) if (c.pid) seenPids.add(c.pid);
-    return new Map(status.children.map((c) => [c.name, c.pid]));
-  } finally {
-    client.close();
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null | false>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  return new Map([...(await market.children())].map(([name, c]) => [name, c.pid]));
 }
 
 beforeAll(async () => {
-  ({ home, cleanup } = tempHome('tao-up-e2e-'));
-  const rpcPort = await freePort();
-  const peerBase = 20_000 + Math.floor(Math.random() * 20_000);
-  upArgs = [
-    'up',
-    '--headless',
-    '--rpc-port',
-    String(rpcPort),
-    '--peer-port',
-    String(peerBase),
-    '--good',
-    '1',
-    '--device',
-    'cpu',
-  ];
+  upArgs = await makeUpArgs(1);
 });
 
-afterAll(async () => {
-  await runTao(['down'], { home, timeoutMs: 60_000 }).catch(() => undefined);
-  const daemon = readPid(runFiles(home).pidFile);
-  if (daemon) seenPids.add(daemon);
-  try {
-    const state = JSON.parse(readFileSync(join(home, 'up', 'state.json'), 'utf8')) as {
-      peers: { name: string }[];
-    };
-    for (const p of state.peers) {
-      const s = JSON.parse(readFileSync(join(home, 'peers', p.name, 'state.json'), 'utf8')) as {
-        pid?: number;
-      };
-      if (s.pid) seenPids.add(s.pid);
-    }
-  } catch {}
-  for (const pid of seenPids) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  cleanup();
-}, 90_000);
+afterAll(() => market.teardown(), 90_000);
 
 describe('tao up / tao down', () => {
   it('up --headless --json brings up a market with a peer of every flavour, each with a uid', async () => {
@@ -123,8 +71,17 @@ describe('tao up / tao down', () => {
     for (const uid of uids) expect(Number.isInteger(uid) && uid >= 0).toBe(true);
     expect(new Set(uids).size).toBe(uids.length);
     expect(new Set(first.peers.map((p) => p.port)).size).toBe(first.peers.length);
-    const pids = await childPids();
-    expect([...pids.keys()].sort()).toEqual(['node', ...first.peers.map((p) => p.child)].sort());
+    // The node, the neighbours' host and the own peer: each neighbour is a child named for it in the host.
+    const kids = await market.children();
+    expect([...kids.keys()].sort()).toEqual(
+      ['node', 'neighbours', ...first.peers.map((p) => p.child)].sort(),
+    );
+    const hostPid = kids.get('neighbours')!.pid;
+    for (const p of first.peers)
+      expect(kids.get(p.child)?.pid, p.name).toBe(
+        p.flavour === 'own' ? kids.get('peer:default')!.pid : hostPid,
+      );
+    expect(new Set([...kids.values()].map((c) => c.pid)).size).toBe(3);
   }, 180_000);
 
   it('the market is live: every peer is a neuron with its axon, and both validators set weights', async () => {
@@ -132,34 +89,13 @@ describe('tao up / tao down', () => {
     const mg = await client.metagraph(1);
     for (const peer of first.peers)
       expect(mg.neurons.find((x) => x.hotkey === peer.hotkey)?.uid, peer.name).toBe(peer.uid);
-    // Each peer announces its axon (serve_axon) once it runs.
-    await waitFor(
-      'every axon announced',
-      async () => {
-        const neurons = (await client.metagraph(1)).neurons;
-        return first.peers.every((p) => neurons.find((n) => n.hotkey === p.hotkey)?.axon?.port === p.port);
-      },
-      30_000,
-    );
-    const scorers = first.peers.filter((p) => p.flavour === 'own' || p.flavour === 'validator');
-    await waitFor(
-      'both validators to set weights',
-      async () => {
-        const rows = await client.weights(1);
-        return scorers.every((s) => rows.some((r) => r.uid === s.uid && r.weights.length > 0));
-      },
-      60_000,
-    );
-    const own = first.peers.find((p) => p.flavour === 'own')!;
-    const status = async () =>
-      (await (await fetch(`http://127.0.0.1:${own.port}/status`)).json()) as {
-        round: number;
-        neighbours: unknown[];
-      };
+    // Each peer announces its axon (serve_axon) once it runs; both validators set weights.
+    await waitMarketLive(first.node, first.peers, { axonsMs: 60_000, weightsMs: 60_000 });
+    const status = () => ownStatus(first.peers);
     const before = (await status()).round;
     await waitFor('another scoring round', async () => (await status()).round > before, 30_000);
     expect((await status()).neighbours.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 180_000);
 
   it('commands find this market without --node: wallet balance dials its port, not 9944', async () => {
     const r = await runTao(['--json', 'wallet', 'balance'], { home });
@@ -295,11 +231,15 @@ describe('tao up / tao down', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = parseJson<DownDoc>(r);
     expect(doc.stopped.map((s) => s.name).sort()).toEqual(
-      ['node', ...first.peers.map((p) => p.child)].sort(),
+      ['node', 'neighbours', ...first.peers.map((p) => p.child)].sort(),
     );
     expect(doc.supervisor_stopped).toBe(true);
     expect(doc.supervisor_pid).toBe(supervisorPid);
-    await waitFor('every process gone', async () => [...seenPids].every((pid) => !pidAlive(pid)), 15_000);
+    await waitFor(
+      'every process gone',
+      async () => [...market.seenPids].every((pid) => !pidAlive(pid)),
+      15_000,
+    );
     expect(readFileSync(join(home, 'up', 'state.json'), 'utf8')).toContain('"owns_node": true');
     const again = await runTao(['down'], { home });
     expect(again.code).toBe(0);
