@@ -1,7 +1,7 @@
 /** Entry point of the `tao` binary: parse argv, run the command, print any failure once, exit. */
 import { CommanderError } from 'commander';
 import { printError } from './handle-error.js';
-import { buildProgram, fromCommanderError } from './program.js';
+import { buildProgram, fromCommanderError, GroupNotLoaded, loadGroups } from './program.js';
 
 export async function main(argv: string[]): Promise<void> {
   ignoreClosedStdout();
@@ -12,7 +12,13 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    await program.parseAsync(argv);
+    try {
+      await program.parseAsync(argv);
+    } catch (error) {
+      // the program knows the groups by name only: load the one invoked and parse again
+      if (!(error instanceof GroupNotLoaded)) throw error;
+      await buildProgram(await loadGroups([error.group])).parseAsync(argv);
+    }
   } catch (error) {
     if (error instanceof CommanderError) {
       const mapped = fromCommanderError(error);

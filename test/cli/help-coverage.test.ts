@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { buildFullProgram } from '../../src/cli/program.js';
 
 function leaves(cmd: Command, path: string[] = []): { path: string; cmd: Command }[] {
   if (cmd.commands.length === 0) return [{ path: path.join(' '), cmd }];
   return cmd.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
 }
 
+const program = await buildFullProgram();
+
 describe('--help everywhere', () => {
-  const program = buildProgram();
   const all = leaves(program);
 
   it('registers every command group of docs/cli.md', () => {
