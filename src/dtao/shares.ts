@@ -63,7 +63,6 @@ export const canUpdate = (pool: SharePool, update: bigint): boolean =>
 /** update_value_for_one: returns the alpha actually added (negative: removed). */
 export function updateOne(pool: SharePool, coldkey: string, update: bigint): bigint {
   const current = pool.shares.get(coldkey) ?? 0n;
-  const initial = alphaHeld(pool, coldkey);
   let actual = update;
   const setShare = (s: bigint) => (s === 0n ? pool.shares.delete(coldkey) : pool.shares.set(coldkey, s));
   if (pool.denominator === 0n) {
@@ -82,9 +81,10 @@ export function updateOne(pool: SharePool, coldkey: string, update: bigint): big
         f.div(share, current) < SMALL_SHARE ||
         f.checkedDiv(f.add(f.int(pool.value), SHARE_GUARD), denominator) === undefined
       ) {
+        // the pool is still as before the update here
+        actual = -alphaHeld(pool, coldkey);
         share = 0n;
         denominator = f.sub(pool.denominator, current);
-        actual = -initial;
       }
       pool.denominator = denominator;
       setShare(share);

@@ -11,11 +11,11 @@
  * Epoch schedule as subtensor: subnet `netuid` runs when (block + netuid + 1) % (tempo + 1) == 0.
  */
 import { runBlock } from '../dtao/emission.js';
-import { addToAll, credit as creditShares } from '../dtao/shares.js';
+import { addToAll, credit as creditShares, type SharePool } from '../dtao/shares.js';
 import { storeSharePool, toSharePool, withDtao } from './dtao-view.js';
-import { runLedgerEpoch, subnetEpochInputs } from './epoch-hook.js';
+import { type LedgerEpochResult, runLedgerEpoch, subnetEpochInputs } from './epoch-hook.js';
 import { isEpochBlock } from './epoch-schedule.js';
-import type { LedgerState } from './state.js';
+import type { LedgerState, Neuron } from './state.js';
 import { alphaKey, neuronKey } from './state.js';
 
 export { isEpochBlock };
@@ -27,33 +27,73 @@ export function mintBlockEmission(state: LedgerState, block: number): bigint {
   return state.totalsRecord().issuance - before;
 }
 
-interface Credit {
-  hotkey: string;
-  coldkey: string;
-  amount: bigint;
-}
+/**
+ * The epoch's α share pools, each read from the `alpha` table once and written back once (`store`), however
+ * many credits it takes: a pool's credits still apply in the payout's order, and no other pool depends on
+ * them, so the stored pools equal those of a read-credit-write per credit, to the share bit.
+ */
+class EpochPools {
+  private readonly pools = new Map<string, SharePool>();
+  constructor(
+    private readonly state: LedgerState,
+    private readonly netuid: number,
+  ) {}
 
-/** α to one (hotkey, coldkey) stake on the subnet. */
-function creditAlpha(state: LedgerState, c: Credit, netuid: number): void {
-  const key = alphaKey(c.hotkey, netuid);
-  const pool = toSharePool(state.alpha.get(key));
-  creditShares(pool, c.coldkey, c.amount);
-  storeSharePool(state, key, pool);
-}
-
-/** A validator's α dividend: take to the owner, the rest to all its α nominators pro rata (via the pool value). */
-function payDividend(state: LedgerState, hotkey: string, netuid: number, amount: bigint): void {
-  const owner = state.owners.get(hotkey)!;
-  const take = (amount * BigInt(state.takeOf(hotkey))) / 65535n;
-  const key = alphaKey(hotkey, netuid);
-  const pool = toSharePool(state.alpha.get(key));
-  if (pool.denominator === 0n) {
-    creditShares(pool, owner, amount);
-  } else {
-    if (take > 0n) creditShares(pool, owner, take);
-    addToAll(pool, amount - take);
+  of(hotkey: string): SharePool {
+    let pool = this.pools.get(hotkey);
+    if (pool === undefined) {
+      pool = toSharePool(this.state.alpha.get(alphaKey(hotkey, this.netuid)));
+      this.pools.set(hotkey, pool);
+    }
+    return pool;
   }
-  storeSharePool(state, key, pool);
+
+  /** α to one (hotkey, coldkey) stake on the subnet. */
+  credit(hotkey: string, coldkey: string, amount: bigint): void {
+    creditShares(this.of(hotkey), coldkey, amount);
+  }
+
+  /** A validator's α dividend: take to the owner, the rest to all its α nominators pro rata (via the pool value). */
+  dividend(hotkey: string, amount: bigint): void {
+    const owner = this.state.owners.get(hotkey)!;
+    const take = (amount * BigInt(this.state.takeOf(hotkey))) / 65535n;
+    const pool = this.of(hotkey);
+    if (pool.denominator === 0n) {
+      creditShares(pool, owner, amount);
+    } else {
+      if (take > 0n) creditShares(pool, owner, take);
+      addToAll(pool, amount - take);
+    }
+  }
+
+  store(): void {
+    for (const [hotkey, pool] of this.pools) storeSharePool(this.state, alphaKey(hotkey, this.netuid), pool);
+  }
+}
+
+/** A neuron's record after the epoch (a literal, not a spread of the old one: V8 copies the spread slowly). */
+function epochNeuron(n: Neuron, r: LedgerEpochResult, i: number): Neuron {
+  const out = r.out;
+  return {
+    uid: n.uid,
+    hotkey: n.hotkey,
+    coldkey: n.coldkey,
+    registered_at: n.registered_at,
+    last_update: n.last_update,
+    axon: n.axon,
+    weights: n.weights,
+    active: out.active[i]!,
+    validator_permit: out.newValidatorPermits[i]!,
+    stake_weight: out.stakeWeightU16[i]!,
+    rank: r.rank[i]!,
+    trust: r.trust[i]!,
+    consensus: out.consensusU16[i]!,
+    incentive: out.incentiveU16[i]!,
+    dividends: out.dividendsU16[i]!,
+    validator_trust: out.validatorTrustU16[i]!,
+    emission: r.server[i]! + r.validator[i]!,
+    bonds: r.bonds[i] ?? [],
+  };
 }
 
 /**
@@ -69,36 +109,25 @@ export function runSubnetEpoch(state: LedgerState, netuid: number, block: number
   let paid = 0n;
   for (let i = 0; i < neurons.length; i++) paid += r.server[i]! + r.validator[i]!;
   if (paid !== pending && paid !== 0n) throw new Error(`epoch paid ${paid} α from a pending ${pending} α`);
-  neurons.forEach((n, i) => {
+  const pools = new EpochPools(state, netuid);
+  for (let i = 0; i < neurons.length; i++) {
+    const n = neurons[i]!;
     const s = r.server[i]!;
     // spec 300 does not pay the subnet owner's hotkey its miner emission (it is left unpaid, burned)
-    if (s > 0n && n.hotkey !== sn.owner_hotkey)
-      creditAlpha(state, { hotkey: n.hotkey, coldkey: n.coldkey, amount: s }, netuid);
+    if (s > 0n && n.hotkey !== sn.owner_hotkey) pools.credit(n.hotkey, n.coldkey, s);
     const v = r.validator[i]!;
-    if (v > 0n) payDividend(state, n.hotkey, netuid, v);
-  });
+    if (v > 0n) pools.dividend(n.hotkey, v);
+  }
   let ownerCut = p.pendingOwnerCut;
   if (ownerCut > 0n && sn.owner_hotkey !== null) {
-    creditAlpha(state, { hotkey: sn.owner_hotkey, coldkey: sn.owner, amount: ownerCut }, netuid);
+    pools.credit(sn.owner_hotkey, sn.owner, ownerCut);
     ownerCut = 0n;
   }
-  const out = r.out;
-  neurons.forEach((n, i) => {
-    state.neurons.set(neuronKey(netuid, n.uid), {
-      ...n,
-      active: out.active[i]!,
-      validator_permit: out.newValidatorPermits[i]!,
-      stake_weight: out.stakeWeightU16[i]!,
-      rank: r.rank[i]!,
-      trust: r.trust[i]!,
-      consensus: out.consensusU16[i]!,
-      incentive: out.incentiveU16[i]!,
-      dividends: out.dividendsU16[i]!,
-      validator_trust: out.validatorTrustU16[i]!,
-      emission: r.server[i]! + r.validator[i]!,
-      bonds: r.bonds[i] ?? [],
-    });
-  });
+  pools.store();
+  for (let i = 0; i < neurons.length; i++) {
+    const n = neurons[i]!;
+    state.neurons.set(neuronKey(netuid, n.uid), epochNeuron(n, r, i));
+  }
   state.pools.set(String(netuid), {
     ...state.pool(netuid)!,
     pendingEmission: pending - paid,
