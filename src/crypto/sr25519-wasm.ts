@@ -35,11 +35,19 @@ function backend(w: WasmCrypto): Sr25519Backend {
   };
 }
 
+let module: Promise<WasmCrypto | undefined> | undefined;
+
+/** @polkadot/wasm-crypto, loaded and ready, once per thread; undefined when it cannot load. */
+export function loadWasmCrypto(): Promise<WasmCrypto | undefined> {
+  module ??= import('@polkadot/wasm-crypto')
+    .then(async (w) => ((await w.waitReady()) ? w : undefined))
+    .catch(() => undefined);
+  return module;
+}
+
 /** Loads the wasm backend once per thread; undefined when it cannot load (then callers keep the JS one). */
 export function loadWasmSr25519(): Promise<Sr25519Backend | undefined> {
-  loading ??= import('@polkadot/wasm-crypto')
-    .then(async (w) => ((await w.waitReady()) ? backend(w) : undefined))
-    .catch(() => undefined);
+  loading ??= loadWasmCrypto().then((w) => (w ? backend(w) : undefined));
   return loading;
 }
 

@@ -3,10 +3,10 @@
  * envelope structurally and cryptographically. verifyTx never throws; it returns a typed verdict.
  */
 import { canonicalJson } from './canonical.js';
-import { fromHex, isHex, toHex } from './hex.js';
+import { isHex, toHex } from './hex.js';
 import { isScheme, type KeyPair, type Scheme, sign, verify } from './keys.js';
 import { decodeAddress, encodeAddress } from './ss58.js';
-import { signingPayload, txHash } from './tx-payload.js';
+import { signingPayload, signingPayloadOf, txHash } from './tx-payload.js';
 
 export interface SignedTx {
   call: Record<string, unknown> & { type: string };
@@ -66,6 +66,22 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+/** Bytes of a string isHex already accepted (no second pass of fromHex's checks). */
+const hexBytes = (str: string) => new Uint8Array(Buffer.from(str.slice(2), 'hex'));
+
+/** Signer addresses decoded before (an SS58 check costs a blake2b-512); bounded, oldest dropped. */
+const signerKeys = new Map<string, Uint8Array>();
+const SIGNER_KEYS_MAX = 65_536;
+
+function signerKeyOf(signer: string): Uint8Array {
+  const hit = signerKeys.get(signer);
+  if (hit) return hit;
+  const key = decodeAddress(signer);
+  if (signerKeys.size >= SIGNER_KEYS_MAX) signerKeys.delete(signerKeys.keys().next().value!);
+  signerKeys.set(signer, key);
+  return key;
+}
+
 /** Validates every field of an untrusted envelope and its signature. Never throws. */
 export function verifyTx(tx: unknown): TxCheck {
   try {
@@ -102,24 +118,20 @@ function check(tx: unknown): TxCheck {
   if (callJson.length === 0) return malformed('"call" is empty');
   let signerKey: Uint8Array;
   try {
-    signerKey = decodeAddress(signer);
+    signerKey = signerKeyOf(signer);
   } catch (e) {
     return { ok: false, code: 'E_BAD_ADDRESS', message: `"signer": ${(e as Error).message}` };
   }
-  const payload = signingPayload({
-    genesisHash: fromHex(genesis_hash),
-    signer: signerKey,
-    scheme,
-    nonce,
-    expiry,
-    call,
-  });
-  const sig = fromHex(signature);
+  const payload = signingPayloadOf(
+    { genesisHash: hexBytes(genesis_hash), signer: signerKey, scheme, nonce, expiry },
+    callJson,
+  );
+  const sig = hexBytes(signature);
   if (!verify(scheme, signerKey, payload, sig))
     return {
       ok: false,
       code: 'E_BAD_SIGNATURE',
       message: `the signature does not match the transaction for signer ${signer} (${scheme})`,
     };
-  return { ok: true, hash: toHex(txHash(payload, sig)), signerKey, payload };
+  return { ok: true, hash: toHex(txHash(payload, sig)), signerKey: signerKey.slice(), payload };
 }
