@@ -187,6 +187,7 @@ export function App({ readonly, bindings, initialView }: AppProps) {
       <TxDialog
         spec={ui.dialog}
         width={Math.min(width, 100)}
+        bindings={bindings}
         onClose={() => setUi((s) => ({ ...s, dialog: null }))}
       />
     );

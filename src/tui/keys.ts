@@ -7,8 +7,11 @@ import type { Key } from 'ink';
 export type ViewId = 'overview' | 'ranking' | 'neighbours' | 'peer' | 'wallet' | 'subnets';
 export const VIEWS: readonly ViewId[] = ['overview', 'ranking', 'neighbours', 'peer', 'wallet', 'subnets'];
 
-/** Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer, Subnets), or in one view. */
-export type Scope = 'global' | 'list' | ViewId;
+/**
+ * Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer, Subnets), in one view, or in
+ * the stake dialog (its tolerance field and its review; the dialog reads these itself).
+ */
+export type Scope = 'global' | 'list' | ViewId | 'dialog';
 const LIST_VIEWS: readonly ViewId[] = ['ranking', 'neighbours', 'peer', 'subnets'];
 
 export interface Binding {
@@ -100,6 +103,18 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
     scope: 'wallet',
     signs: true,
   },
+  {
+    id: 'stake.partial',
+    keys: ['p'],
+    description: 'partial fill within the limit (--partial)',
+    scope: 'dialog',
+  },
+  {
+    id: 'stake.unsafe',
+    keys: ['u'],
+    description: 'no price protection (--unsafe)',
+    scope: 'dialog',
+  },
 ];
 
 /** True when read-only mode must not register this binding. */
@@ -169,6 +184,11 @@ export function matchAction(bindings: readonly Binding[], view: ViewId, name: st
 
 const specificity = (scope: Scope): number => (scope === 'global' ? 0 : scope === 'list' ? 1 : 2);
 
+/** The stake dialog's action bound to `name` (scope 'dialog'), or null. */
+export function dialogAction(bindings: readonly Binding[], name: string): string | null {
+  return bindings.find((b) => b.scope === 'dialog' && b.keys.includes(name))?.id ?? null;
+}
+
 /** Thrown text for invalid overrides, one line per problem. */
 export class KeyConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -237,4 +257,10 @@ export function displayKey(name: string): string {
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 export const scopeLabel = (scope: Scope): string =>
-  scope === 'global' ? 'everywhere' : scope === 'list' ? 'lists' : scope;
+  scope === 'global'
+    ? 'everywhere'
+    : scope === 'list'
+      ? 'lists'
+      : scope === 'dialog'
+        ? 'stake dialog'
+        : scope;

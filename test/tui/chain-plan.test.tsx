@@ -15,28 +15,37 @@ import {
   quoteStake,
   slippageMilli,
 } from '../../src/chain/subtensor/stake-quote.js';
-import type { PoolState } from '../../src/chain/subtensor/swap-estimate.js';
 import { TaoError } from '../../src/core/errors.js';
 import type { ChainSigning, ChainTxOutcome } from '../../src/tui/data/chain-tx.js';
 import { chainSigningOf } from '../../src/tui/data/chain-tx.js';
 import { SubtensorDataSource } from '../../src/tui/data/subtensor-source.js';
 import type { PasswordSource } from '../../src/tui/data/types.js';
-import { type ChainTxPlan, type ChainTxRequest, planChainTx } from '../../src/tui/dialogs/chain-plan.js';
-import { consoleTree, KEYS, OWN_COLDKEY, OWN_HOTKEY, RecordingSource, renderAt, tick } from './fixtures.js';
+import {
+  type ChainTxPlan,
+  type ChainTxRequest,
+  ledgerStakeCall,
+  planChainTx,
+} from '../../src/tui/dialogs/chain-plan.js';
+import { formatTao } from '../../src/core/amount.js';
+import { applyOverrides, DEFAULT_BINDINGS } from '../../src/tui/keys.js';
+import { Console } from '../../src/tui/root.js';
+import {
+  consoleTree,
+  freshPool,
+  KEYS,
+  OWN_COLDKEY,
+  OWN_HOTKEY,
+  RecordingSource,
+  renderAt,
+  theme,
+  tick,
+} from './fixtures.js';
 
 afterEach(() => cleanup());
 
 const TAO = 1_000_000_000n;
 /** A fresh dynamic pool: 1,000 τ / 1,000 α (price 1.0, L = 10^12), protocol liquidity only, fee 33/65535. */
-const POOL: PoolState = {
-  netuid: 2,
-  mechanism: 1,
-  sqrtPrice: 1n << 64n,
-  liquidity: 10n ** 12n,
-  feeRate: 33n,
-  protocolOnly: true,
-  initialized: true,
-};
+const POOL = freshPool(2);
 const T005 = parseTolerance('0.005');
 const FACTS = { free: 10n * TAO, fee: 137_052n, existentialDeposit: 500n, pool: POOL, price: TAO };
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -143,7 +152,74 @@ describe('the Subtensor review plan', () => {
     ]);
     expect(planChainTx(request('stake-add', 10n * TAO - 1n), FACTS)).toEqual({
       problem:
-        'staking 9.999999999 τ would move the price past the limit (tolerance 0.5 %): the chain would refuse it; lower the amount or raise the tolerance',
+        'staking 9.999999999 τ would move the price past the limit (tolerance 0.5 %): the chain would refuse it; lower the amount, raise the tolerance or allow a partial fill',
+    });
+  });
+
+  it('--partial: 9 τ past the ceiling fills what fits (addStakeLimit, partial); the rest stays free', () => {
+    const r = planChainTx({ ...request('stake-add', 9n * TAO), partial: true }, FACTS);
+    if (!('plan' in r)) throw new Error(r.problem);
+    expect(r.plan.call).toEqual({
+      pallet: 'subtensorModule',
+      call: 'addStakeLimit',
+      args: [OWN_HOTKEY, 2, 9n * TAO, 1_005_000_000n, true],
+    });
+    const fits = quoteStake('add', POOL, TAO, 9n * TAO, T005).estimate;
+    expect(fits.used).toBe(2_498_140_712n);
+    expect(r.plan.lines).toContainEqual([
+      'expected α out',
+      `${formatTao(fits.out)} α (partial: 2.498140712 τ fits within the limit)`,
+    ]);
+    expect(r.plan.lines).toContainEqual(['tolerance', '0.005 (0.5 %), partial fill allowed']);
+    expect(r.plan.lines.at(-1)).toEqual([
+      'free after',
+      `${formatTao(10n * TAO - fits.used - 137_052n)} τ (now 10.000000000 τ)`,
+    ]);
+    expect(ledgerStakeCall(r.plan.call)).toEqual({
+      type: 'add_stake',
+      hotkey: OWN_HOTKEY,
+      netuid: 2,
+      amount: String(9n * TAO),
+      limit_price: '1005000000',
+      allow_partial: true,
+    });
+  });
+
+  it('--unsafe: no limit, the plain removeStake / remove_stake; the whole amount sells whatever the price', () => {
+    const r = planChainTx(
+      { ...request('stake-remove', 3n * TAO), unsafe: true, partial: true },
+      { ...FACTS, held: 5n * TAO },
+    );
+    if (!('plan' in r)) throw new Error(r.problem);
+    expect(r.plan.call).toEqual({
+      pallet: 'subtensorModule',
+      call: 'removeStake',
+      args: [OWN_HOTKEY, 2, 3n * TAO],
+    });
+    const labels = r.plan.lines.map(([label]) => label);
+    expect(labels).not.toContain('limit price');
+    expect(labels).not.toContain('tolerance');
+    expect(r.plan.lines).toContainEqual([
+      'protection',
+      'OFF: no limit price, executes at whatever price the pool has',
+    ]);
+    expect(r.plan.lines).toContainEqual([
+      'expected τ out',
+      `${formatTao(quoteStake('remove', POOL, TAO, 3n * TAO, undefined).estimate.out)} τ`,
+    ]);
+    expect(ledgerStakeCall(r.plan.call)).toEqual({
+      type: 'remove_stake',
+      hotkey: OWN_HOTKEY,
+      netuid: 2,
+      amount: String(3n * TAO),
+    });
+    // 10 τ, refused at 0.5 % fill or kill, goes through unprotected as the plain addStake.
+    const all = planChainTx({ ...request('stake-add', 9n * TAO), unsafe: true }, FACTS);
+    if (!('plan' in all)) throw new Error(all.problem);
+    expect(all.plan.call).toEqual({
+      pallet: 'subtensorModule',
+      call: 'addStake',
+      args: [OWN_HOTKEY, 2, 9n * TAO],
     });
   });
 
@@ -229,7 +305,13 @@ class ChainRecordingSource extends RecordingSource implements ChainSigning {
 }
 
 describe('stake dialog on Subtensor', () => {
-  async function review(source: ChainRecordingSource, amount: string, tolerance?: string) {
+  /** Up to the review; `keys` are pressed in the tolerance field before its enter. */
+  async function review(
+    source: ChainRecordingSource,
+    amount: string,
+    tolerance?: string,
+    keys: string[] = [],
+  ) {
     const r = await renderAt(consoleTree(source, { view: 'wallet' }), 80, 24);
     await r.press('a');
     expect(plain(r.frame())).toContain('Hotkey (SS58');
@@ -246,6 +328,7 @@ describe('stake dialog on Subtensor', () => {
       for (let i = 0; i < 5; i++) await r.press(KEYS.backspace);
       await r.type(tolerance);
     }
+    for (const k of keys) await r.press(k);
     await r.press(KEYS.enter);
     return r;
   }
@@ -286,6 +369,66 @@ describe('stake dialog on Subtensor', () => {
       'would move the price past the limit (tolerance 0.1 %)',
     );
     expect(plain(tight.frame())).not.toContain('Sign and submit?');
+  });
+
+  it('p in the tolerance field allows a partial fill, u in the review turns protection off: quoted and signed so', async () => {
+    const source = new ChainRecordingSource();
+    source.keychain = true;
+    // 9 τ passes the 0.5 % ceiling: with p it is reviewed as a partial fill instead of refused.
+    const r = await review(source, '9', undefined, ['p']);
+    const partial = await until(r, 'Sign and submit?');
+    expect(source.quotes).toEqual([
+      { kind: 'stake-add', to: OWN_HOTKEY, amount: 9n * TAO, netuid: 2, tolerance: T005, partial: true },
+    ]);
+    expect(partial).toContain('(partial: 2.498140712 τ fits within the limit)');
+    expect(partial).toContain('tolerance 0.005 (0.5 %), partial fill allowed');
+    expect(partial).toContain('p: partial fill ON u: price protection on');
+    await r.press('u');
+    const unsafe = await until(r, 'protection OFF:');
+    expect(source.quotes.at(-1)).toEqual({
+      kind: 'stake-add',
+      to: OWN_HOTKEY,
+      amount: 9n * TAO,
+      netuid: 2,
+      unsafe: true,
+    });
+    expect(unsafe).toContain('protection OFF: no limit price, executes at whatever price the pool has');
+    expect(unsafe).toContain('p: partial fill off u: price protection OFF');
+    expect(unsafe).not.toContain('(ceiling)');
+    expect(unsafe).toContain('Sign and submit? y/N');
+    await r.press('y');
+    await until(r, 'included in block');
+    expect(source.signed.map((s) => s.plan.call)).toEqual([
+      { pallet: 'subtensorModule', call: 'addStake', args: [OWN_HOTKEY, 2, 9n * TAO] },
+    ]);
+  });
+
+  it('the toggles are keys of the one table: ? lists them, and an override rebinds them', async () => {
+    const help = await renderAt(consoleTree(new ChainRecordingSource(), { view: 'wallet' }), 100, 60);
+    await help.press('?');
+    const shown = flat(help.frame());
+    expect(shown).toContain('stake dialog p partial fill within the limit (--partial)');
+    expect(shown).toContain('u no price protection (--unsafe)');
+    help.unmount();
+    const source = new ChainRecordingSource();
+    const bindings = applyOverrides(DEFAULT_BINDINGS, { 'stake.partial': 'P' });
+    const r = await renderAt(
+      <Console source={source} theme={theme()} readonly={false} bindings={bindings} initialView="wallet" />,
+      80,
+      24,
+    );
+    await r.press('a', KEYS.enter, KEYS.backspace);
+    await r.type('2');
+    await r.press(KEYS.enter);
+    await r.type('9');
+    await r.press(KEYS.enter);
+    await until(r, 'Price tolerance');
+    expect(flat(r.frame())).toContain('P: partial fill off');
+    await r.press('P');
+    expect(flat(r.frame())).toContain('P: partial fill ON');
+    await r.press(KEYS.enter);
+    await until(r, 'Sign and submit?');
+    expect(source.quotes[0]).toMatchObject({ partial: true });
   });
 
   it("shows the chain's refusal, and the console goes on", async () => {

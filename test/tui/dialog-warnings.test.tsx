@@ -2,8 +2,10 @@
  * The two warnings an operator expects in the console's review (issues 11 and 14), with hard-coded lines:
  * a Subtensor transfer to a registered hotkey says so, in the words of `tao wallet transfer`; an unstake on
  * tao's ledger from the hotkey a running validator of this home uses says so, in the words of `tao stake
- * remove`, and still waits for y. Rendered at 80x24 on recording sources (the Subtensor one quotes with the
- * real planner over fixed chain facts).
+ * remove`, and still waits for y; so does an α unstake from a ledger subnet pool (netuid 1, the market's
+ * subnet, where `tao up` stakes its validators as α) when that subnet's validator runs on the hotkey.
+ * Rendered at 80x24 on recording sources (the Subtensor one and the ledger's pools quote with the real
+ * planner over fixed chain facts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,16 @@ import {
   type ChainTxRequest,
   planChainTx,
 } from '../../src/tui/dialogs/chain-plan.js';
-import { consoleTree, KEYS, OWN_COLDKEY, OWN_HOTKEY, RecordingSource, renderAt, tick } from './fixtures.js';
+import {
+  consoleTree,
+  freshPool,
+  KEYS,
+  OWN_COLDKEY,
+  OWN_HOTKEY,
+  RecordingSource,
+  renderAt,
+  tick,
+} from './fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -96,14 +107,31 @@ describe('Subtensor transfer to a hotkey', () => {
 
 /** tao's ledger with a supervisor whose running validator uses OWN_HOTKEY. */
 class LedgerSource extends RecordingSource {
-  readonly asked: string[] = [];
+  readonly asked: [string, number | undefined][] = [];
+  /** The validator's subnet (`tao up`'s market subnet 1). */
+  private readonly validatorNetuid = 1;
   constructor(private readonly validatorHotkey: string | null) {
     super();
   }
-  runningValidatorsOn(hotkey: string) {
-    this.asked.push(hotkey);
-    return Promise.resolve(hotkey === this.validatorHotkey ? VALIDATOR : null);
+  runningValidatorsOn(hotkey: string, netuid?: number) {
+    this.asked.push([hotkey, netuid]);
+    const on = hotkey === this.validatorHotkey && (netuid === undefined || netuid === this.validatorNetuid);
+    return Promise.resolve(on ? VALIDATOR : null);
   }
+}
+
+/** The ledger's pools (netuid ≥ 1) priced by the real planner; 5 α held on every (hotkey, subnet). */
+class PooledLedgerSource extends LedgerSource {
+  readonly pools: ChainSigning = {
+    quoteTx: (request) =>
+      Promise.resolve(
+        planChainTx(
+          { ...request, from: OWN_COLDKEY },
+          { ...FACTS, pool: freshPool(1), price: TAO, held: 5n * TAO, feeSource: "the ledger's fee" },
+        ),
+      ),
+    signPlan: () => Promise.reject(new Error('not signed in these tests')),
+  };
 }
 
 describe('ledger unstake from the running validator', () => {
@@ -118,7 +146,7 @@ describe('ledger unstake from the running validator', () => {
   it('warns in the review in the CLI words; y still signs it', async () => {
     const source = new LedgerSource(OWN_HOTKEY);
     const { r, shown } = await reviewUnstake(source);
-    expect(source.asked).toEqual([OWN_HOTKEY]);
+    expect(source.asked).toEqual([[OWN_HOTKEY, undefined]]);
     expect(shown).toContain(
       `warning this removes 2.000000000 τ of stake from the running validator ${VALIDATOR} on hotkey ${OWN_HOTKEY}: its weights count less in consensus and it earns less`,
     );
@@ -134,6 +162,32 @@ describe('ledger unstake from the running validator', () => {
         request: { hotkey: OWN_HOTKEY, amount: 2n * TAO, auth: { kind: 'password', password: 'hunter22' } },
       },
     ]);
+  });
+
+  /** An unstake of 2 α from OWN_HOTKEY on `netuid` through the pool, up to its review. */
+  async function reviewPoolUnstake(source: LedgerSource, netuid: string) {
+    const r = await renderAt(consoleTree(source, { view: 'wallet' }), 80, 24);
+    await r.press('r', KEYS.enter, KEYS.backspace);
+    await r.type(netuid);
+    await r.press(KEYS.enter);
+    await r.type('2');
+    await r.press(KEYS.enter, KEYS.enter); // tolerance 0.005
+    return { r, shown: await until(r, 'Sign and submit?') };
+  }
+
+  it('an α unstake from the validator subnet pool warns in the same CLI words, naming the α and subnet', async () => {
+    const source = new PooledLedgerSource(OWN_HOTKEY);
+    const { shown } = await reviewPoolUnstake(source, '1');
+    expect(source.asked).toEqual([[OWN_HOTKEY, 1]]);
+    expect(shown).toContain('alpha 2.000000000 α of 5.000000000 α held');
+    expect(shown).toContain(
+      `warning this removes 2.000000000 α of stake on subnet 1 from the running validator ${VALIDATOR} on hotkey ${OWN_HOTKEY}: its weights count less in consensus and it earns less`,
+    );
+    expect(shown).toContain('Sign and submit? y/N');
+    // Subnet 2's α is not what the subnet 1 validator's weights stand on: no warning.
+    const other = await reviewPoolUnstake(new PooledLedgerSource(OWN_HOTKEY), '2');
+    expect(other.shown).toContain('alpha 2.000000000 α of 5.000000000 α held');
+    expect(other.shown).not.toContain('running validator');
   });
 
   it('says nothing when no running validator uses that hotkey', async () => {

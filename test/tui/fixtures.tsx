@@ -18,6 +18,7 @@ import type {
 import { DEFAULT_BINDINGS, registeredBindings, type ViewId } from '../../src/tui/keys.js';
 import { Console } from '../../src/tui/root.js';
 import { loadTheme, resolveTheme, type Theme } from '../../src/tui/theme/theme.js';
+import type { PoolState } from '../../src/chain/subtensor/swap-estimate.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
@@ -36,6 +37,17 @@ export function address(seed: number): string {
 /** The wallet's own keys are real SS58 addresses (checksum included): the dialogs sign to and from them. */
 export const OWN_COLDKEY = encodeAddress(new Uint8Array(32).fill(0xc0));
 export const OWN_HOTKEY = encodeAddress(new Uint8Array(32).fill(0x40));
+
+/** A fresh dynamic pool of 1,000 τ / 1,000 α (price 1.0, L = 10^12), protocol liquidity only, fee 33/65535. */
+export const freshPool = (netuid: number): PoolState => ({
+  netuid,
+  mechanism: 1,
+  sqrtPrice: 1n << 64n,
+  liquidity: 10n ** 12n,
+  feeRate: 33n,
+  protocolOnly: true,
+  initialized: true,
+});
 
 export function makeNeurons(n: number, ownUids: readonly number[] = [3]): Neuron[] {
   return Array.from({ length: n }, (_, uid) => {

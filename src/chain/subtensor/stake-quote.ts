@@ -14,8 +14,8 @@ export interface StakeQuote {
   side: 'add' | 'remove';
   /** Spot price, rao of τ per whole alpha. */
   price: bigint;
-  /** Ceiling (add) or floor (remove), rao per alpha. */
-  limit: bigint;
+  /** Ceiling (add) or floor (remove), rao per alpha; undefined without price protection. */
+  limit: bigint | undefined;
   estimate: SwapEstimate;
   /** 1 − received/paid at the spot price, in thousandths of a percent (pool fee included). */
   slippageMilli: bigint;
@@ -34,17 +34,22 @@ export const milliPercentText = (milli: bigint): string =>
   `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} %`;
 
 /**
- * τ in → alpha out (add) or alpha in → τ out (remove) at `price` with the limit `price × (1 ± tolerance)`;
- * fill or kill, as the console and `tao stake add|remove` without --partial send it.
+ * τ in → alpha out (add) or alpha in → τ out (remove) at `price` with the limit `price × (1 ± tolerance)`
+ * (the console's dialogs: fill or kill unless they allow a partial fill); no tolerance = no limit (unsafe).
  */
 export function quoteStake(
   side: 'add' | 'remove',
   pool: PoolState,
   price: bigint,
   amount: bigint,
-  tolerance: Tolerance,
+  tolerance: Tolerance | undefined,
 ): StakeQuote {
-  const limit = side === 'add' ? limitUp(price, tolerance) : limitDown(price, tolerance);
+  const limit =
+    tolerance === undefined
+      ? undefined
+      : side === 'add'
+        ? limitUp(price, tolerance)
+        : limitDown(price, tolerance);
   const estimate = side === 'add' ? estimateBuy(pool, amount, limit) : estimateSell(pool, amount, limit);
   const slippage =
     side === 'add'

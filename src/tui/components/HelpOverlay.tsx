@@ -4,7 +4,17 @@ import { type Binding, displayKey, type Scope, scopeLabel } from '../keys.js';
 import { fitText } from '../format.js';
 import { useTheme } from '../theme/context.js';
 
-const ORDER: Scope[] = ['global', 'list', 'ranking', 'subnets', 'peer', 'wallet', 'overview', 'neighbours'];
+const ORDER: Scope[] = [
+  'global',
+  'list',
+  'ranking',
+  'subnets',
+  'peer',
+  'wallet',
+  'dialog',
+  'overview',
+  'neighbours',
+];
 
 /** The help lines (also what the README key list is checked against). */
 export function helpLines(

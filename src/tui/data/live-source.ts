@@ -141,9 +141,9 @@ export class LiveDataSource implements DataSource {
   }
 
   /** Asks the supervisor (never starts one) which running validators use `hotkey`, as the CLI does. */
-  async runningValidatorsOn(hotkey: string): Promise<string | null> {
+  async runningValidatorsOn(hotkey: string, netuid?: number): Promise<string | null> {
     const { describePeers, runningValidatorsOn } = await import('../../up/running-peers.js');
-    const peers = await runningValidatorsOn(this.options.home, hotkey);
+    const peers = await runningValidatorsOn(this.options.home, hotkey, netuid);
     return peers.length > 0 ? describePeers(peers) : null;
   }
 

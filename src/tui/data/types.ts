@@ -298,11 +298,12 @@ export interface DataSource {
    */
   followLogs?(name: string | null): void;
   /**
-   * The running validators of this home (supervised peers that set weights) on `hotkey`, described as
-   * `peer:v (validator, pid 12)`, or null when none runs on it: the unstake review warns (as `tao stake
-   * remove` does). Optional: sources without a supervisor omit it.
+   * The running validators of this home (supervised peers that set weights) on `hotkey` (on `netuid` when
+   * given: an α unstake weakens only that subnet's validator), described as `peer:v (validator, pid 12)`, or
+   * null when none runs on it: the unstake review warns (as `tao stake remove` does). Optional: sources
+   * without a supervisor omit it.
    */
-  runningValidatorsOn?(hotkey: string): Promise<string | null>;
+  runningValidatorsOn?(hotkey: string, netuid?: number): Promise<string | null>;
   startProcess(name: string): Promise<void>;
   stopProcess(name: string): Promise<void>;
   restartProcess(name: string): Promise<void>;

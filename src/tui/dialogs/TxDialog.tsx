@@ -9,12 +9,19 @@
  * alpha moved, or the chain's decoded refusal. On tao's ledger a stake asks for the subnet too (default 0 =
  * root, τ at price 1, reviewed from the snapshot as before); a subnet 1 or above stakes α through its pool
  * with the same review as on Subtensor (tolerance asked, the source's `pools` prices and signs it).
+ *
+ * A pooled stake is protected as `tao stake add|remove` protects it: the tolerance field and the review take
+ * the keys of the table's 'dialog' bindings (stake.partial: allow a partial fill within the limit, as
+ * --partial; stake.unsafe: no limit price, the plain call, as --unsafe; each turns the other off), the
+ * review re-read from the chain after a toggle. Unstaking α from the hotkey of a running validator of this
+ * home warns in the review, in the words of `tao stake remove`, as a root unstake does.
  */
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_TOLERANCE, parseTolerance } from '../../chain/subtensor/stake.js';
 import { ExitCode, isTaoError } from '../../core/errors.js';
 import { addressProblem } from '../../crypto/check-address.js';
+import { formatTao } from '../../core/amount.js';
 import { chainSigningOf } from '../data/chain-tx.js';
 import { useDataSource, useSnapshot } from '../data/hooks.js';
 import type { PasswordSource, TxFate } from '../data/types.js';
@@ -22,18 +29,34 @@ import { LineInput } from '../components/LineInput.js';
 import { taoFull } from '../format.js';
 import { editLine, useKeySink } from '../hooks/use-key-sink.js';
 import type { DialogSpec } from '../intents.js';
+import { type Binding, dialogAction, displayKey, keyName } from '../keys.js';
 import { useTheme } from '../theme/context.js';
 import type { ChainTxPlan } from './chain-plan.js';
-import { checkAmount, type LedgerTx, planTx, type TxKind, unstakeValidatorWarning } from './tx-plan.js';
+import {
+  checkAmount,
+  type LedgerTx,
+  planTx,
+  type TxKind,
+  unstakeValidatorWarning,
+  validatorWarning,
+} from './tx-plan.js';
 
 type Field = 'to' | 'netuid' | 'amount' | 'tolerance';
 type Values = Partial<Record<Field, string>>;
 type Lines = [string, string][];
 
+/** How a pooled stake is protected: a limit price, fill or kill (both false), as --partial or --unsafe. */
+interface Protection {
+  partial: boolean;
+  unsafe: boolean;
+}
+
 /** A plan ready for review: the ledger's (from the snapshot) or the chain's (read before the review). */
 interface Reviewed {
   ledger?: LedgerTx;
   chain?: ChainTxPlan;
+  /** A chain plan's form, to quote it again when its protection is toggled in the review. */
+  values?: Values;
   review: Lines;
   /** Shown again next to a chain outcome. */
   summary: Lines;
@@ -70,7 +93,18 @@ function fateOf(error: unknown): Fate {
   return { status: 'failed', message: describe(error) };
 }
 
-export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: number; onClose: () => void }) {
+export function TxDialog({
+  spec,
+  width,
+  bindings,
+  onClose,
+}: {
+  spec: DialogSpec;
+  width: number;
+  /** The session's key table: the 'dialog' bindings toggle a pooled stake's protection. */
+  bindings: readonly Binding[];
+  onClose: () => void;
+}) {
   const theme = useTheme();
   const source = useDataSource();
   const chain = chainSigningOf(source);
@@ -99,6 +133,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   };
   const [step, setStep] = useState<Step>({ kind: 'field', index: 0, values: {} });
   const [problem, setProblem] = useState<string | null>(null);
+  const [protection, setProtection] = useState<Protection>({ partial: false, unsafe: false });
   const [text, setText] = useState(initial.to);
   const [keychain, setKeychain] = useState<boolean | null>(null);
   const abort = useRef(new AbortController());
@@ -188,7 +223,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   };
 
   /** Reads the chain's plan for the form's values; a problem sends the dialog back to the last field. */
-  const quote = (values: Values, amount: bigint) => {
+  const quote = (values: Values, amount: bigint, p: Protection = protection) => {
     if (!planner) return;
     setText('');
     setStep({ kind: 'quoting', values });
@@ -205,25 +240,58 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
         to: values.to ?? '',
         amount,
         ...(values.netuid !== undefined ? { netuid: Number(values.netuid) } : {}),
-        ...(values.tolerance !== undefined ? { tolerance: parseTolerance(values.tolerance) } : {}),
+        ...(values.tolerance !== undefined && !p.unsafe
+          ? { tolerance: parseTolerance(values.tolerance) }
+          : {}),
+        ...(p.partial ? { partial: true } : {}),
+        ...(p.unsafe ? { unsafe: true } : {}),
       })
-      .then(
-        (quoted) => {
-          if (abort.current.signal.aborted) return;
-          if ('problem' in quoted) return back(quoted.problem);
-          const plan = quoted.plan;
-          const head: Lines = [
-            ['from', plan.from],
-            [toLabel, plan.to],
-          ];
-          setProblem(null);
-          setStep({
-            kind: 'review',
-            plan: { chain: plan, review: [...head, ...plan.lines], summary: [...head, ...plan.summary] },
-          });
-        },
-        (error: unknown) => back(describe(error)),
-      );
+      .then(async (quoted) => {
+        if (abort.current.signal.aborted) return;
+        if ('problem' in quoted) return back(quoted.problem);
+        const plan = quoted.plan;
+        const head: Lines = [
+          ['from', plan.from],
+          [toLabel, plan.to],
+        ];
+        const warning = await poolValidatorWarning(plan);
+        if (abort.current.signal.aborted) return;
+        setProblem(null);
+        setStep({
+          kind: 'review',
+          plan: {
+            chain: plan,
+            values,
+            review: [...head, ...plan.lines, ...warning],
+            summary: [...head, ...plan.summary],
+          },
+        });
+      })
+      .catch((error: unknown) => back(describe(error)));
+  };
+
+  /** Unstaking α from a running validator of this home (on that subnet) says so, as a root unstake does. */
+  const poolValidatorWarning = async (plan: ChainTxPlan): Promise<Lines> => {
+    if (plan.kind !== 'stake-remove' || !source.runningValidatorsOn || plan.call.pallet !== 'subtensorModule')
+      return [];
+    const netuid = plan.call.args[1];
+    const validators = await source.runningValidatorsOn(plan.to, netuid).catch(() => null);
+    return validators
+      ? [validatorWarning(`${formatTao(plan.amount)} α of stake on subnet ${netuid}`, validators, plan.to)]
+      : [];
+  };
+
+  /** Toggles a pooled stake's protection (the tolerance field or the review); the review is quoted again. */
+  const toggle = (action: 'stake.partial' | 'stake.unsafe') => {
+    const next: Protection =
+      action === 'stake.partial'
+        ? { partial: !protection.partial, unsafe: false }
+        : { partial: false, unsafe: !protection.unsafe };
+    setProtection(next);
+    if (step.kind !== 'review' || !step.plan.values) return;
+    const values = step.plan.values;
+    const parsed = checkAmount(values.amount ?? '');
+    if (!('problem' in parsed)) quote(values, parsed.amount, next);
   };
 
   /** The problem with a field's text, or null. */
@@ -237,6 +305,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       const parsed = checkAmount(value);
       return 'problem' in parsed ? parsed.problem : null;
     }
+    if (protection.unsafe) return null; // no limit price: the tolerance is not used
     try {
       parseTolerance(value);
       return null;
@@ -293,6 +362,14 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       return;
     }
     if (key.escape) return onClose();
+    // A pooled stake's protection toggles in its tolerance field (no letters in a tolerance) and review.
+    const action = dialogAction(bindings, keyName(input, key));
+    if (
+      (action === 'stake.partial' || action === 'stake.unsafe') &&
+      ((step.kind === 'field' && fieldsFor(step.values)[step.index] === 'tolerance') ||
+        (step.kind === 'review' && step.plan.values))
+    )
+      return toggle(action);
     if (step.kind === 'review') {
       if (input.toLowerCase() === 'y') {
         const plan = step.plan;
@@ -356,6 +433,23 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
       ? `Alpha to unstake (up to 9 decimals; ${held(values)} held here):`
       : 'Amount in TAO (up to 9 decimals):';
   };
+  const keyOf = (id: string) => {
+    const k = bindings.find((b) => b.id === id)?.keys[0];
+    return k ? displayKey(k) : null;
+  };
+  /** The protection toggles and their state, under a pooled stake's tolerance field and review. */
+  const toggles = (() => {
+    const [p, u] = [keyOf('stake.partial'), keyOf('stake.unsafe')];
+    const parts = [
+      p ? `${p}: partial fill ${protection.partial ? 'ON' : 'off'}` : null,
+      u ? `${u}: price protection ${protection.unsafe ? 'OFF' : 'on'}` : null,
+    ].filter(Boolean);
+    return parts.length > 0 ? (
+      <Text color={protection.unsafe ? theme.color.warn : theme.color.muted}>
+        {g.text(parts.join('   '))}
+      </Text>
+    ) : null;
+  })();
   const LABELS: Record<Field, string> = {
     to: toLabel,
     netuid: 'netuid',
@@ -365,7 +459,9 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
   const entered = (values: Values) =>
     fieldsFor(values)
       .filter((f) => values[f] !== undefined)
-      .map((f) => line(LABELS[f], values[f] ?? ''));
+      .map((f) =>
+        line(LABELS[f], f === 'tolerance' && protection.unsafe ? 'none (unsafe)' : (values[f] ?? '')),
+      );
 
   let body: React.ReactNode;
   switch (step.kind) {
@@ -376,6 +472,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
           {entered(step.values)}
           <Text>{prompt(field, step.values)}</Text>
           <LineInput value={text} />
+          {field === 'tolerance' ? toggles : null}
         </Box>
       );
       break;
@@ -399,6 +496,7 @@ export function TxDialog({ spec, width, onClose }: { spec: DialogSpec; width: nu
         <Box flexDirection="column">
           <Text bold>You are about to sign:</Text>
           {lines(step.plan.review)}
+          {step.plan.values ? toggles : null}
           <Text>
             Sign and submit? <Text bold>y/N</Text>
           </Text>

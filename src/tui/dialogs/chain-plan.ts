@@ -2,9 +2,11 @@
  * What a transfer / stake / unstake dialog signs on a Subtensor chain, computed from facts read just before
  * the review (free balance, the chain's fee estimate, the existential deposit, the pool and its price, the
  * alpha held): the review's lines, the call to sign, or why it cannot go through. Pure and exact: transfers
- * keep the sender alive, stakes are price-protected (addStakeLimit / removeStakeLimit, fill or kill, at
- * price × (1 ± tolerance)). tao's ledger plans its stakes into subnet pools (netuid ≥ 1) the same way and
- * signs them as its add_stake / remove_stake with netuid and limit_price (ledgerStakeCall).
+ * keep the sender alive, stakes are price-protected as `tao stake add|remove` protects them (addStakeLimit /
+ * removeStakeLimit at price × (1 ± tolerance), fill or kill, or a partial fill of what fits within the
+ * limit with --partial; the plain addStake / removeStake with --unsafe). tao's ledger plans its stakes into
+ * subnet pools (netuid ≥ 1) the same way and signs them as its add_stake / remove_stake with netuid,
+ * limit_price and allow_partial, or neither when unprotected (ledgerStakeCall).
  */
 import { formatTao } from '../../core/amount.js';
 import { milliPercentText, quoteStake } from '../../chain/subtensor/stake-quote.js';
@@ -17,7 +19,12 @@ import type { TxRequest } from './tx-plan.js';
 export interface ChainTxRequest extends TxRequest {
   /** Stake only. */
   netuid?: number;
+  /** Stake: the limit price's tolerance; ignored when `unsafe`. */
   tolerance?: Tolerance;
+  /** Stake: fill what fits within the limit instead of refusing the whole (`--partial`). */
+  partial?: boolean;
+  /** Stake: no price protection, the plain call without a limit (`--unsafe`). */
+  unsafe?: boolean;
 }
 
 /** The extrinsic a plan signs, rebuilt from these arguments (also for a resubmission). */
@@ -26,7 +33,12 @@ export type ChainCall =
   | {
       pallet: 'subtensorModule';
       call: 'addStakeLimit' | 'removeStakeLimit';
-      args: [hotkey: string, netuid: number, amount: bigint, limit: bigint, partial: false];
+      args: [hotkey: string, netuid: number, amount: bigint, limit: bigint, partial: boolean];
+    }
+  | {
+      pallet: 'subtensorModule';
+      call: 'addStake' | 'removeStake';
+      args: [hotkey: string, netuid: number, amount: bigint];
     };
 
 /** Chain state the plan is computed from. */
@@ -111,8 +123,10 @@ export function planChainTx(
   }
 
   const { pool, price } = facts;
-  const tolerance = request.tolerance;
-  if (!pool || price === undefined || !tolerance || request.netuid === undefined)
+  const unsafe = request.unsafe === true;
+  const tolerance = unsafe ? undefined : request.tolerance;
+  const partial = !unsafe && request.partial === true;
+  if (!pool || price === undefined || (!tolerance && !unsafe) || request.netuid === undefined)
     return { problem: 'the subnet pool, its price or the tolerance is not known' };
   const netuid = request.netuid;
   const side = request.kind === 'stake-add' ? 'add' : 'remove';
@@ -124,16 +138,17 @@ export function planChainTx(
       };
   }
   const q = quoteStake(side, pool, price, request.amount, tolerance);
-  if (q.beyondLimit)
+  if (q.beyondLimit && tolerance && !partial)
     return {
-      problem: `${side === 'add' ? `staking ${tau(request.amount)}` : `unstaking ${alpha(request.amount)}`} would move the price past the limit (tolerance ${tolerancePercent(tolerance)}): the chain would refuse it; lower the amount or raise the tolerance`,
+      problem: `${side === 'add' ? `staking ${tau(request.amount)}` : `unstaking ${alpha(request.amount)}`} would move the price past the limit (tolerance ${tolerancePercent(tolerance)}): the chain would refuse it; lower the amount, raise the tolerance or allow a partial fill`,
     };
   const approx = q.estimate.exact ? '' : '≈ ';
   let after: bigint;
   if (side === 'add') {
     const problem = keepAlive(request.amount, tau(request.amount));
     if (problem) return { problem };
-    after = free - request.amount - fee;
+    // a partial fill spends only what fits within the limit; the rest stays free
+    after = free - q.estimate.used - fee;
   } else {
     if (fee > free) return { problem: `the fee ${tau(fee)} exceeds the free balance ${tau(free)}` };
     after = free + q.estimate.out - fee;
@@ -142,23 +157,43 @@ export function planChainTx(
     side === 'add'
       ? ['amount', tau(request.amount)]
       : ['alpha', `${alpha(request.amount)} of ${alpha(facts.held ?? 0n)} held`];
-  const unit = side === 'add' ? 'α' : 'τ';
+  const [unit, inUnit] = side === 'add' ? ['α', 'τ'] : ['τ', 'α'];
+  const call: ChainCall =
+    q.limit === undefined
+      ? {
+          pallet: 'subtensorModule',
+          call: side === 'add' ? 'addStake' : 'removeStake',
+          args: [request.to, netuid, request.amount],
+        }
+      : {
+          pallet: 'subtensorModule',
+          call: side === 'add' ? 'addStakeLimit' : 'removeStakeLimit',
+          args: [request.to, netuid, request.amount, q.limit, partial],
+        };
+  const fits = q.beyondLimit
+    ? ` (partial: ${formatTao(q.estimate.used)} ${inUnit} fits within the limit)`
+    : '';
+  const protection: [string, string][] =
+    q.limit === undefined || !tolerance
+      ? [['protection', 'OFF: no limit price, executes at whatever price the pool has']]
+      : [
+          ['limit price', `${perAlpha(q.limit)} (${side === 'add' ? 'ceiling' : 'floor'})`],
+          [
+            'tolerance',
+            `${tolerance.text} (${tolerancePercent(tolerance)}), ${partial ? 'partial fill allowed' : 'fill or kill'}`,
+          ],
+        ];
   return {
     plan: {
       ...base,
-      call: {
-        pallet: 'subtensorModule',
-        call: side === 'add' ? 'addStakeLimit' : 'removeStakeLimit',
-        args: [request.to, netuid, request.amount, q.limit, false],
-      },
+      call,
       lines: [
         ['netuid', String(netuid)],
         amountLine,
         ['price', perAlpha(price)],
-        [`expected ${unit} out`, `${approx}${formatTao(q.estimate.out)} ${unit}`],
+        [`expected ${unit} out`, `${approx}${formatTao(q.estimate.out)} ${unit}${fits}`],
         ['slippage', `${approx}${milliPercentText(q.slippageMilli)} (pool fee included)`],
-        ['limit price', `${perAlpha(q.limit)} (${side === 'add' ? 'ceiling' : 'floor'})`],
-        ['tolerance', `${tolerance.text} (${tolerancePercent(tolerance)}), fill or kill`],
+        ...protection,
         feeLine,
         ['free after', `${approx}${tau(after)} (now ${tau(free)})`],
       ],
@@ -167,16 +202,14 @@ export function planChainTx(
   };
 }
 
-/** A planned stake as tao's ledger signs it: add_stake / remove_stake with netuid and limit price, fill or kill. */
+/**
+ * A planned stake as tao's ledger signs it: add_stake / remove_stake with netuid, and the limit price and
+ * allow_partial of a protected one (none for an unprotected one).
+ */
 export function ledgerStakeCall(call: ChainCall): Call {
   if (call.pallet !== 'subtensorModule') throw new Error(`not a stake: ${call.pallet}.${call.call}`);
+  const type = call.call === 'addStakeLimit' || call.call === 'addStake' ? 'add_stake' : 'remove_stake';
   const [hotkey, netuid, amount, limit, partial] = call.args;
-  return {
-    type: call.call === 'addStakeLimit' ? 'add_stake' : 'remove_stake',
-    hotkey,
-    netuid,
-    amount: amount.toString(),
-    limit_price: limit.toString(),
-    allow_partial: partial,
-  };
+  const base = { type, hotkey, netuid, amount: amount.toString() } as const;
+  return limit === undefined ? base : { ...base, limit_price: limit.toString(), allow_partial: partial };
 }

@@ -97,7 +97,11 @@ export function planTx(
  * The review's warning when an unstake takes stake from a running validator of this home (`validators` as
  * runningValidatorsOn describes them), in the words of `tao stake remove`.
  */
-export const unstakeValidatorWarning = (request: TxRequest, validators: string): [string, string] => [
+export const unstakeValidatorWarning = (request: TxRequest, validators: string): [string, string] =>
+  validatorWarning(`${taoFull(request.amount)} of stake`, validators, request.to);
+
+/** The review's warning line for unstaking `what` from `validators` on `hotkey` (root or a subnet's α). */
+export const validatorWarning = (what: string, validators: string, hotkey: string): [string, string] => [
   'warning',
-  unstakingValidatorMessage(`${taoFull(request.amount)} of stake`, validators, request.to),
+  unstakingValidatorMessage(what, validators, hotkey),
 ];
