@@ -6,12 +6,12 @@
  * else `move_stake` (another hotkey and/or subnet, same coldkey). Within a subnet the α moves as is; across
  * subnets the ledger sells it on the origin pool without fee and buys into the destination pool (its fee
  * paid), estimated here with the ledger's own swap arithmetic (exact while no other transaction moves the
- * pools first). The ledger's move calls carry no limit price (spec 300's swap_stake_limit is not modelled),
- * so a move across subnets needs --unsafe, as Subtensor asks for the moves its runtime cannot protect.
+ * pools first). Across subnets the call is price-protected by default as `tao stake swap` is (stake-preview.ts
+ * crossSubnetPlan): limit_price = origin/destination price ratio × (1 − tolerance), fill or kill or --partial;
+ * the ledger has the limit on all three moves (Subtensor's runtime only on swapStakeLimit).
  * Root (netuid 0) has no pool to move through: refused before signing (the ledger says E_BAD_CALL).
  * The report's α amounts are read from the ledger before and after inclusion (it has no stake events yet).
  */
-import { estimateBuy, estimateSell } from '../chain/subtensor/swap-estimate.js';
 import type { NodeClient } from '../client/node-client.js';
 import type { Call } from '../client/types.js';
 import { formatTao } from '../core/amount.js';
@@ -19,23 +19,18 @@ import { rejectedError, usageError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { ledgerPoolState as poolState } from '../client/ledger-pool.js';
 import { alphaHeld, poolOf } from './ledger-stake.js';
-import { approx, priceText, slippageText } from './stake-preview.js';
+import { type CrossSubnetPlan, crossSubnetPlan, priceText } from './stake-preview.js';
 import type { StakeMoveOptions, StakeMoveReport } from './subtensor/stake.js';
 import type { SubtensorTxReport } from './subtensor/tx.js';
 import { runTx, type TxReport } from './tx-flow.js';
 
 const RAO = 1_000_000_000n;
 
-/** What the preview says about price protection when a move crosses subnets on the ledger. */
-export const LEDGER_CROSS_SUBNET_PROTECTION = "no price protection across subnets on tao's ledger";
-
 /** The Subtensor path's options: the same flags mean the same on both backends. */
 export type LedgerStakeMoveOptions = StakeMoveOptions;
 
 /** The Subtensor report's fields (less its fee fields), plus the preview's expectation. */
-export interface LedgerStakeMoveReport
-  extends TxReport,
-    Omit<StakeMoveReport, keyof SubtensorTxReport | 'limit_price' | 'tolerance' | 'partial'> {
+export interface LedgerStakeMoveReport extends TxReport, Omit<StakeMoveReport, keyof SubtensorTxReport> {
   /** α taken from the origin stake and credited to the destination: read from the ledger before and after. */
   alpha: string;
   alpha_received: string;
@@ -43,13 +38,9 @@ export interface LedgerStakeMoveReport
   expected_alpha_received: string;
   /** τ the move went through: the origin pool's sale across subnets, α × spot price within one. */
   tao: string;
-  /** Always null: the ledger's move calls have no limit price. */
-  limit_price: null;
-  tolerance: null;
-  partial: false;
 }
 
-/** Refusals that need no chain: root, nothing to move, a cross-subnet move the ledger cannot protect. */
+/** Refusals that need no chain: root, nothing to move. */
 function refuseBeforeConnecting(o: LedgerStakeMoveOptions): void {
   if (o.netuid === 0 || o.destNetuid === 0)
     throw usageError(
@@ -63,16 +54,12 @@ function refuseBeforeConnecting(o: LedgerStakeMoveOptions): void {
       'E_USAGE',
       'nothing to move: give --dest-hotkey and/or --dest-netuid different from the origin',
     );
-  if (crossSubnet && o.protection.tolerance !== undefined)
-    throw usageError(
-      'E_USAGE',
-      `tao's ledger has no price-limited ${o.kind === 'transfer' ? 'transfer_stake' : 'move_stake or swap_stake'}: a ${o.kind} from subnet ${o.netuid} to subnet ${o.destNetuid} sells α on one pool and buys on the other at whatever prices they have`,
-      `pass --unsafe to ${o.kind} without price protection (the preview shows the expected α), or stake remove and stake add with --tolerance`,
-    );
 }
 
-function callOf(o: LedgerStakeMoveOptions): Call {
+function callOf(o: LedgerStakeMoveOptions, limit: bigint | undefined): Call {
   const [amount, origin_netuid, dest_netuid] = [o.amount.toString(), o.netuid, o.destNetuid];
+  const protect =
+    limit === undefined ? {} : { limit_price: limit.toString(), allow_partial: o.protection.partial };
   if (o.kind === 'transfer')
     return {
       type: 'transfer_stake',
@@ -81,9 +68,10 @@ function callOf(o: LedgerStakeMoveOptions): Call {
       origin_netuid,
       dest_netuid,
       amount,
+      ...protect,
     };
   if (o.destHotkey === o.hotkey)
-    return { type: 'swap_stake', hotkey: o.hotkey, origin_netuid, dest_netuid, amount };
+    return { type: 'swap_stake', hotkey: o.hotkey, origin_netuid, dest_netuid, amount, ...protect };
   return {
     type: 'move_stake',
     origin_hotkey: o.hotkey,
@@ -91,6 +79,7 @@ function callOf(o: LedgerStakeMoveOptions): Call {
     origin_netuid,
     dest_netuid,
     amount,
+    ...protect,
   };
 }
 
@@ -106,6 +95,7 @@ export async function ledgerStakeMove(
   let price = 0n;
   let tao = 0n;
   let expected = 0n;
+  let plan: CrossSubnetPlan | undefined;
   let before = { origin: 0n, dest: 0n };
   const report = await runTx(globals, {
     role: 'coldkey',
@@ -146,28 +136,19 @@ export async function ledgerStakeMove(
         details.push(['price', `${priceText(price)} (within one subnet: no swap, no price impact)`]);
       } else {
         // As the ledger runs it: sold on the origin pool without its fee, the τ bought into the destination.
-        const sold = estimateSell({ ...poolState(o.netuid, origin), feeRate: 0n }, o.amount);
-        const bought = estimateBuy(poolState(o.destNetuid, dest), sold.out);
-        const ratio = dest.price === 0n ? 0n : (price * RAO) / dest.price;
-        expected = bought.out;
-        tao = sold.out;
-        details.push(
-          ['price', `${priceText(price)} → ${priceText(dest.price)} (ratio ${formatTao(ratio)})`],
-          [
-            'expected alpha out',
-            `${approx(bought)}${formatTao(bought.out)} α (via ${approx(sold)}${formatTao(sold.out)} τ)`,
-          ],
-          ['pool fee', `${approx(bought)}${formatTao(bought.fee)} τ (destination pool)`],
-          [
-            'slippage',
-            `${approx(bought)}${slippageText((o.amount * price) / RAO, (bought.out * dest.price) / RAO)}`,
-          ],
-          ['price protection', `OFF (--unsafe): ${LEDGER_CROSS_SUBNET_PROTECTION}`],
+        plan = crossSubnetPlan(
+          o.amount,
+          { origin: poolState(o.netuid, origin), dest: poolState(o.destNetuid, dest) },
+          { origin: price, dest: dest.price },
+          o.protection,
         );
+        expected = plan.expected;
+        tao = plan.tao;
+        details.push(...plan.details);
       }
       return {
         title: o.kind === 'transfer' ? 'Transfer stake to another coldkey' : 'Move stake',
-        call: callOf(o),
+        call: callOf(o, plan?.limit),
         details,
         freeDelta: 0n,
       };
@@ -195,8 +176,8 @@ export async function ledgerStakeMove(
     expected_alpha_received: formatTao(expected),
     tao: formatTao(tao),
     price: formatTao(price),
-    limit_price: null,
-    tolerance: null,
-    partial: false,
+    limit_price: plan?.limit === undefined ? null : formatTao(plan.limit),
+    tolerance: plan?.limit === undefined ? null : (o.protection.tolerance?.text ?? null),
+    partial: plan?.limit === undefined ? false : o.protection.partial,
   };
 }

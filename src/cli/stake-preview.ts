@@ -6,7 +6,14 @@
  */
 import { limitDown, limitUp, type Protection, tolerancePercent } from '../chain/subtensor/stake.js';
 import { milliPercentText, slippageMilli } from '../chain/subtensor/stake-quote.js';
-import { estimateBuy, estimateSell, type SwapEstimate } from '../chain/subtensor/swap-estimate.js';
+import {
+  estimateBuy,
+  estimateSell,
+  type PoolState,
+  type SwapEstimate,
+} from '../chain/subtensor/swap-estimate.js';
+import { bigMin } from '../dtao/fixed.js';
+import { type MovePool, maxAmountMove } from '../dtao/move.js';
 import { formatTao } from '../core/amount.js';
 import { rejectedError } from '../core/errors.js';
 
@@ -117,5 +124,88 @@ export function tradePreview(
     ],
     freeDelta: buying ? -o.amount : e.out,
     notes: e.exact ? [] : ['the expected output is an estimate; the limit price is what protects this trade'],
+  };
+}
+
+/** What get_max_amount_move reads of a pool, from the state the estimates read. */
+const movePoolOf = (s: PoolState): MovePool => ({
+  netuid: s.netuid,
+  curve: {
+    mechanism: s.mechanism,
+    initialized: s.initialized,
+    sqrtPrice: s.sqrtPrice,
+    liquidity: s.liquidity,
+    protocolLiquidity: s.liquidity,
+    feeRate: s.feeRate,
+  },
+  reserves: s.reserves ?? { tao: 0n, alpha: 0n },
+});
+
+/** A move of α across subnets, planned: what the preview says and what the call carries. */
+export interface CrossSubnetPlan {
+  details: [string, string][];
+  /** origin price / destination price × 10^9, from the spot prices. */
+  ratio: bigint;
+  /** The floor on that ratio (price × (1 − tolerance)); undefined with --unsafe. */
+  limit?: bigint;
+  /** α that will move: the amount, or with --partial what the limit lets through. */
+  moved: bigint;
+  /** α expected at the destination, and the τ the origin pool's sale gives. */
+  expected: bigint;
+  tao: bigint;
+}
+
+/**
+ * A move across subnets, the same on both backends: the runtime sells the α on the origin pool without its
+ * fee and buys into the destination pool with the τ (its fee paid). The limit is a floor on origin price /
+ * destination price; the most α it lets through is get_max_amount_move (src/dtao/move.ts). A fill-or-kill
+ * amount over it, or a ratio already under the limit, is refused here before anything is signed.
+ */
+export function crossSubnetPlan(
+  amount: bigint,
+  pools: { origin: PoolState; dest: PoolState },
+  prices: { origin: bigint; dest: bigint },
+  p: Protection,
+): CrossSubnetPlan {
+  const ratio = prices.dest === 0n ? 0n : (prices.origin * RAO) / prices.dest;
+  const limit = p.tolerance ? limitDown(ratio, p.tolerance) : undefined;
+  let moved = amount;
+  if (limit !== undefined && p.tolerance) {
+    const max = maxAmountMove(movePoolOf(pools.origin), movePoolOf(pools.dest), limit);
+    if (max === 0n || (!p.partial && amount > max))
+      throw rejectedError(
+        'E_SLIPPAGE',
+        `moving ${formatTao(amount)} α would push the price ratio past the limit (tolerance ${tolerancePercent(p.tolerance)}; at most ${formatTao(max)} α fits): the chain would refuse it; nothing was sent`,
+        'lower --amount, raise --tolerance, or pass --partial to move what fits within the limit',
+      );
+    moved = bigMin(amount, max);
+  }
+  const sold = estimateSell({ ...pools.origin, feeRate: 0n }, moved);
+  const bought = estimateBuy(pools.dest, sold.out);
+  const e = bought.exact && sold.exact ? bought : { ...bought, exact: false };
+  return {
+    ratio,
+    moved,
+    expected: bought.out,
+    tao: sold.out,
+    ...(limit === undefined ? {} : { limit }),
+    details: [
+      ['price', `${priceText(prices.origin)} → ${priceText(prices.dest)} (ratio ${formatTao(ratio)})`],
+      [
+        'expected alpha out',
+        `${approx(e)}${formatTao(bought.out)} α (via ${approx(e)}${formatTao(sold.out)} τ)${moved < amount ? ` (partial: ${formatTao(moved)} α fits within the limit)` : ''}`,
+      ],
+      ['pool fee', `${approx(e)}${formatTao(bought.fee)} τ (destination pool)`],
+      [
+        'slippage',
+        `${approx(e)}${slippageText((moved * prices.origin) / RAO, (bought.out * prices.dest) / RAO)} (pool fee included)`,
+      ],
+      limit === undefined || !p.tolerance
+        ? ['price protection', 'OFF (--unsafe): executes at whatever prices the pools have']
+        : [
+            'limit ratio',
+            `${formatTao(limit)} (floor on origin/destination price; tolerance ${tolerancePercent(p.tolerance)}, ${p.partial ? 'partial fill allowed' : 'fill or kill'})`,
+          ],
+    ],
   };
 }

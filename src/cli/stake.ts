@@ -1,5 +1,5 @@
 /**
- * `tao stake add | remove | list | move | transfer | take`: stake the wallet coldkey's TAO on a hotkey (own
+ * `tao stake add | remove | list | move | transfer | swap | take`: stake the wallet coldkey's TAO on a hotkey (own
  * hotkey by default), and set the delegate take the owner keeps of its nominators' dividends. On a Subtensor
  * --network the stake is alpha per subnet (--netuid) behind a pool, with price protection
  * (src/cli/subtensor/stake.ts), as on tao's ledger (ledger-stake.ts, ledger-stake-move.ts).
@@ -11,6 +11,7 @@ import { ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js
 import { type GlobalOptions, globalsOf } from './context.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
+import { registerStakeSwap } from './stake-swap.js';
 import type { SubtensorStakeRow } from './subtensor/stake.js';
 import {
   addTxOptions,
@@ -483,6 +484,7 @@ export function registerStake(program: Command): void {
         : 'tao --network localnet stake transfer --netuid 2 --dest-netuid 3 --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1 --unsafe',
     );
   }
+  registerStakeSwap(stake);
   withExamples(
     stake
       .command('list')

@@ -76,6 +76,8 @@ export interface NeuronRow {
   hotkey: string;
   coldkey: string;
   stake: string;
+  /** The part of the stake held as α on this subnet (Subtensor's field); absent from nodes without pools. */
+  alpha_stake?: string;
   rank: number;
   trust: number;
   consensus: number;
@@ -102,6 +104,7 @@ export function metagraphJson(m: Metagraph): { netuid: number; block: number; ne
       hotkey: n.hotkey,
       coldkey: n.coldkey,
       stake: formatTao(n.stake),
+      ...(n.alphaStake === undefined ? {} : { alpha_stake: formatTao(n.alphaStake) }),
       rank: ratio(n.rank),
       trust: ratio(n.trust),
       consensus: ratio(n.consensus),

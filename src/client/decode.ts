@@ -16,6 +16,7 @@ import type {
   Metagraph,
   Neuron,
   NodeEvent,
+  PoolSwap,
   StakeEntry,
   SubnetInfo,
   SystemInfo,
@@ -124,6 +125,20 @@ export function decodeTxError(value: unknown, what: string): TxError | undefined
   return { code: str(o, 'code', what), message: typeof o.message === 'string' ? o.message : '' };
 }
 
+function decodeSwap(o: Obj, w: string): PoolSwap {
+  const side = str(o, 'side', w);
+  if (side !== 'buy' && side !== 'sell') throw bad(`${w}.side`, side);
+  return {
+    netuid: int(o, 'netuid', w),
+    hotkey: str(o, 'hotkey', w),
+    coldkey: str(o, 'coldkey', w),
+    side,
+    tao: rao(o, 'tao', w),
+    alpha: rao(o, 'alpha', w),
+    fee: rao(o, 'fee', w),
+  };
+}
+
 export function decodeBlock(value: unknown): Block {
   const header = decodeHeader(value, 'chain_block');
   const txs = arr(obj(value, 'chain_block').txs ?? [], 'chain_block.txs').map((t): BlockTx => {
@@ -135,6 +150,9 @@ export function decodeBlock(value: unknown): Block {
       call: obj(o.call, 'chain_block tx.call') as Call,
       status: str(o, 'status', 'chain_block tx'),
       ...(error ? { error } : {}),
+      ...(o.swaps === undefined
+        ? {}
+        : { swaps: arr(o.swaps, 'chain_block tx.swaps').map((w) => decodeSwap(obj(w, 'swap'), 'swap')) }),
     };
   });
   return { ...header, txs };
@@ -195,6 +213,8 @@ function decodePool(o: Obj): LedgerPool | undefined {
     sqrtPrice: BigInt(str(ps, 'sqrt_price', w)),
     liquidity: rao(ps, 'liquidity', w),
     feeRate: BigInt(int(ps, 'fee_rate', w)),
+    // Nodes from before this field sent the curve a swap starts from, initialised or not.
+    initialized: ps.initialized === undefined ? true : bool(ps, 'initialized', w),
   };
 }
 
@@ -239,6 +259,7 @@ export function decodeMetagraph(value: unknown): Metagraph {
       hotkey: str(x, 'hotkey', w),
       coldkey: str(x, 'coldkey', w),
       stake: rao(x, 'stake', w),
+      ...(x.alpha_stake === undefined ? {} : { alphaStake: rao(x, 'alpha_stake', w) }),
       rank: int(x, 'rank', w),
       trust: int(x, 'trust', w),
       consensus: int(x, 'consensus', w),
@@ -326,20 +347,7 @@ export function decodeEvent(event: string, data: unknown): NodeEvent | null {
     }
     case 'swap': {
       const w = 'swap event';
-      const side = str(o, 'side', w);
-      if (side !== 'buy' && side !== 'sell') throw bad(`${w}.side`, side);
-      return {
-        type: 'swap',
-        txHash: str(o, 'tx_hash', w),
-        block: int(o, 'block', w),
-        netuid: int(o, 'netuid', w),
-        hotkey: str(o, 'hotkey', w),
-        coldkey: str(o, 'coldkey', w),
-        side,
-        tao: rao(o, 'tao', w),
-        alpha: rao(o, 'alpha', w),
-        fee: rao(o, 'fee', w),
-      };
+      return { type: 'swap', txHash: str(o, 'tx_hash', w), block: int(o, 'block', w), ...decodeSwap(o, w) };
     }
     default:
       return null;

@@ -13,6 +13,6 @@ export const ledgerPoolState = (netuid: number, p: LedgerPool): PoolState => ({
   liquidity: p.liquidity,
   feeRate: p.feeRate,
   protocolOnly: true,
-  initialized: true,
+  initialized: p.initialized,
   reserves: { tao: p.taoIn, alpha: p.alphaIn },
 });

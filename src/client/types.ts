@@ -38,6 +38,20 @@ export interface BlockTx {
   call: Call;
   status: string;
   error?: TxError;
+  /** The pool swaps an included staking tx made (tao's ledger; absent when none). */
+  swaps?: PoolSwap[];
+}
+
+/** One swap through a subnet pool (a `swap` event, or under its tx in chain_block). */
+export interface PoolSwap {
+  netuid: number;
+  hotkey: string;
+  coldkey: string;
+  /** buy: τ in, α out (stake); sell: α in, τ out (unstake). */
+  side: 'buy' | 'sell';
+  tao: bigint;
+  alpha: bigint;
+  fee: bigint;
 }
 
 export interface Block extends BlockHeader {
@@ -95,6 +109,8 @@ export interface LedgerPool {
   sqrtPrice: bigint;
   liquidity: bigint;
   feeRate: bigint;
+  /** The pool has swapped (its price is √price²); false before, when its price is τ/α of the reserves. */
+  initialized: boolean;
 }
 
 /** One coldkey's α on a (hotkey, subnet), with its τ value at the pool's spot price. */
@@ -115,6 +131,8 @@ export interface Neuron {
   hotkey: string;
   coldkey: string;
   stake: bigint;
+  /** The hotkey's α on this subnet (the part of `stake` held as α); absent from nodes without pools. */
+  alphaStake?: bigint;
   /** Ranking fields: u16, 0..65535. */
   rank: number;
   trust: number;
@@ -183,16 +201,4 @@ export type NodeEvent =
   | { type: 'head'; number: number; hash: string; timestamp: number }
   | { type: 'epoch'; netuid: number; block: number }
   | { type: 'tx'; txHash: string; status: TxState; block?: number; error?: TxError }
-  | {
-      type: 'swap';
-      txHash: string;
-      block: number;
-      netuid: number;
-      hotkey: string;
-      coldkey: string;
-      /** buy: τ in, α out (stake); sell: α in, τ out (unstake). */
-      side: 'buy' | 'sell';
-      tao: bigint;
-      alpha: bigint;
-      fee: bigint;
-    };
+  | ({ type: 'swap'; txHash: string; block: number } & PoolSwap);

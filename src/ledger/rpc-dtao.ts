@@ -48,6 +48,8 @@ function poolState(p: Pool) {
     sqrt_price: curve.sqrtPrice.toString(),
     liquidity: curve.liquidity.toString(),
     fee_rate: Number(curve.feeRate),
+    /** Whether the pool has swapped yet: its current price is √price² once it has, τ/α of the reserves before. */
+    initialized: p.curve.initialized,
   };
 }
 

@@ -11,9 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/node-client.js';
 import { sendTx } from '../../src/client/send.js';
 import { keyPairFromUri } from '../../src/crypto/keys.js';
-import { isEpochBlock } from '../../src/ledger/epoch-schedule.js';
 import { parseJson, runTao, type TaoResult, tempHome } from '../helpers/tao.js';
-import { freePort, type Json, kill, type NodeProc, rpc, startNode } from './node-helpers.js';
+import {
+  clearOfEpochs as clearOfEpochsOn,
+  freePort,
+  type Json,
+  kill,
+  type NodeProc,
+  rpc,
+  startNode,
+} from './node-helpers.js';
 
 const { home, cleanup } = tempHome('tao-stake-move-');
 let node: NodeProc;
@@ -59,14 +66,7 @@ const diff = (before: Map<string, bigint>, after: Map<string, bigint>, k: string
   (after.get(k) ?? 0n) - (before.get(k) ?? 0n);
 
 /** Mines a block while the next one would run an epoch of subnet 1 or 2 (it would pay α to stakes). */
-async function clearOfEpochs(): Promise<void> {
-  const { tempo } = await rpc(node.url, 'subnet_hyperparameters', { netuid: 1 });
-  for (;;) {
-    const head = (await rpc(node.url, 'chain_head')).number as number;
-    if (![1, 2].some((n) => isEpochBlock(head + 1, n, tempo))) return;
-    await rpc(node.url, 'dev_mine', { blocks: 1 });
-  }
-}
+const clearOfEpochs = () => clearOfEpochsOn(node.url, [1, 2]);
 
 beforeAll(async () => {
   node = await startNode(home, await freePort(), ['--instant']);
@@ -129,7 +129,7 @@ describe('tao stake move | transfer on the ledger', () => {
     expect(rao('0.75') - rao(out.alpha_received) <= 1n).toBe(true);
   }, 60_000);
 
-  it('refuses before signing: root, more than held, a cross-subnet move without --unsafe', async () => {
+  it('refuses before signing: root, more than held, a subnet that does not exist', async () => {
     const { bob } = addr as Record<string, { coldkey: string; hotkey: string }>;
     const head = (await rpc(node.url, 'chain_head')).number;
     const move = (...flags: string[]) => aliceStake('move', '--dest-hotkey', bob!.hotkey, ...flags);
@@ -138,8 +138,12 @@ describe('tao stake move | transfer on the ledger', () => {
     ).toMatch(/root stake \(netuid 0\)/);
     expectJsonError(await move('--netuid', '1', '--amount', '1000'), 5, 'E_INSUFFICIENT_STAKE');
     expect(
-      expectJsonError(await move('--netuid', '1', '--dest-netuid', '2', '--amount', '1'), 2, 'E_USAGE'),
-    ).toMatch(/--unsafe/);
+      expectJsonError(
+        await move('--netuid', '1', '--dest-netuid', '2', '--amount', '1'),
+        5,
+        'E_UNKNOWN_SUBNET',
+      ),
+    ).toMatch(/subnet 2 does not exist/);
     // nothing was sent: no block was made for a transaction
     expect((await rpc(node.url, 'chain_head')).number).toBe(head);
   }, 60_000);
@@ -158,7 +162,7 @@ describe('tao stake move | transfer on the ledger', () => {
     );
     expect(started.status).toBe('included');
 
-    // the same hotkey into subnet 2: swap_stake; the text preview names the missing protection
+    // the same hotkey into subnet 2: swap_stake without a limit; the text preview says so
     await clearOfEpochs();
     let before = await alphaStakes();
     const r = await tao([
@@ -176,9 +180,7 @@ describe('tao stake move | transfer on the ledger', () => {
       '--unsafe',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(
-      /price protection\s+OFF \(--unsafe\): no price protection across subnets on tao's ledger/,
-    );
+    expect(r.stderr).toMatch(/price protection\s+OFF \(--unsafe\)/);
     const expected = /expected alpha out\s+([0-9.]+) α \(via ([0-9.]+) τ\)/.exec(r.stderr);
     expect(expected, r.stderr).not.toBeNull();
     let after = await alphaStakes();
@@ -186,7 +188,7 @@ describe('tao stake move | transfer on the ledger', () => {
     expect(diff(before, after, key(alice!.coldkey, alice!.hotkey, 2))).toBe(rao(expected![1]!));
     expect(rao(expected![1]!)).toBeGreaterThan(0n);
 
-    // to bob's hotkey in subnet 2: move_stake, JSON
+    // to bob's hotkey in subnet 2: move_stake, JSON, price-protected by default (limit_price on the ratio)
     await clearOfEpochs();
     before = after;
     const out = expectTxOk(
@@ -200,10 +202,10 @@ describe('tao stake move | transfer on the ledger', () => {
         bob!.hotkey,
         '--amount',
         '0.5',
-        '--unsafe',
       ),
     );
-    expect(out).toMatchObject({ netuid: 1, dest_netuid: 2, alpha: '0.500000000', limit_price: null });
+    expect(out).toMatchObject({ netuid: 1, dest_netuid: 2, alpha: '0.500000000', tolerance: '0.005' });
+    expect(rao(out.limit_price)).toBeGreaterThan(0n); // a floor on origin/destination price, 0.5 % under
     expect(out.alpha_received).toBe(out.expected_alpha_received);
     after = await alphaStakes();
     expect(diff(before, after, key(alice!.coldkey, alice!.hotkey, 1))).toBe(-rao('0.5'));

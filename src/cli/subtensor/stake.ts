@@ -35,7 +35,7 @@ const RAO = 1_000_000_000n;
  * Subtensor checks stake calls before they enter a block (its transaction extension): a limit the price
  * has already passed is refused as `invalid {custom: 14}`, with no fee. Name it like a dispatch error.
  */
-async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
+export async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -56,7 +56,7 @@ export interface StakeTxReport extends SubtensorTxReport, TradeReportFields {
   swap_fee: string;
 }
 
-async function requireSubnet(chain: SubtensorApi, netuid: number): Promise<void> {
+export async function requireSubnet(chain: SubtensorApi, netuid: number): Promise<void> {
   if (!(await subnetExists(chain.api, netuid)))
     throw rejectedError('E_UNKNOWN_SUBNET', `subnet ${netuid} does not exist on this chain`);
 }

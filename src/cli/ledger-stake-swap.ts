@@ -1,0 +1,95 @@
+/**
+ * `tao stake swap` on tao's ledger: swap_stake with limit_price (the floor on origin price / destination
+ * price) and allow_partial, or without a limit for --unsafe. The pools are read from subnet_list and planned
+ * with the ledger's own arithmetic (exact while no other transaction moves them first); the α taken and
+ * credited are the swaps the ledger recorded under the transaction in its block (chain_block), not a
+ * difference of balances, so an epoch in the same block does not blur them.
+ */
+import { ledgerPoolState } from '../client/ledger-pool.js';
+import type { NodeClient } from '../client/node-client.js';
+import type { Call } from '../client/types.js';
+import { formatTao } from '../core/amount.js';
+import { rejectedError, usageError } from '../core/errors.js';
+import type { GlobalOptions } from './context.js';
+import { alphaHeld, poolOf } from './ledger-stake.js';
+import { type CrossSubnetPlan, crossSubnetPlan } from './stake-preview.js';
+import { type StakeSwapFields, type StakeSwapOptions, swapFields } from './stake-swap.js';
+import { runTx, type TxReport } from './tx-flow.js';
+
+/** The α and τ of an included swap_stake, from the swaps its block lists under it. */
+async function swapOutcome(client: NodeClient, report: TxReport) {
+  if (report.status !== 'included' || report.block === null) return { alpha: 0n, received: 0n, tao: 0n };
+  const tx = (await client.block(report.block)).txs.find((t) => t.txHash === report.tx_hash);
+  const sell = tx?.swaps?.find((w) => w.side === 'sell');
+  const buy = tx?.swaps?.find((w) => w.side === 'buy');
+  return { alpha: sell?.alpha ?? 0n, received: buy?.alpha ?? 0n, tao: sell?.tao ?? 0n };
+}
+
+export async function ledgerStakeSwap(
+  globals: GlobalOptions,
+  o: StakeSwapOptions,
+): Promise<TxReport & StakeSwapFields> {
+  if (o.netuid === 0 || o.destNetuid === 0)
+    throw usageError(
+      'E_USAGE',
+      "root stake (netuid 0) has no pool to swap through on tao's ledger: stake swap works between subnets 1 and up",
+      'tao stake remove --netuid 0 it, then tao stake add --netuid N it',
+    );
+  let client: NodeClient | undefined;
+  let plan: CrossSubnetPlan | undefined;
+  const prices = { origin: 0n, dest: 0n };
+  const report = await runTx(globals, {
+    role: 'coldkey',
+    flags: o.flags,
+    build: async (ctx) => {
+      client = ctx.client;
+      const coldkey = ctx.signer.address;
+      const [origin, dest, held] = await Promise.all([
+        poolOf(ctx.client, o.netuid),
+        poolOf(ctx.client, o.destNetuid),
+        alphaHeld(ctx.client, coldkey, o.hotkey, o.netuid),
+      ]);
+      const amount = o.amount ?? held;
+      if (held === 0n || amount > held)
+        throw rejectedError(
+          'E_INSUFFICIENT_STAKE',
+          `${coldkey} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${o.amount === undefined ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
+        );
+      prices.origin = origin.price;
+      prices.dest = dest.price;
+      plan = crossSubnetPlan(
+        amount,
+        { origin: ledgerPoolState(o.netuid, origin), dest: ledgerPoolState(o.destNetuid, dest) },
+        prices,
+        o.protection,
+      );
+      const call: Call = {
+        type: 'swap_stake',
+        hotkey: o.hotkey,
+        origin_netuid: o.netuid,
+        dest_netuid: o.destNetuid,
+        amount: amount.toString(),
+        ...(plan.limit === undefined
+          ? {}
+          : { limit_price: plan.limit.toString(), allow_partial: o.protection.partial }),
+      };
+      return {
+        title: `Swap stake from subnet ${o.netuid} to subnet ${o.destNetuid}`,
+        call,
+        details: [
+          ['hotkey', o.hotkey],
+          ['from', `subnet ${o.netuid}`],
+          ['to', `subnet ${o.destNetuid}`],
+          [
+            'alpha',
+            `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`,
+          ],
+          ...plan.details,
+        ],
+        freeDelta: 0n,
+      };
+    },
+  });
+  const outcome = client ? await swapOutcome(client, report) : { alpha: 0n, received: 0n, tao: 0n };
+  return { ...report, ...swapFields(o, plan, prices, outcome) };
+}
