@@ -23,7 +23,7 @@ class Reference {
   }
   root(): string {
     const b = Buffer.alloc(64);
-    this.acc.forEach((a, i) => b.writeBigUInt64LE(a, 8 * i));
+    for (const [i, a] of this.acc.entries()) b.writeBigUInt64LE(a, 8 * i);
     return `0x${createHash('sha256').update(b).update(String(this.leaves.size)).digest('hex')}`;
   }
 }
