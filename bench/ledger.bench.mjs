@@ -9,7 +9,7 @@
 // The bench pre-signs with the sr25519 wasm backend (signing speed is not what is measured here); the
 // node verifies with whatever its verify workers use.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +70,16 @@ const post = (method, params) =>
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   });
 let retried = false;
+
+/** CPU ms of the node's main thread (Linux: /proc task stat, clock ticks of 10 ms); undefined elsewhere. */
+function mainThreadCpuMs() {
+  try {
+    const f = readFileSync(`/proc/${child.pid}/task/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 async function rpc(method, params) {
   let res;
@@ -135,10 +145,15 @@ async function throughput(scheme, signers, perSigner, callOf = transferCall, pre
   // signing blocked this process for a while: let a keep-alive socket the server closed meanwhile fail here
   await rpc('system_info').catch(() => rpc('system_info'));
   const m0 = await rpc('system_metrics', { reset: true });
+  const main0 = mainThreadCpuMs();
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await submitAll(txs);
   await drained();
   const seconds = (performance.now() - t0) / 1000;
+  const mainMs = main0 === undefined ? undefined : mainThreadCpuMs() - main0;
+  const c = process.cpuUsage(client0);
+  const client = (c.user + c.system) / 1000 / txs.length;
   for (const k of keys) {
     const acct = await rpc('account_info', { address: encodeAddress(k.publicKey) });
     if (acct.nonce !== perSigner + 1)
@@ -149,7 +164,7 @@ async function throughput(scheme, signers, perSigner, callOf = transferCall, pre
     m.cpu_user_ms === undefined
       ? undefined
       : (m.cpu_user_ms + m.cpu_system_ms - m0.cpu_user_ms - m0.cpu_system_ms) / txs.length;
-  return { n: txs.length, tps: txs.length / seconds, m, cpu };
+  return { n: txs.length, tps: txs.length / seconds, m, cpu, main: mainMs / txs.length, client };
 }
 
 await enableWasmSr25519();
@@ -176,6 +191,13 @@ function loadRows(label, r) {
   }
   if (r.cpu !== undefined)
     rows.push(['  node CPU per transfer (all threads)', `${(r.cpu * 1000).toFixed(0)} µs`, '']);
+  if (r.cpu !== undefined && !Number.isNaN(r.main))
+    rows.push([
+      '  of which main thread / verify workers',
+      `${(r.main * 1000).toFixed(0)} / ${((r.cpu - r.main) * 1000).toFixed(0)} µs`,
+      '',
+    ]);
+  rows.push(['  bench client CPU per transfer (HTTP, JSON)', `${(r.client * 1000).toFixed(0)} µs`, '']);
 }
 // BENCH_ONLY=ed25519 or sr25519: one scheme's transfers and nothing else (profiling); stake: the stake swaps
 const only = process.env.BENCH_ONLY ?? (process.env.BENCH_ONLY_ED ? 'ed25519' : undefined);
