@@ -273,10 +273,14 @@ export async function runUp(options: UpOptions, progress: Progress): Promise<UpR
           : 'giving each neighbour a process of its own (stopped the neighbours’ shared process)',
       );
     const restarted = await startPeers(supervisor, specs);
+    // Peers, not processes: a host (re)started starts every neighbour it hosts.
+    const peersStarted = specs
+      .filter((s) => restarted.includes(s.name))
+      .reduce((n, s) => n + (s.members?.length ?? 1), 0);
     progress.note(
-      restarted.length === 0
+      peersStarted === 0
         ? `all ${all.length} peers already running`
-        : `${restarted.length} started, ${all.length - restarted.length} already running`,
+        : `${peersStarted} started, ${all.length - peersStarted} already running`,
     );
 
     // 6. Wait until they answer.

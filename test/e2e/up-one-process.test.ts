@@ -51,6 +51,7 @@ describe('tao up: the neighbours in one process, from a market that ran them a p
     const r = await runTao(upArgs, { home, timeoutMs: 170_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('moving the neighbours into one process (stopped 8 neighbour processes)');
+    expect(r.stderr).toContain('8 started, 1 already running');
     const kids = await market.children();
     const host = kids.get('neighbours')!;
     expect(host).toMatchObject({ state: 'running', kind: 'peer-host' });
@@ -79,6 +80,17 @@ describe('tao up: the neighbours in one process, from a market that ran them a p
       first.peers.map((p) => `${p.name}:${p.port}`).sort(),
     );
     for (const p of peers) expect(p.running, p.name).toBe(true);
+    const noisy = first.peers.find((p) => p.name === 'noisy')!;
+    const status = await runTao(['--json', 'peer', 'status', '--name', 'noisy'], { home });
+    expect(status.code, status.stderr).toBe(0);
+    expect(parseJson<Record<string, unknown>>(status)).toMatchObject({
+      name: 'noisy',
+      flavour: 'noisy',
+      running: true,
+      pid: host.pid,
+      port: noisy.port,
+      hotkey: noisy.hotkey,
+    });
     const logs = await runTao(['peer', 'logs', '--name', 'noisy', '--lines', '50'], { home });
     expect(logs.stdout).toContain("peer 'noisy' (noisy) hotkey");
     expect(logs.stdout).not.toContain("peer 'lazy'");
