@@ -55,8 +55,13 @@ export const ZERO_HASH = `0x${'0'.repeat(64)}`;
 
 export const sha256hex = (text: string) => `0x${createHash('sha256').update(text).digest('hex')}`;
 
+/**
+ * sha256 of the canonical JSON of [tx_hash, status, error code or null] per receipt. Those are arrays of
+ * strings and nulls, for which JSON.stringify writes exactly the canonical bytes (no keys to sort), and
+ * several times faster than the generic canonicalJson walk on a block of thousands of receipts.
+ */
 export function txsRoot(receipts: readonly TxReceipt[]): string {
-  return sha256hex(canonicalJson(receipts.map((r) => [r.tx_hash, r.status, r.error?.code ?? null])));
+  return sha256hex(JSON.stringify(receipts.map((r) => [r.tx_hash, r.status, r.error?.code ?? null])));
 }
 
 export function headerHash(h: Omit<BlockHeader, 'hash'>): string {

@@ -1,8 +1,10 @@
-// The state root's u32-halves accumulator against the plain definition (state-root.ts): SHA-512 leaves as
+// The txs root's JSON.stringify against canonicalJson (at the end). The state root's u32-halves accumulator against the plain definition (state-root.ts): SHA-512 leaves as
 // 8 little-endian u64 lanes, summed mod 2^64 with BigInt, then SHA-256(accumulator ‖ count). Random
 // inserts, overwrites and deletes, with values chosen so lanes carry and borrow; every root equal.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/crypto/canonical.js';
+import { sha256hex, type TxReceipt, txsRoot } from '../../src/ledger/block.js';
 import { StateHasher } from '../../src/ledger/state-root.js';
 import { rng as xorshift } from './helpers.js';
 
@@ -44,5 +46,20 @@ describe('state root', () => {
     expect(fast.root()).toBe(ref.root());
     fast.reset();
     expect(fast.root()).toBe(new Reference().root());
+  });
+});
+
+describe('txs root', () => {
+  it('hashes the canonical JSON of [tx_hash, status, code or null] per receipt', () => {
+    const receipts: TxReceipt[] = Array.from({ length: 50 }, (_, i) => ({
+      tx_hash: `0x${i.toString(16).padStart(64, '0')}`,
+      status: i % 3 === 0 ? 'rejected' : 'included',
+      ...(i % 3 === 0 ? { error: { code: 'E_INSUFFICIENT_FUNDS', message: `"é" ${i}` } } : {}),
+    }));
+    for (const r of [[], receipts.slice(0, 1), receipts])
+      expect(txsRoot(r)).toBe(
+        sha256hex(canonicalJson(r.map((x) => [x.tx_hash, x.status, x.error?.code ?? null]))),
+      );
+    expect(txsRoot(receipts)).not.toBe(txsRoot(receipts.slice(1)));
   });
 });
