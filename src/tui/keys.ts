@@ -7,11 +7,8 @@ import type { Key } from 'ink';
 export type ViewId = 'overview' | 'ranking' | 'neighbours' | 'peer' | 'wallet' | 'subnets';
 export const VIEWS: readonly ViewId[] = ['overview', 'ranking', 'neighbours', 'peer', 'wallet', 'subnets'];
 
-/**
- * Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer, Subnets), in one view, or in
- * the stake dialog (its tolerance field and its review; the dialog reads these itself).
- */
-export type Scope = 'global' | 'list' | ViewId | 'dialog';
+/** Where a binding is active: everywhere, in lists (Ranking, Neighbours, Peer, Subnets), or in one view. */
+export type Scope = 'global' | 'list' | ViewId;
 const LIST_VIEWS: readonly ViewId[] = ['ranking', 'neighbours', 'peer', 'subnets'];
 
 export interface Binding {
@@ -25,6 +22,8 @@ export interface Binding {
   stops?: boolean;
   /** Starts a supervised process (changes the machine, so hidden in read-only mode too). */
   controls?: boolean;
+  /** Read by the view's stake dialog while it is open (its tolerance field and review), never by the view. */
+  dialog?: boolean;
 }
 
 export const DEFAULT_BINDINGS: readonly Binding[] = [
@@ -106,14 +105,16 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   {
     id: 'stake.partial',
     keys: ['p'],
-    description: 'partial fill within the limit (--partial)',
-    scope: 'dialog',
+    description: 'stake dialog: partial fill (--partial)',
+    scope: 'wallet',
+    dialog: true,
   },
   {
     id: 'stake.unsafe',
     keys: ['u'],
-    description: 'no price protection (--unsafe)',
-    scope: 'dialog',
+    description: 'stake dialog: no price limit (--unsafe)',
+    scope: 'wallet',
+    dialog: true,
   },
 ];
 
@@ -176,7 +177,7 @@ export function keyName(input: string, key: Key): string {
 export function matchAction(bindings: readonly Binding[], view: ViewId, name: string): string | null {
   let best: Binding | null = null;
   for (const b of bindings) {
-    if (!b.keys.includes(name) || !scopeApplies(b.scope, view)) continue;
+    if (b.dialog || !b.keys.includes(name) || !scopeApplies(b.scope, view)) continue;
     if (!best || specificity(b.scope) > specificity(best.scope)) best = b;
   }
   return best?.id ?? null;
@@ -184,9 +185,9 @@ export function matchAction(bindings: readonly Binding[], view: ViewId, name: st
 
 const specificity = (scope: Scope): number => (scope === 'global' ? 0 : scope === 'list' ? 1 : 2);
 
-/** The stake dialog's action bound to `name` (scope 'dialog'), or null. */
+/** The stake dialog's action bound to `name`, or null. */
 export function dialogAction(bindings: readonly Binding[], name: string): string | null {
-  return bindings.find((b) => b.scope === 'dialog' && b.keys.includes(name))?.id ?? null;
+  return bindings.find((b) => b.dialog && b.keys.includes(name))?.id ?? null;
 }
 
 /** Thrown text for invalid overrides, one line per problem. */
@@ -257,10 +258,4 @@ export function displayKey(name: string): string {
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 export const scopeLabel = (scope: Scope): string =>
-  scope === 'global'
-    ? 'everywhere'
-    : scope === 'list'
-      ? 'lists'
-      : scope === 'dialog'
-        ? 'stake dialog'
-        : scope;
+  scope === 'global' ? 'everywhere' : scope === 'list' ? 'lists' : scope;

@@ -407,8 +407,8 @@ describe('stake dialog on Subtensor', () => {
     const help = await renderAt(consoleTree(new ChainRecordingSource(), { view: 'wallet' }), 100, 60);
     await help.press('?');
     const shown = flat(help.frame());
-    expect(shown).toContain('stake dialog p partial fill within the limit (--partial)');
-    expect(shown).toContain('u no price protection (--unsafe)');
+    expect(shown).toContain('p stake dialog: partial fill (--partial)');
+    expect(shown).toContain('u stake dialog: no price limit (--unsafe)');
     help.unmount();
     const source = new ChainRecordingSource();
     const bindings = applyOverrides(DEFAULT_BINDINGS, { 'stake.partial': 'P' });

@@ -4,17 +4,7 @@ import { type Binding, displayKey, type Scope, scopeLabel } from '../keys.js';
 import { fitText } from '../format.js';
 import { useTheme } from '../theme/context.js';
 
-const ORDER: Scope[] = [
-  'global',
-  'list',
-  'ranking',
-  'subnets',
-  'peer',
-  'wallet',
-  'dialog',
-  'overview',
-  'neighbours',
-];
+const ORDER: Scope[] = ['global', 'list', 'ranking', 'subnets', 'peer', 'wallet', 'overview', 'neighbours'];
 
 /** The help lines (also what the README key list is checked against). */
 export function helpLines(
@@ -41,7 +31,10 @@ export function HelpOverlay({
   const theme = useTheme();
   const lines = helpLines(bindings);
   const scopes = new Set(lines.map((l) => l.scope)).size;
-  const twoColumns = lines.length + scopes > height - 1;
+  const rows = lines.length + scopes;
+  const twoColumns = rows > height - 1;
+  // The title gives its line to the keys when two full columns need it (80x24); the status line says ? help.
+  const titled = !twoColumns || Math.ceil(rows / 2) <= height - 1;
   const colWidth = twoColumns ? Math.floor((width - 2) / 2) : width - 2;
   const rendered: React.ReactNode[] = [];
   let scope: Scope | null = null;
@@ -66,7 +59,7 @@ export function HelpOverlay({
   const half = Math.ceil(rendered.length / 2);
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold>Keys (esc or ? closes)</Text>
+      {titled ? <Text bold>Keys (esc or ? closes)</Text> : null}
       {twoColumns ? (
         <Box>
           <Box flexDirection="column" width={colWidth + 1}>

@@ -11,7 +11,7 @@
  * with the same review as on Subtensor (tolerance asked, the source's `pools` prices and signs it).
  *
  * A pooled stake is protected as `tao stake add|remove` protects it: the tolerance field and the review take
- * the keys of the table's 'dialog' bindings (stake.partial: allow a partial fill within the limit, as
+ * the keys of the table's dialog bindings (stake.partial: allow a partial fill within the limit, as
  * --partial; stake.unsafe: no limit price, the plain call, as --unsafe; each turns the other off), the
  * review re-read from the chain after a toggle. Unstaking α from the hotkey of a running validator of this
  * home warns in the review, in the words of `tao stake remove`, as a root unstake does.
@@ -101,7 +101,7 @@ export function TxDialog({
 }: {
   spec: DialogSpec;
   width: number;
-  /** The session's key table: the 'dialog' bindings toggle a pooled stake's protection. */
+  /** The session's key table: its dialog bindings toggle a pooled stake's protection. */
   bindings: readonly Binding[];
   onClose: () => void;
 }) {

@@ -55,7 +55,7 @@ export function WalletView({ width, bindings }: { width: number; bindings: reado
       : {}),
     stake: taoFixed(s.amount, perSubnet ? 4 : 9),
   }));
-  const actions = bindings.filter((b) => b.scope === 'wallet');
+  const actions = bindings.filter((b) => b.scope === 'wallet' && !b.dialog);
   return (
     <Box flexDirection="column" width={width}>
       <Text>
