@@ -15,6 +15,7 @@ export function registerSim(program: Command): void {
       )
       .option('--semantics <kind>', "'chain' (what the chain runs) or 'dense' (its test-only variant)")
       .action(async (opts: { input: string; semantics?: string }) => {
+        await compileHotLoopsInline();
         await simEpoch(opts, (chunk) => process.stdout.write(chunk));
       }),
     'tao sim epoch --input case.json',
@@ -42,6 +43,20 @@ export function registerSim(program: Command): void {
     'tao sim epoch --input case.bin',
   );
 }
+
+/**
+ * The epoch's hot loops each run once, in a fresh process: V8 interprets a loop until its optimized code
+ * (on-stack replacement) is ready, and compiled on a background thread that code comes late when the
+ * cores are busy. Compiling it on the spot, when the loop turns hot, cuts the CPU of a whole
+ * `tao sim epoch` (n = 4096, two epochs) by about a quarter on a loaded 2-core box. Only this command's
+ * process: set before the consensus modules load.
+ */
+async function compileHotLoopsInline(): Promise<void> {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString(V8_FLAGS);
+}
+
+const V8_FLAGS = '--no-concurrent-osr';
 
 async function readInput(path: string): Promise<Buffer> {
   if (path === '-') {

@@ -2,7 +2,7 @@
  * Bonds and dividends (docs/yuma.md §3.8): Yuma3 per-validator EMAs (with liquid alpha), and legacy Yuma's
  * column-normalised EMA. Everything walks sparse rows: cost follows the weights and bonds that exist.
  */
-import { bmaAlpha, div, expFits, expSafe, expSafeBig, HALF, mul, ONE, U16_PROPORTION } from './fixed.js';
+import { bmaAlpha, div, expFits, expSafe, expSafeBig, HALF, mul, ONE, u16Proportion } from './fixed.js';
 import { normalize } from './math.js';
 import { scratchF64, scratchI32 } from './scratch.js';
 import type { SparseU16 } from './sparse.js';
@@ -62,22 +62,15 @@ class CsrBuilder {
   }
 }
 
-/** mul(c, U16_PROPORTION[v]) memoised per u16 value (bond rows repeat values a lot; c rarely changes). */
+/** mul(c, u16Proportion(v)) per u16 value v, -1 where not computed yet (bond rows repeat values a lot). */
 let memoC = Number.NaN;
 const memo = new Float64Array(65536);
-function u16Scaler(c: number): (v: number) => number {
+function decayMemo(c: number): Float64Array {
   if (c !== memoC) {
     memo.fill(-1);
     memoC = c;
   }
-  return (v) => {
-    let r = memo[v]!;
-    if (r < 0) {
-      r = mul(c, U16_PROPORTION[v]!);
-      memo[v] = r;
-    }
-    return r;
-  };
+  return memo;
 }
 
 /** Column sums, then Σ_j (m_ij ⊘ colsum_j) ⊗ v_j per row (col-normalise fused with matmul_transpose). */
@@ -102,18 +95,91 @@ function colNormalizedDot(m: FixedCsr, n: number, v: Float64Array, normalizeCols
 }
 
 function yuma3(x: BondsInput): BondsOutput {
-  const { n, wt, wtPresent, bonds, recently, consensus } = x;
+  const { n, wt, bonds, consensus } = x;
   const la = x.liquidAlpha && n > 0 && consensus.some((c) => c !== 0);
   const a = bmaAlpha(BigInt(x.bondsMovingAverage));
-  const decay = u16Scaler(ONE - a);
+  const out = new CsrBuilder(n, wt.col.length + bonds.col.length);
+  out.k = la
+    ? emaLiquid(x, alphaSigmoid(x.alphaLow, x.alphaHigh, x.steepness), out)
+    : emaFixed(n, wt, bonds, x.recently, a, out);
+  const store = out.done(n);
+  const tbpv = colNormalizedDot(store, n, x.incentive, true);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = mul(tbpv[i]!, x.activeStake[i]!);
+  return { dividends: normalize(d), store };
+}
+
+/**
+ * Yuma3's bond EMA with a fixed α, a ⊗ W̃ + (1 − a) ⊗ B over the union of both rows' columns (bonds of
+ * recently registered columns read as 0): one merge loop on locals, the hot part of a cold epoch.
+ * Fills `out` from 0 and returns its entry count.
+ */
+function emaFixed(
+  n: number,
+  wt: FixedCsr,
+  bonds: SparseU16,
+  recently: Uint8Array,
+  a: number,
+  out: CsrBuilder,
+): number {
+  const { ptr: wPtr, col: wCol, val: wVal } = wt;
+  const { ptr: bPtr, col: bCol, val: bVal } = bonds;
+  const { ptr, col, val } = out;
+  const c = ONE - a;
+  const decay = decayMemo(c);
   // a ⊗ w for 0 ≤ a ≤ 1, 0 ≤ w < 2^37: floor(w·a / 2^32) with a split in 16-bit halves (exact, < 2^53)
   const aHi = Math.floor(a / TWO16);
   const aLo = a - aHi * TWO16;
   const aFits = a >= 0 && a <= ONE;
-  const alphaOf = la ? alphaSigmoid(x.alphaLow, x.alphaHigh, x.steepness) : null;
-  const out = new CsrBuilder(n, wt.col.length + bonds.col.length);
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    out.ptr[i] = out.k;
+    ptr[i] = k;
+    let e1 = wPtr[i]!;
+    const w1 = wPtr[i + 1]!;
+    let e2 = bPtr[i]!;
+    const w2 = bPtr[i + 1]!;
+    while (e1 < w1 || e2 < w2) {
+      const j1 = e1 < w1 ? wCol[e1]! : n;
+      const j2 = e2 < w2 ? bCol[e2]! : n;
+      const j = Math.min(j1, j2);
+      let ema = 0;
+      if (j1 === j) {
+        const w = wVal[e1]!;
+        if (w !== 0) ema = aFits ? Math.floor((w * aHi + Math.floor((w * aLo) / TWO16)) / TWO16) : mul(a, w);
+        e1++;
+      }
+      if (j2 === j) {
+        const bu = recently[j] === 0 ? bVal[e2]! : 0;
+        if (bu !== 0) {
+          let d = decay[bu]!;
+          if (d < 0) {
+            d = mul(c, u16Proportion(bu));
+            decay[bu] = d;
+          }
+          ema += d;
+        }
+        e2++;
+      }
+      if (ema > 0) {
+        col[k] = j;
+        val[k] = ema;
+        k++;
+      }
+    }
+  }
+  return k;
+}
+
+/** Yuma3's bond EMA with liquid alpha (α per entry from the sigmoid; mat_ema_alpha_sparse on chain). */
+function emaLiquid(
+  x: BondsInput,
+  alphaOf: (c: number, w: number, b: number) => number,
+  out: CsrBuilder,
+): number {
+  const { n, wt, wtPresent, bonds, recently, consensus, chain } = x;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    out.ptr[i] = k;
     let e1 = wt.ptr[i]!;
     const w1 = wt.ptr[i + 1]!;
     let e2 = bonds.ptr[i]!;
@@ -134,31 +200,20 @@ function yuma3(x: BondsInput): BondsOutput {
         if (recently[j] === 0) bu = bonds.val[e2]!;
         e2++;
       }
-      let ema: number;
-      if (alphaOf === null) {
-        const aw =
-          w === 0 ? 0 : aFits ? Math.floor((w * aHi + Math.floor((w * aLo) / TWO16)) / TWO16) : mul(a, w);
-        ema = aw + (bu === 0 ? 0 : decay(bu));
-      } else {
-        if (x.chain && present === 0) continue; // mat_ema_alpha_sparse: only columns present in W̃'s row
-        const b = U16_PROPORTION[bu]!;
-        const alpha = alphaOf(consensus[j]!, w, b);
-        const inc = mul(alpha, w);
-        ema = mul(ONE - alpha, b) + Math.max(inc, 0);
-        if (ema > ONE) ema = ONE;
-      }
+      if (chain && present === 0) continue; // mat_ema_alpha_sparse: only columns present in W̃'s row
+      const b = u16Proportion(bu);
+      const alpha = alphaOf(consensus[j]!, w, b);
+      const inc = mul(alpha, w);
+      let ema = mul(ONE - alpha, b) + Math.max(inc, 0);
+      if (ema > ONE) ema = ONE;
       if (ema > 0) {
-        out.col[out.k] = j;
-        out.val[out.k] = ema;
-        out.k++;
+        out.col[k] = j;
+        out.val[k] = ema;
+        k++;
       }
     }
   }
-  const store = out.done(n);
-  const tbpv = colNormalizedDot(store, n, x.incentive, true);
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = mul(tbpv[i]!, x.activeStake[i]!);
-  return { dividends: normalize(d), store };
+  return k;
 }
 
 /** `alpha_sigmoid` (run_epoch.rs l.1505–1532) with the sigmoid memoised by its argument. */

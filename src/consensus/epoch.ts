@@ -205,28 +205,7 @@ export function runEpoch(inputs: EpochInputs, options: { semantics?: Semantics }
   const clipKept = scratchU8('clipKept', W.val.length);
   const trust = new Float64Array(n);
   const R = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = A[i]!;
-    let t = 0;
-    for (let e = W.ptr[i]!; e < W.ptr[i + 1]!; e++) {
-      const j = W.col[e]!;
-      const w = W.val[e]!;
-      const c = C[j]!;
-      let v = w;
-      let kept = 1;
-      if (w > c) {
-        if (c <= 0) {
-          v = 0;
-          kept = 0;
-        } else v = c;
-      }
-      clipped[e] = v;
-      clipKept[e] = kept;
-      t += v;
-      if (a !== 0 && v !== 0) R[j] = R[j]! + mul(a, v);
-    }
-    trust[i] = t;
-  }
+  clip(W, A, C, clipped, clipKept, trust, R);
   const I = normalize(R);
 
   // §3.8 bonds penalty: W̃ = interpolate(W, W̄, β)
@@ -318,6 +297,46 @@ export function runEpoch(inputs: EpochInputs, options: { semantics?: Semantics }
       normalizedCombinedEmission: combinedN,
     },
   };
+}
+
+/**
+ * Weights clipped at consensus (w > c → c, or dropped when c ≤ 0) into `clipped`/`kept`; per row the
+ * clipped sum (validator trust), per column Σ_i A_i ⊗ clipped_ij (the ranks R).
+ */
+function clip(
+  W: FixedCsr,
+  A: Float64Array,
+  C: Float64Array,
+  clipped: Float64Array,
+  kept: Uint8Array,
+  trust: Float64Array,
+  R: Float64Array,
+): void {
+  const { ptr, col, val } = W;
+  const n = ptr.length - 1;
+  for (let i = 0; i < n; i++) {
+    const a = A[i]!;
+    let t = 0;
+    const end = ptr[i + 1]!;
+    for (let e = ptr[i]!; e < end; e++) {
+      const j = col[e]!;
+      const w = val[e]!;
+      const c = C[j]!;
+      let v = w;
+      let k = 1;
+      if (w > c) {
+        if (c <= 0) {
+          v = 0;
+          k = 0;
+        } else v = c;
+      }
+      clipped[e] = v;
+      kept[e] = k;
+      t += v;
+      if (a !== 0 && v !== 0) R[j] = R[j]! + mul(a, v);
+    }
+    trust[i] = t;
+  }
 }
 
 const u16s = (x: Float64Array): number[] => Array.from(x, propToU16);

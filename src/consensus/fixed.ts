@@ -145,15 +145,14 @@ export function propToU16(x: number): number {
   return Math.min(v, 65535);
 }
 
-/** `u16_proportion_to_fixed` and the u16 ratio parameters (`I32F32(v) ⊘ I32F32(65535)`): floor(v·2^32/65535). */
-export const U16_PROPORTION: Float64Array = (() => {
-  const t = new Float64Array(65536);
-  for (let v = 0; v < 65536; v++) t[v] = Math.floor((v * ONE) / 65535);
-  return t;
-})();
+/**
+ * `u16_proportion_to_fixed(v)` and the u16 ratio parameters (`I32F32(v) ⊘ I32F32(65535)`): floor(v·2^32/65535)
+ * (v·2^32 < 2^48 is exact and one correctly rounded division floors exactly).
+ */
+export const u16Proportion = (v: number): number => Math.floor((v * ONE) / 65535);
 
 /** `I32F32(v) ⊘ I32F32(65535)` for a u16 parameter (κ, bonds penalty, α_low/α_high). */
-export const ratioU16 = (v: number): number => U16_PROPORTION[v]!;
+export const ratioU16 = u16Proportion;
 
 /** `saturating_to_num::<u16>()`: floor, clamped. */
 export function toU16(x: number): number {

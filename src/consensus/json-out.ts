@@ -6,8 +6,12 @@
 const CHUNK = 1 << 20;
 
 export class ByteWriter {
-  private buf: Uint8Array;
-  private pos = 0;
+  /**
+   * The buffer and the next free position: bulk writers may write `buf[pos..]` directly within room they
+   * reserved and then set `pos` (a tight loop on locals is what a cold process runs fastest).
+   */
+  buf: Buffer;
+  pos = 0;
 
   /**
    * With a sink, chunks of about `chunk` bytes go to it (each a fresh buffer, never reused); without one,
@@ -17,7 +21,7 @@ export class ByteWriter {
     private readonly sink?: (chunk: Uint8Array) => void,
     private readonly chunk = CHUNK,
   ) {
-    this.buf = new Uint8Array(chunk);
+    this.buf = Buffer.allocUnsafeSlow(chunk);
   }
 
   /** Room for `extra` more bytes: flush to the sink, or grow. The *Unchecked writers rely on it. */
@@ -27,7 +31,7 @@ export class ByteWriter {
       this.flush();
       if (extra <= this.buf.length) return;
     }
-    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + extra));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + extra));
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
   }
@@ -36,7 +40,7 @@ export class ByteWriter {
   flush(): void {
     if (!this.sink || this.pos === 0) return;
     this.sink(this.buf.subarray(0, this.pos));
-    this.buf = new Uint8Array(this.chunk);
+    this.buf = Buffer.allocUnsafeSlow(this.chunk);
     this.pos = 0;
   }
 
@@ -51,6 +55,12 @@ export class ByteWriter {
     this.asciiUnchecked(s);
   }
 
+  /** An ASCII string of any length, copied natively (a joined array). */
+  text(s: string): void {
+    this.reserve(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
   /** An ASCII string into reserved room. */
   asciiUnchecked(s: string): void {
     const buf = this.buf;
@@ -58,38 +68,41 @@ export class ByteWriter {
     for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
     this.pos = p;
   }
-
-  /** One ASCII byte into reserved room. */
-  byteUnchecked(c: number): void {
-    this.buf[this.pos++] = c;
-  }
-
-  /** An integer (number or bigint) in decimal, into reserved room (MAX_INT_CHARS). */
-  intUnchecked(x: number | bigint): void {
-    if (typeof x === 'number' && x >= 0 && x <= 0xffffffff && x === Math.floor(x)) this.u32Unchecked(x);
-    else if (typeof x === 'bigint' && x >= 0n && x <= 0xffffffffn) this.u32Unchecked(Number(x));
-    else this.asciiUnchecked(String(x));
-  }
-
-  /** 0 ≤ x < 2^32, integral, into reserved room (10 bytes). */
-  u32Unchecked(x: number): void {
-    const buf = this.buf;
-    if (x < 10) {
-      buf[this.pos++] = 0x30 + x;
-      return;
-    }
-    let digits = 2;
-    for (let t = 100; t <= x && digits < 10; t *= 10) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    while (x >= 10) {
-      const q = Math.floor(x / 10);
-      buf[--p] = 0x30 + (x - q * 10);
-      x = q;
-    }
-    buf[--p] = 0x30 + x;
-  }
 }
 
-/** The most characters an integer of the epoch output takes (a u64 or i128 as text, with a sign). */
-export const MAX_INT_CHARS = 41;
+/**
+ * Writes the decimal digits of `x` (an integer, 0 <= x < 2^31) at `buf[p..]` and returns the position after
+ * them. Room is the caller's (10 bytes).
+ */
+export function putUint(buf: Uint8Array, p0: number, x0: number): number {
+  let x = x0;
+  const digits =
+    x < 10
+      ? 1
+      : x < 100
+        ? 2
+        : x < 1000
+          ? 3
+          : x < 10000
+            ? 4
+            : x < 100000
+              ? 5
+              : x < 1000000
+                ? 6
+                : uintDigits(x);
+  const end = p0 + digits;
+  let p = end;
+  while (x >= 10) {
+    const q = (x / 10) | 0;
+    buf[--p] = 48 + x - q * 10;
+    x = q;
+  }
+  buf[--p] = 48 + x;
+  return end;
+}
+
+function uintDigits(x: number): number {
+  let d = 7;
+  for (let t = 10000000; t <= x && d < 10; t *= 10) d++;
+  return d;
+}

@@ -4,7 +4,7 @@
  */
 import type { EpochOutputs } from './epoch.js';
 import { ONE } from './fixed.js';
-import { ByteWriter, MAX_INT_CHARS } from './json-out.js';
+import { ByteWriter, putUint } from './json-out.js';
 
 /** Python's `repr(float)`: shortest round-trip digits, always with a '.' or an exponent. */
 export function pyFloat(x: number): string {
@@ -38,90 +38,143 @@ export function pyFloatFast(x: number): string {
 /** The longest float repr (sign, 17 digits, '.', 'e-308'). */
 const MAX_FLOAT_CHARS = 26;
 const COMMA_SP = ', ';
+const COMMA = 0x2c;
+const SP = 0x20;
 const LB = 0x5b;
 const RB = 0x5d;
 
-function ints(w: ByteWriter, key: string, xs: ArrayLike<number | bigint>): void {
-  w.reserve(key.length + 2 + xs.length * (MAX_INT_CHARS + 2));
+// Arrays of numbers are written by tight loops on locals (the buffer, the position) into room reserved
+// first. A cold process runs each loop interpreted until V8 compiles it on the spot (on-stack replacement);
+// that code knows only what already ran, so nothing with type feedback follows a loop in its function
+// (a bracket written there would throw the compiled code away at the loop's end, every call): the
+// `put…` functions end with the loop and return the position, their callers write the brackets.
+
+/** `key[` … `]` around what `put` writes (at most `room` bytes) at the writer's position. */
+function bracketed(
+  w: ByteWriter,
+  key: string,
+  room: number,
+  put: (buf: Uint8Array, p: number) => number,
+): void {
+  w.reserve(key.length + 2 + room);
   w.asciiUnchecked(key);
-  w.byteUnchecked(LB);
-  for (let i = 0; i < xs.length; i++) {
-    if (i > 0) w.asciiUnchecked(COMMA_SP);
-    w.intUnchecked(xs[i]!);
-  }
-  w.byteUnchecked(RB);
+  w.buf[w.pos++] = LB;
+  w.pos = put(w.buf, w.pos);
+  w.buf[w.pos++] = RB;
 }
 
-function bools(w: ByteWriter, key: string, xs: readonly boolean[]): void {
-  w.reserve(key.length + 2 + xs.length * 7);
-  w.asciiUnchecked(key);
-  w.byteUnchecked(LB);
+/** u16s (0..65535) as "a, b, …". */
+function putU16s(buf: Uint8Array, p0: number, xs: readonly number[]): number {
+  let p = p0;
   for (let i = 0; i < xs.length; i++) {
-    if (i > 0) w.asciiUnchecked(COMMA_SP);
-    w.asciiUnchecked(xs[i] ? 'true' : 'false');
+    if (i > 0) {
+      buf[p++] = COMMA;
+      buf[p++] = SP;
+    }
+    p = putUint(buf, p, xs[i]!);
   }
-  w.byteUnchecked(RB);
+  return p;
 }
 
-function floats(w: ByteWriter, key: string, bits: Float64Array): void {
-  w.reserve(key.length + 2 + bits.length * (MAX_FLOAT_CHARS + 2));
-  w.asciiUnchecked(key);
-  w.byteUnchecked(LB);
+/** I32F32 bits as Python float reprs, "a, b, …". */
+function putFloats(buf: Uint8Array, p0: number, bits: Float64Array): number {
+  let p = p0;
   for (let i = 0; i < bits.length; i++) {
-    if (i > 0) w.asciiUnchecked(COMMA_SP);
-    const b = bits[i]!;
-    if (b === 0) w.asciiUnchecked(Object.is(b, -0) ? '-0.0' : '0.0');
-    else w.asciiUnchecked(pyFloatFast(b / ONE));
+    if (i > 0) {
+      buf[p++] = COMMA;
+      buf[p++] = SP;
+    }
+    const t = floatText(bits[i]!);
+    for (let c = 0; c < t.length; c++) buf[p++] = t.charCodeAt(c);
   }
-  w.byteUnchecked(RB);
+  return p;
 }
 
-function bonds(w: ByteWriter, key: string, o: EpochOutputs): void {
-  const { ptr, col, val } = o.bonds;
+const floatText = (b: number): string => (b === 0 && 1 / b > 0 ? '0.0' : pyFloatFast(b / ONE));
+
+/** Bond row entries col/val[a..z) as "[j, v], [j, v], …". */
+function putPairs(
+  buf: Uint8Array,
+  p0: number,
+  col: Int32Array,
+  val: Uint16Array,
+  a: number,
+  z: number,
+): number {
+  let p = p0;
+  for (let e = a; e < z; e++) {
+    if (e > a) {
+      buf[p++] = COMMA;
+      buf[p++] = SP;
+    }
+    buf[p++] = LB;
+    p = putUint(buf, p, col[e]!);
+    buf[p++] = COMMA;
+    buf[p++] = SP;
+    p = putUint(buf, p, val[e]!);
+    buf[p++] = RB;
+  }
+  return p;
+}
+
+const u16List = (w: ByteWriter, key: string, xs: readonly number[]): void =>
+  bracketed(w, key, xs.length * 7, (buf, p) => putU16s(buf, p, xs));
+
+const floatList = (w: ByteWriter, key: string, bits: Float64Array): void =>
+  bracketed(w, key, bits.length * (MAX_FLOAT_CHARS + 2), (buf, p) => putFloats(buf, p, bits));
+
+/** rao amounts (bigints) or booleans: their JSON text is what a native join prints. */
+function joined(w: ByteWriter, key: string, xs: readonly (bigint | boolean)[]): void {
   w.ascii(key);
-  w.ascii('[');
+  w.text(`[${xs.join(COMMA_SP)}]`);
+}
+
+/** The bond rows "[[j, v], …], []…" without the outer brackets (see above). */
+function bondRows(w: ByteWriter, o: EpochOutputs): void {
+  const { ptr, col, val } = o.bonds;
   for (let i = 0; i + 1 < ptr.length; i++) {
     const a = ptr[i]!;
     const z = ptr[i + 1]!;
-    w.reserve(4 + (z - a) * 20);
-    if (i > 0) w.asciiUnchecked(COMMA_SP);
-    w.byteUnchecked(LB);
-    for (let e = a; e < z; e++) {
-      if (e > a) w.asciiUnchecked(COMMA_SP);
-      w.byteUnchecked(LB);
-      w.u32Unchecked(col[e]!);
-      w.asciiUnchecked(COMMA_SP);
-      w.u32Unchecked(val[e]!);
-      w.byteUnchecked(RB);
+    // "[j, v]" is at most 10 + 2 + 5 + 2 bytes, ", " between
+    w.reserve(4 + (z - a) * 21);
+    const buf = w.buf;
+    let p = w.pos;
+    if (i > 0) {
+      buf[p++] = COMMA;
+      buf[p++] = SP;
     }
-    w.byteUnchecked(RB);
+    buf[p++] = LB;
+    p = putPairs(buf, p, col, val, a, z);
+    buf[p++] = RB;
+    w.pos = p;
   }
-  w.ascii(']');
 }
 
 /** One epoch as the reference prints it. */
 export function writeEpoch(w: ByteWriter, o: EpochOutputs): void {
   const f = o.fixed;
-  bools(w, '{"active": ', o.active);
-  bools(w, ', "new_validator_permits": ', o.newValidatorPermits);
-  ints(w, ', "stake_weight_u16": ', o.stakeWeightU16);
-  ints(w, ', "consensus_u16": ', o.consensusU16);
-  ints(w, ', "incentive_u16": ', o.incentiveU16);
-  ints(w, ', "dividends_u16": ', o.dividendsU16);
-  ints(w, ', "validator_trust_u16": ', o.validatorTrustU16);
-  ints(w, ', "server_emission": ', o.serverEmission);
-  ints(w, ', "validator_emission": ', o.validatorEmission);
-  ints(w, ', "emission": ', o.emission);
-  bonds(w, ', "bonds": ', o);
-  floats(w, ', "stake": ', f.stake);
-  floats(w, ', "active_stake": ', f.activeStake);
-  floats(w, ', "consensus": ', f.consensus);
-  floats(w, ', "validator_trust": ', f.validatorTrust);
-  floats(w, ', "incentive": ', f.incentive);
-  floats(w, ', "dividends": ', f.dividends);
-  floats(w, ', "normalized_server_emission": ', f.normalizedServerEmission);
-  floats(w, ', "normalized_validator_emission": ', f.normalizedValidatorEmission);
-  floats(w, ', "normalized_combined_emission": ', f.normalizedCombinedEmission);
+  joined(w, '{"active": ', o.active);
+  joined(w, ', "new_validator_permits": ', o.newValidatorPermits);
+  u16List(w, ', "stake_weight_u16": ', o.stakeWeightU16);
+  u16List(w, ', "consensus_u16": ', o.consensusU16);
+  u16List(w, ', "incentive_u16": ', o.incentiveU16);
+  u16List(w, ', "dividends_u16": ', o.dividendsU16);
+  u16List(w, ', "validator_trust_u16": ', o.validatorTrustU16);
+  joined(w, ', "server_emission": ', o.serverEmission);
+  joined(w, ', "validator_emission": ', o.validatorEmission);
+  joined(w, ', "emission": ', o.emission);
+  w.ascii(', "bonds": [');
+  bondRows(w, o);
+  w.ascii(']');
+  floatList(w, ', "stake": ', f.stake);
+  floatList(w, ', "active_stake": ', f.activeStake);
+  floatList(w, ', "consensus": ', f.consensus);
+  floatList(w, ', "validator_trust": ', f.validatorTrust);
+  floatList(w, ', "incentive": ', f.incentive);
+  floatList(w, ', "dividends": ', f.dividends);
+  floatList(w, ', "normalized_server_emission": ', f.normalizedServerEmission);
+  floatList(w, ', "normalized_validator_emission": ', f.normalizedValidatorEmission);
+  floatList(w, ', "normalized_combined_emission": ', f.normalizedCombinedEmission);
   w.ascii('}');
 }
 
