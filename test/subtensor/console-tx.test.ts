@@ -4,7 +4,10 @@
  * estimate == the fee paid; both balances read back over RPC), stakes with price protection (the review's
  * price, expected alpha and limit; addStakeLimit lands exactly the alpha it expected), unstakes with a floor
  * (removeStakeLimit), and a stake reviewed before //Alice moves the pool's price past its limit is refused by
- * the chain with the decoded error in the dialog, nothing charged, while the console keeps running.
+ * the chain with the decoded error in the dialog, nothing charged, while the console keeps running. The
+ * protection toggles sign what they say: p in the tolerance field stakes 200 τ as a partial fill
+ * (addStakeLimit with allow_partial: only the τ that fits within the 0.5 % ceiling is staked), u in the
+ * review sells without a limit (the block holds removeStake, not removeStakeLimit).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,8 +102,11 @@ describeLocalnet('console dialogs sign on Subtensor (tmux)', () => {
     return t.waitFor(outcome, 90_000);
   }
 
-  /** Opens a stake dialog (a or r) on the wallet's own hotkey and the console's subnet, up to its review. */
-  async function stakeReview(t: Tmux, key: 'a' | 'r', amount: string): Promise<string> {
+  /**
+   * Opens a stake dialog (a or r) on the wallet's own hotkey and the console's subnet, up to its review;
+   * `partial`: p is pressed in the tolerance field (a partial fill allowed).
+   */
+  async function stakeReview(t: Tmux, key: 'a' | 'r', amount: string, partial = false): Promise<string> {
     t.type(key);
     await t.waitFor('Hotkey (SS58');
     t.keys('Enter'); // the wallet's own hotkey is filled in
@@ -111,6 +117,10 @@ describeLocalnet('console dialogs sign on Subtensor (tmux)', () => {
     await enter(t, amount);
     const tolerance = await t.waitFor('Price tolerance');
     expect(tolerance).toContain('> 0.005');
+    if (partial) {
+      t.type('p');
+      await t.waitFor('partial fill ON');
+    }
     t.keys('Enter');
     return t.waitFor('Sign and submit?', 60_000);
   }
@@ -185,6 +195,38 @@ describeLocalnet('console dialogs sign on Subtensor (tmux)', () => {
       expect(refused).toMatch(/rejected: E_TX_INVALID: SubtensorModule\.(ZeroMaxAmount|SlippageTooHigh)/);
       expect(await alphaOf(fx, hotkey, coldkey, netuid)).toBe(held);
       expect(await freeOf(fx, coldkey)).toBe(free2);
+
+      await closeDialog(t);
+
+      // p: 200 τ passes the 0.5 % ceiling; as a partial fill only what fits is staked (addStakeLimit, partial).
+      const alpha3 = await alphaOf(fx, hotkey, coldkey, netuid);
+      const partial = await stakeReview(t, 'a', '200', true);
+      expect(partial).toContain('tolerance       0.005 (0.5 %), partial fill allowed');
+      const fits = rao(grab(partial, new RegExp(`\\(partial: ${DECIMAL} τ fits within the limit\\)`)));
+      expect(fits).toBeLessThan(200n * RAO);
+      const filled = await confirm(t, /included in block #\d+|rejected:|failed:/);
+      expect(filled).toMatch(/included in block #\d+/);
+      const [gotAlpha, spent] = new RegExp(`staked +${DECIMAL} α for ${DECIMAL} τ \\(StakeAdded\\)`)
+        .exec(filled)!
+        .slice(1)
+        .map(rao);
+      expect(spent).toBeLessThan(200n * RAO); // the rest stayed free
+      if (!partial.includes('≈')) expect(spent).toBe(fits);
+      expect(await alphaOf(fx, hotkey, coldkey, netuid)).toBe(alpha3 + gotAlpha!);
+      await closeDialog(t);
+
+      // u in the review: no limit price, the plain removeStake.
+      await stakeReview(t, 'r', '0.5');
+      t.type('u');
+      const unsafe = await t.waitFor('protection      OFF: no limit price', 60_000);
+      expect(unsafe).not.toContain('(floor)');
+      const sold = await confirm(t, /included in block #\d+|rejected:|failed:/);
+      const block = Number(grab(sold, /included in block #(\d+)/));
+      expect(sold).toContain('unstaked        0.500000000 α for');
+      const signed = await fx.api.rpc.chain.getBlock(await fx.api.rpc.chain.getBlockHash(block));
+      const calls = signed.block.extrinsics.map((x) => `${x.method.section}.${x.method.method}`);
+      expect(calls).toContain('subtensorModule.removeStake');
+      expect(calls).not.toContain('subtensorModule.removeStakeLimit');
 
       // The console is still alive: the dialog closes and the views answer.
       await closeDialog(t);

@@ -2,7 +2,8 @@
  * `tao console --network <localnet>` in a real terminal (tmux, 80x24) on the real Subtensor runtime: a
  * started subnet where //Alice holds alpha, and a watch-only tao wallet of //Alice's coldkey. The Subnets,
  * Ranking and Wallet views must show the values read back from the chain (`tao subnet list --json`,
- * `tao wallet balance --json`, runtime storage), exactly at the digits shown.
+ * `tao wallet balance --json`, runtime storage), exactly at the digits shown. //Alice has a chain identity
+ * (set_identity 'Alice Labs'): the Ranking names her hotkey by it, and the `/` filter finds it by that name.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hasTmux, Tmux } from '../e2e/console-fixtures.js';
@@ -43,6 +44,11 @@ describeLocalnet('tao console on Subtensor (tmux)', () => {
     netuid = await createStartedSubnet(fx);
     ownerHotkey = fx.keyring.addFromUri('//Alice//owner').address;
     await send(fx.api, fx.alice, tx(fx.api, 'subtensorModule', 'addStake')(ownerHotkey, netuid, 100n * RAO));
+    await send(
+      fx.api,
+      fx.alice,
+      tx(fx.api, 'subtensorModule', 'setIdentity')('Alice Labs', '', '', '', '', '', ''),
+    );
     const r = await runTao(['wallet', 'regen-coldkeypub', '--wallet', 'w', '--ss58', ALICE, '--json'], {
       home,
     });
@@ -93,9 +99,18 @@ describeLocalnet('tao console on Subtensor (tmux)', () => {
       tmux.type('2');
       const ranking = await tmux.waitFor(`subnet ${netuid}`);
       expect(ranking).toContain('stake α');
-      expect(ranking).toMatch(
-        new RegExp(`^\\S? +0 +${esc(ownerHotkey.slice(0, 4))}\\S* +${esc(raoText(hotkeyAlpha, 2))} `, 'm'),
+      // The name column holds the coldkey's chain identity (IdentitiesV2), before the hotkey.
+      const row = new RegExp(
+        `^\\S? +0 +Alice Labs +${esc(ownerHotkey.slice(0, 4))}\\S* +${esc(raoText(hotkeyAlpha, 2))} `,
+        'm',
       );
+      expect(ranking).toMatch(row);
+      tmux.type('/');
+      tmux.type('Labs');
+      await tmux.waitFor('/Labs_');
+      tmux.keys('Enter');
+      expect(await tmux.waitFor(row)).toMatch(row);
+      tmux.keys('Escape');
 
       tmux.type('5');
       const wallet = await tmux.waitFor('Stakes by hotkey and subnet');

@@ -1,12 +1,13 @@
 /**
  * Issue 14 items 7 and 9 in the console: names for the peers the operator runs (Ranking, Neighbours and
- * the `/` filter), the Overview's uid list and validator dividends, OSC 52 copy of the selected address,
+ * the `/` filter; on Subtensor the coldkeys' chain identities), the Overview's uid list and validator dividends, OSC 52 copy of the selected address,
  * and the `:subnets` jump. The console is real; only the data source is a recording double.
  */
 import chalk from 'chalk';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerSubnets } from '../../src/tui/data/chain-feed.js';
+import { identityNames } from '../../src/tui/data/subtensor-feed.js';
 import { processNames } from '../../src/tui/data/supervisor-feed.js';
 import { osc52, parsePalette } from '../../src/tui/intents.js';
 import { hotkeyNames } from '../../src/tui/table-model.js';
@@ -61,6 +62,21 @@ describe('names', () => {
     expect(names).toEqual({ '5Noisy': 'peer:noisy', '5Own': 'peer:default' });
     expect(processNames(children, names)).toBe(names);
     expect(processNames(children.slice(0, 2), names)).toEqual({ '5Noisy': 'peer:noisy' });
+  });
+
+  it('on Subtensor the chain identities name the hotkeys; the same object comes back while nothing changed', () => {
+    const neurons = [
+      { hotkey: '5A', identity: 'Alice Labs' },
+      { hotkey: '5B', identity: null },
+      { hotkey: '5C', identity: 'Alice Labs' }, // one coldkey's identity names each of its hotkeys
+    ];
+    const names = identityNames(neurons);
+    expect(names).toEqual({ '5A': 'Alice Labs', '5C': 'Alice Labs' });
+    expect(identityNames(neurons, names)).toBe(names);
+    expect(identityNames(neurons.slice(0, 2), names)).toEqual({ '5A': 'Alice Labs' });
+    // An identity wins over the own wallet's hotkey name, as a supervised process name does.
+    const own = { walletName: 'w', hotkeys: [{ name: 'hk', ss58: '5A' }] };
+    expect(hotkeyNames(names, own).get('5A')).toBe('Alice Labs');
   });
 
   it('own wallet hotkeys are wallet/hotkey unless a supervised process names them', () => {

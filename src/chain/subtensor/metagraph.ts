@@ -1,12 +1,13 @@
 /**
  * A subnet's metagraph on a Subtensor chain: every neuron's keys, stake (alpha, root τ, and the epoch's stake
- * weight), the epoch's u16 ranking outputs, emission, permits and axon. One runtime call
- * (subnetInfoRuntimeApi.getMetagraph) plus the ValidatorTrust vector it leaves out.
+ * weight), the epoch's u16 ranking outputs, emission, permits, axon and the owning coldkey's chain identity
+ * name (IdentitiesV2, set with set_identity). One runtime call (subnetInfoRuntimeApi.getMetagraph) plus the
+ * ValidatorTrust vector it leaves out.
  */
 import type { ApiPromise } from '@polkadot/api';
 import type { Codec } from '@polkadot/types/types';
 import { runtimeCall, storage } from './access.js';
-import { big, field, num } from './codec.js';
+import { big, bytesText, field, num } from './codec.js';
 import { ipText } from './subnets.js';
 
 export interface SubtensorNeuron {
@@ -33,6 +34,8 @@ export interface SubtensorNeuron {
   lastUpdate: number;
   registeredAt: number;
   axon: { ip: string; port: number; protocol: number } | null;
+  /** The name of the coldkey's chain identity (IdentitiesV2), null when it has none or it is blank. */
+  identity: string | null;
 }
 
 export interface SubtensorMetagraph {
@@ -43,6 +46,13 @@ export interface SubtensorMetagraph {
 
 const list = (struct: unknown, name: string): Codec[] =>
   Array.from(field(struct, name) as unknown as Iterable<Codec>);
+
+/** An Option<ChainIdentityV2>'s name, trimmed; null for none or a blank name. */
+function identityName(codec: Codec | undefined): string | null {
+  const opt = codec as unknown as { isSome?: boolean; unwrap(): Codec } | undefined;
+  if (!opt?.isSome) return null;
+  return bytesText(field(opt.unwrap(), 'name')).trim() || null;
+}
 
 /** undefined when the subnet does not exist. */
 export async function subtensorMetagraph(
@@ -71,6 +81,10 @@ export async function subtensorMetagraph(
     'dividends',
     'incentives',
   ].map(col) as [Codec[], Codec[], Codec[], Codec[], Codec[], Codec[], Codec[], Codec[]];
+  // Runtimes before identities in the metagraph have no such column: no names.
+  const identities = (m as unknown as { get(name: string): unknown }).get('identities')
+    ? col('identities')
+    : [];
   const [consensus, trust, rank, registered, alpha, tao, total] = [
     'consensus',
     'trust',
@@ -122,6 +136,7 @@ export async function subtensorMetagraph(
                 protocol: num(field(axon, 'protocol')),
               }
             : null,
+        identity: identityName(at(identities, uid)),
       };
     }),
   };

@@ -12,14 +12,15 @@ import type { SubnetSummary } from '../../chain/subtensor/subnets.js';
 import { sleep } from '../../core/sleep.js';
 import { byNetuidThenHotkey, emissionTrend, nextPollDelay } from './chain-feed.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import type {
-  ConnectionState,
-  MarketSnapshot,
-  Neuron,
-  OwnHotkey,
-  StakeEntry,
-  SubnetInfo,
-  SubnetsState,
+import {
+  type ConnectionState,
+  type MarketSnapshot,
+  type Neuron,
+  type OwnHotkey,
+  type StakeEntry,
+  type SubnetInfo,
+  type SubnetsState,
+  stableNames,
 } from './types.js';
 
 export interface SubtensorFeedOptions {
@@ -62,6 +63,19 @@ export function neuronFromSubtensor(n: SubtensorNeuron): Neuron {
     validatorPermit: n.validatorPermit,
     active: n.active,
   };
+}
+
+/**
+ * The chain identity names of the metagraph's hotkeys (each its coldkey's IdentitiesV2 name), for the
+ * Ranking's name column and filter; `previous` comes back while nothing changed (the views memoize on it).
+ */
+export function identityNames(
+  neurons: readonly Pick<SubtensorNeuron, 'hotkey' | 'identity'>[],
+  previous?: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const n of neurons) if (n.identity) names[n.hotkey] = n.identity;
+  return stableNames(names, previous);
 }
 
 /** Every subnet's pool as Subnets rows (ordered by netuid). */
@@ -322,6 +336,7 @@ export class SubtensorFeed {
       subnets: subtensorSubnets(summaries),
       subnet,
       neurons,
+      names: identityNames(meta?.neurons ?? [], prev.names),
       emissionHistory: emissionTrend(prev.emissionHistory, neurons, this.options.hotkeys, coldkey),
     };
     if (account && stakes) {

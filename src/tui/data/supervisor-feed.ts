@@ -16,6 +16,7 @@ import {
   type ProcessInfo,
   type ProcessState,
   peerScoringOf,
+  stableNames,
   type WeightsTx,
 } from './types.js';
 
@@ -84,15 +85,7 @@ export function processNames(
   for (const c of children) {
     if (typeof c.meta.hotkey === 'string' && c.meta.hotkey !== '') names[c.meta.hotkey] = c.name;
   }
-  const keys = Object.keys(names);
-  if (
-    previous &&
-    keys.length === Object.keys(previous).length &&
-    keys.every((k) => previous[k] === names[k])
-  ) {
-    return previous;
-  }
-  return names;
+  return stableNames(names, previous);
 }
 
 /** The operator's own peer among the children: flavour `own`, else `validator`; null when neither. */

@@ -309,6 +309,19 @@ export interface DataSource {
   restartProcess(name: string): Promise<void>;
 }
 
+/** `names`, or `previous` when it names the same hotkeys alike (the views memoize on the object). */
+export function stableNames(
+  names: Record<string, string>,
+  previous?: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const keys = Object.keys(names);
+  return previous &&
+    keys.length === Object.keys(previous).length &&
+    keys.every((k) => previous[k] === names[k])
+    ? previous
+    : names;
+}
+
 export function emptySnapshot(url: string): MarketSnapshot {
   return {
     node: {
