@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseSequence, runEpoch, runSequence } from '../dist/consensus/index.js';
 import { epochsJson } from '../dist/consensus/report.js';
 import { toYumaBinary } from '../dist/consensus/yuma-binary.js';
+import { hasCpuTime, runTimed } from './proc-time.mjs';
 import { fmtMs, median, printTable } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,28 +87,27 @@ function timeEpochs(seq) {
   return samples;
 }
 
+/** `tao sim epoch` on `file`, 5 whole processes: wall and CPU (user + system) samples, and what it printed. */
 function timeCli(file) {
   const samples = [];
+  const cpu = [];
   let stdout = '';
   for (let r = 0; r < 5; r++) {
-    const t = performance.now();
-    const res = spawnSync(process.execPath, [join(root, 'bin', 'tao.js'), 'sim', 'epoch', '--input', file], {
-      maxBuffer: 1 << 30,
+    const res = runTimed(process.execPath, [join(root, 'bin', 'tao.js'), 'sim', 'epoch', '--input', file], {
       encoding: 'utf8',
     });
-    samples.push(performance.now() - t);
+    samples.push(res.wallMs);
+    cpu.push(res.cpuMs);
     if (res.status !== 0) throw new Error(`tao sim epoch failed: ${res.stderr}`);
     stdout = res.stdout;
   }
-  return { samples, stdout };
+  return { samples, cpu, stdout };
 }
 
 function runRef(file) {
-  const t = performance.now();
-  const res = spawnSync('python3', [refScript, file], { maxBuffer: 1 << 30, encoding: 'utf8' });
-  const ms = performance.now() - t;
-  if (res.status !== 0) return { ms: Number.NaN, text: null };
-  return { ms, text: res.stdout };
+  const res = runTimed('python3', [refScript, file], { encoding: 'utf8' });
+  if (res.status !== 0) return { ms: Number.NaN, cpuMs: Number.NaN, text: null };
+  return { ms: res.wallMs, cpuMs: res.cpuMs, text: res.stdout };
 }
 
 /** Our printed epochs against the reference's printed epochs: the same text, byte for byte. */
@@ -134,15 +134,21 @@ for (const [label, file] of cases) {
   const cliBin = timeCli(binFile);
   if (cliBin.stdout !== ours) throw new Error(`${label}: the binary input printed something else`);
   let refMs = Number.NaN;
+  let refCpu = Number.NaN;
   let exact = 'not checked';
   if (hasPython && !skipRef) {
     const ref = runRef(file);
     refMs = ref.ms;
+    refCpu = ref.cpuMs;
     if (ref.text) exact = sameText(ours, ref.text) ? 'yes (same text)' : 'NO';
   }
   const libMin = Math.min(...lib);
   const cliMs = median(cli.samples);
   const binMs = median(cliBin.samples);
+  const cliCpu = median(cli.cpu);
+  const binCpu = median(cliBin.cpu);
+  const cpuX = (ours) =>
+    Number.isNaN(refCpu) || Number.isNaN(ours) ? '-' : `${(refCpu / ours).toFixed(1)}×`;
   rows.push([
     label,
     String(epochs),
@@ -154,6 +160,11 @@ for (const [label, file] of cases) {
     Number.isNaN(refMs) ? '-' : `${Math.round(refMs / epochs / median(lib))}×`,
     Number.isNaN(refMs) ? '-' : `${(refMs / cliMs).toFixed(1)}×`,
     Number.isNaN(refMs) ? '-' : `${(refMs / binMs).toFixed(1)}×`,
+    hasCpuTime ? fmtMs(cliCpu) : '-',
+    hasCpuTime ? fmtMs(binCpu) : '-',
+    Number.isNaN(refCpu) ? '-' : fmtMs(refCpu),
+    cpuX(cliCpu),
+    cpuX(binCpu),
     exact,
   ]);
 }
@@ -168,6 +179,11 @@ printTable(
     'yuma_ref.py (process)',
     'speed-up (lib, per epoch)',
     'speed-up (whole process)',
+    'same, binary input',
+    'CPU: tao sim epoch',
+    'same, binary input',
+    'CPU: yuma_ref.py',
+    'CPU speed-up (whole process)',
     'same, binary input',
     'bit-exact vs ref',
   ],
@@ -184,4 +200,7 @@ console.log(
 );
 console.log(
   'binary input: the same case converted as `tao sim convert` does (docs/yuma-binary.md), same stdout checked.',
+);
+console.log(
+  'CPU: user + system time of the whole process (median of 5 for tao); the steady figure on a loaded box.',
 );
