@@ -8,12 +8,11 @@
 import { ledgerPoolState } from '../client/ledger-pool.js';
 import type { NodeClient } from '../client/node-client.js';
 import type { Call } from '../client/types.js';
-import { formatTao } from '../core/amount.js';
-import { rejectedError, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { alphaHeld, poolOf } from './ledger-stake.js';
 import { type CrossSubnetPlan, crossSubnetPlan } from './stake-preview.js';
-import { type StakeSwapFields, type StakeSwapOptions, swapFields } from './stake-swap.js';
+import { type StakeSwapFields, type StakeSwapOptions, swapAmount, swapFields } from './stake-swap.js';
 import { runTx, type TxReport } from './tx-flow.js';
 
 /** The α and τ of an included swap_stake, from the swaps its block lists under it. */
@@ -49,12 +48,7 @@ export async function ledgerStakeSwap(
         poolOf(ctx.client, o.destNetuid),
         alphaHeld(ctx.client, coldkey, o.hotkey, o.netuid),
       ]);
-      const amount = o.amount ?? held;
-      if (held === 0n || amount > held)
-        throw rejectedError(
-          'E_INSUFFICIENT_STAKE',
-          `${coldkey} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${o.amount === undefined ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
-        );
+      const { amount, details } = swapAmount(o, coldkey, held);
       prices.origin = origin.price;
       prices.dest = dest.price;
       plan = crossSubnetPlan(
@@ -76,16 +70,7 @@ export async function ledgerStakeSwap(
       return {
         title: `Swap stake from subnet ${o.netuid} to subnet ${o.destNetuid}`,
         call,
-        details: [
-          ['hotkey', o.hotkey],
-          ['from', `subnet ${o.netuid}`],
-          ['to', `subnet ${o.destNetuid}`],
-          [
-            'alpha',
-            `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`,
-          ],
-          ...plan.details,
-        ],
+        details: [...details, ...plan.details],
         freeDelta: 0n,
       };
     },

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { Protection } from '../chain/subtensor/stake.js';
 import { formatTao, parseTao } from '../core/amount.js';
-import { usageError } from '../core/errors.js';
+import { rejectedError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
 import { emit } from './output.js';
 import { withExamples } from './program.js';
@@ -89,6 +89,35 @@ export function swapFields(
     limit_price: plan?.limit === undefined ? null : formatTao(plan.limit),
     tolerance: p.tolerance?.text ?? null,
     partial: p.partial,
+  };
+}
+
+/**
+ * The α a swap moves (the amount, or with --all everything held) and the preview's first lines; more than
+ * held, or nothing held, is refused before anything is signed.
+ */
+export function swapAmount(
+  o: StakeSwapOptions,
+  coldkey: string,
+  held: bigint,
+): { amount: bigint; details: [string, string][] } {
+  const amount = o.amount ?? held;
+  if (held === 0n || amount > held)
+    throw rejectedError(
+      'E_INSUFFICIENT_STAKE',
+      `${coldkey} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${o.amount === undefined ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
+    );
+  return {
+    amount,
+    details: [
+      ['hotkey', o.hotkey],
+      ['from', `subnet ${o.netuid}`],
+      ['to', `subnet ${o.destNetuid}`],
+      [
+        'alpha',
+        `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`,
+      ],
+    ],
   };
 }
 

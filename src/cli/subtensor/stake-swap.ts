@@ -9,11 +9,9 @@ import { extrinsic } from '../../chain/subtensor/access.js';
 import { alphaPrice } from '../../chain/subtensor/reads.js';
 import { stakeEvents, stakeOf } from '../../chain/subtensor/stake.js';
 import { readPoolState } from '../../chain/subtensor/swap-estimate.js';
-import { formatTao } from '../../core/amount.js';
-import { rejectedError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
 import { type CrossSubnetPlan, crossSubnetPlan } from '../stake-preview.js';
-import { type StakeSwapFields, type StakeSwapOptions, swapFields } from '../stake-swap.js';
+import { type StakeSwapFields, type StakeSwapOptions, swapAmount, swapFields } from '../stake-swap.js';
 import { namingPoolRefusals, requireSubnet } from './stake.js';
 import { runSubtensorTx, type SubtensorTxReport } from './tx.js';
 
@@ -40,12 +38,7 @@ export async function subtensorStakeSwap(
       flags: o.flags,
       build: async ({ signer }) => {
         const held = await stakeOf(api, o.hotkey, signer.address, o.netuid);
-        const amount = o.amount ?? held;
-        if (held === 0n || amount > held)
-          throw rejectedError(
-            'E_INSUFFICIENT_STAKE',
-            `${signer.address} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${o.amount === undefined ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
-          );
+        const { amount, details } = swapAmount(o, signer.address, held);
         const planned = crossSubnetPlan(amount, { origin, dest }, prices, p);
         plan = planned;
         const limit = planned.limit;
@@ -63,16 +56,7 @@ export async function subtensorStakeSwap(
                     limit,
                     p.partial,
                   ),
-          details: [
-            ['hotkey', o.hotkey],
-            ['from', `subnet ${o.netuid}`],
-            ['to', `subnet ${o.destNetuid}`],
-            [
-              'alpha',
-              `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`,
-            ],
-            ...planned.details,
-          ],
+          details: [...details, ...planned.details],
           freeDelta: 0n,
           notes: [],
         };
