@@ -30,7 +30,11 @@ export interface Fixture {
 /** The last raw author_extrinsicUpdate refusal per connection: @polkadot/api decodes away its reason. */
 const refusals = new WeakMap<ApiPromise, { last: string }>();
 
-export async function openFixture(url: string): Promise<Fixture> {
+/**
+ * An @polkadot/api connection whose author_submitAndWatchExtrinsic refusals are kept for `send`'s errors:
+ * every direct chain view (this fixture, subnet-fixture's openChain) connects through it.
+ */
+export async function connect(url: string): Promise<ApiPromise> {
   await cryptoWaitReady();
   const provider = new WsProvider(url);
   const refusal = { last: '' };
@@ -45,6 +49,11 @@ export async function openFixture(url: string): Promise<Fixture> {
     });
   const api = await ApiPromise.create({ provider, noInitWarn: true });
   refusals.set(api, refusal);
+  return api;
+}
+
+export async function openFixture(url: string): Promise<Fixture> {
+  const api = await connect(url);
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   return { api, keyring, alice: keyring.addFromUri('//Alice'), close: () => api.disconnect() };
 }

@@ -2,14 +2,14 @@
  * The subnet/weights tests' direct view of the chain (@polkadot/api + dev keys), used to read back exact
  * values the CLI must agree with and to prepare state the CLI under test does not own (stake on a validator).
  */
-import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { type ApiPromise, Keyring } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { expect } from 'vitest';
 import { parseJson, runTao } from '../helpers/tao.js';
+import { connect, RAO, send } from './stake-fixture.js';
 
-export const RAO = 1_000_000_000n;
+export { RAO };
 
 type Call = (...args: unknown[]) => SubmittableExtrinsic<'promise'>;
 type Read = (...args: unknown[]) => Promise<{ toString(): string; toJSON(): unknown }>;
@@ -26,46 +26,28 @@ export interface Chain {
   tx: (pallet: string, call: string) => Call;
   query: (pallet: string, item: string) => Read;
   runtime: (section: string, method: string) => Read;
-  /** Signs with //Alice (or `signer`), waits for the block, throws on a dispatch error. */
+  /**
+   * Signs with //Alice (or `signer`), waits for the block, throws on a dispatch error or a failed sudo;
+   * a tx the runtime refuses for resources or Chopsticks drops is sent again (stake-fixture's `send`).
+   */
   send: (tx: SubmittableExtrinsic<'promise'>, signer?: KeyringPair) => Promise<Event[]>;
   free: (address: string) => Promise<bigint>;
   close: () => Promise<void>;
 }
 
 export async function openChain(url: string): Promise<Chain> {
-  await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  const api = await connect(url);
   const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
   const pick = <T>(root: unknown, a: string, b: string): T =>
     (root as Record<string, Record<string, T>>)[a]![b]!;
   const query = (pallet: string, item: string) => pick<Read>(api.query, pallet, item);
-  const send = async (tx: SubmittableExtrinsic<'promise'>, signer: KeyringPair = alice) => {
-    await clearOfSessionBlock();
-    const nonce = await api.rpc.system.accountNextIndex(signer.address);
-    return new Promise<Event[]>((resolve, reject) => {
-      tx.signAndSend(signer, { nonce }, (r) => {
-        if (r.status.isInvalid || r.status.isDropped) reject(new Error(`tx ${r.status.type}`));
-        if (!r.status.isInBlock) return;
-        const events = r.events.map(({ event }) => ({
-          section: event.section,
-          method: event.method,
-          data: event.data.toJSON() as unknown[],
-        }));
-        const sudid = events.find((e) => e.method === 'Sudid');
-        if (r.dispatchError) reject(new Error(r.dispatchError.toString()));
-        else if (sudid && JSON.stringify(sudid.data).includes('"err"'))
-          reject(new Error(`sudo failed: ${JSON.stringify(sudid.data)}`));
-        else resolve(events);
-      }).catch(reject);
-    });
-  };
   return {
     api,
     alice,
     tx: (pallet, call) => pick<Call>(api.tx, pallet, call),
     query,
     runtime: (section, method) => pick<Read>(api.call, section, method),
-    send,
+    send: (tx, signer = alice) => send(api, signer, tx),
     free: async (address) =>
       BigInt(
         (
