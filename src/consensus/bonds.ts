@@ -76,9 +76,28 @@ function decayMemo(c: number): Float64Array {
 /** Column sums, then Σ_j (m_ij ⊘ colsum_j) ⊗ v_j per row (col-normalise fused with matmul_transpose). */
 function colNormalizedDot(m: FixedCsr, n: number, v: Float64Array, normalizeCols: boolean): Float64Array {
   const colSum = new Float64Array(n);
-  if (normalizeCols)
-    for (let e = 0; e < m.col.length; e++) colSum[m.col[e]!] = colSum[m.col[e]!]! + m.val[e]!;
+  if (normalizeCols) addColumns(m, colSum);
   const out = new Float64Array(n);
+  dotRows(m, n, v, normalizeCols, colSum, out);
+  return out;
+}
+
+// Each loop ends its function: a cold process compiles a hot loop mid-run (on-stack replacement), and code
+// after it in the same function would throw that code away on leaving the loop.
+
+function addColumns(m: FixedCsr, colSum: Float64Array): void {
+  const { col, val } = m;
+  for (let e = 0; e < col.length; e++) colSum[col[e]!] = colSum[col[e]!]! + val[e]!;
+}
+
+function dotRows(
+  m: FixedCsr,
+  n: number,
+  v: Float64Array,
+  normalizeCols: boolean,
+  colSum: Float64Array,
+  out: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let e = m.ptr[i]!; e < m.ptr[i + 1]!; e++) {
@@ -91,7 +110,6 @@ function colNormalizedDot(m: FixedCsr, n: number, v: Float64Array, normalizeCols
     }
     out[i] = s;
   }
-  return out;
 }
 
 function yuma3(x: BondsInput): BondsOutput {

@@ -182,7 +182,6 @@ export function runEpoch(inputs: EpochInputs, options: { semantics?: Semantics }
   // §3.3 validator permits
   const permits = inputs.validatorPermits.slice();
   if (chain && owner !== null && owner < permits.length) permits[owner] = true;
-  const permitted = (i: number): boolean => i < permits.length && permits[i] === true;
   const newPermits = isTopkNonzero(S, p.maxAllowedValidators);
   if (chain && owner !== null && owner < n) newPermits[owner] = true;
 
@@ -190,12 +189,12 @@ export function runEpoch(inputs: EpochInputs, options: { semantics?: Semantics }
   const A0 = Float64Array.from(S);
   for (let i = 0; i < n; i++) {
     if (!active[i]) A0[i] = 0;
-    else if (permits.length > 0 && !permitted(i)) A0[i] = 0; // an empty mask returns early (§8)
+    else if (permits.length > 0 && !permitted(permits, i)) A0[i] = 0; // an empty mask returns early (§8)
   }
   const A = normalize(A0);
 
   // §3.5 weights: masked, row-normalised (raw u16 << 32 ⊘ row sum = floor(w·2^32 / Σw))
-  const W = maskWeights(weightsIn, n, permitted, lu, bar, chain ? owner : null);
+  const W = maskWeights(weightsIn, n, permits, lu, bar, chain ? owner : null);
 
   // §3.6 consensus
   const C = weightedMedianColSparse(W, A, n, ratioU16(p.kappa));
@@ -272,7 +271,7 @@ export function runEpoch(inputs: EpochInputs, options: { semantics?: Semantics }
   const rao = BigInt(p.raoEmission);
 
   // §3.10 persisted outputs
-  const bonds = storeBonds(store, bondsIn, n, newPermits, permitted, chain);
+  const bonds = storeBonds(store, bondsIn, n, newPermits, permits, chain);
   return {
     active,
     newValidatorPermits: newPermits,
@@ -342,10 +341,18 @@ function clip(
 const u16s = (x: Float64Array): number[] => Array.from(x, propToU16);
 const raos = (x: Float64Array, rao: bigint): bigint[] => Array.from(x, (v) => toRao(v, rao));
 
+/** Whether uid i holds a permit in the previous epoch's mask (shorter than n: the rest hold none). */
+const permitted = (permits: readonly boolean[], i: number): boolean =>
+  i < permits.length && permits[i] === true;
+
+// The entry loops below live in functions that end with the loop (…Into, returning the entry count): a
+// cold process compiles a hot loop mid-run (on-stack replacement), and code after the loop in the same
+// function would throw that compiled code away on leaving the loop.
+
 function maskWeights(
   w: SparseU16,
   n: number,
-  permitted: (i: number) => boolean,
+  permits: readonly boolean[],
   lu: Float64Array,
   bar: Float64Array,
   keepDiagOf: number | null,
@@ -353,10 +360,27 @@ function maskWeights(
   const ptr = new Int32Array(n + 1);
   const col = scratchI32('wCol', w.col.length);
   const val = scratchF64('wVal', w.col.length);
+  const k = maskedInto(w, n, permits, lu, bar, keepDiagOf ?? -1, ptr, col, val);
+  ptr[n] = k;
+  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+}
+
+/** Rows of permitted validators, own weight and outdated entries dropped, row-normalised. */
+function maskedInto(
+  w: SparseU16,
+  n: number,
+  permits: readonly boolean[],
+  lu: Float64Array,
+  bar: Float64Array,
+  keepDiagOf: number,
+  ptr: Int32Array,
+  col: Int32Array,
+  val: Float64Array,
+): number {
   let k = 0;
   for (let i = 0; i < n; i++) {
     ptr[i] = k;
-    if (!permitted(i)) continue;
+    if (!permitted(permits, i)) continue;
     const start = k;
     const l = lu[i]!;
     let rowSum = 0;
@@ -371,8 +395,7 @@ function maskWeights(
     }
     if (rowSum > 0) for (let e = start; e < k; e++) val[e] = Math.floor((val[e]! * ONE) / rowSum);
   }
-  ptr[n] = k;
-  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+  return k;
 }
 
 function storeBonds(
@@ -380,17 +403,34 @@ function storeBonds(
   old: SparseU16,
   n: number,
   newPermits: boolean[],
-  permitted: (i: number) => boolean,
+  permits: readonly boolean[],
   chain: boolean,
 ): SparseU16 {
   const ptr = new Int32Array(n + 1);
   let cap = 0;
   for (let i = 0; i < n; i++) {
     if (newPermits[i]) cap += store.ptr[i + 1]! - store.ptr[i]!;
-    else if (!chain && !permitted(i)) cap += old.ptr[i + 1]! - old.ptr[i]!;
+    else if (!chain && !permitted(permits, i)) cap += old.ptr[i + 1]! - old.ptr[i]!;
   }
   const col = new Int32Array(cap);
   const val = new Uint16Array(cap);
+  const k = storedInto(store, old, n, newPermits, permits, chain, ptr, col, val);
+  ptr[n] = k;
+  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+}
+
+/** The rows to store: new permit holders' EMA as u16 (zeros dropped); dense keeps others' old rows. */
+function storedInto(
+  store: FixedCsr,
+  old: SparseU16,
+  n: number,
+  newPermits: boolean[],
+  permits: readonly boolean[],
+  chain: boolean,
+  ptr: Int32Array,
+  col: Int32Array,
+  val: Uint16Array,
+): number {
   let k = 0;
   for (let i = 0; i < n; i++) {
     ptr[i] = k;
@@ -403,7 +443,7 @@ function storeBonds(
           k++;
         }
       }
-    } else if (!chain && !permitted(i)) {
+    } else if (!chain && !permitted(permits, i)) {
       for (let e = old.ptr[i]!; e < old.ptr[i + 1]!; e++) {
         if (old.val[e]! === 0) continue;
         col[k] = old.col[e]!;
@@ -412,6 +452,5 @@ function storeBonds(
       }
     }
   }
-  ptr[n] = k;
-  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+  return k;
 }

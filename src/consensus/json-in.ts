@@ -374,10 +374,29 @@ function packRows(b: Uint8Array, p: number): number {
  */
 export function packedToSparseU16(m: PackedRows, n: number, what: string): SparseU16 {
   const rows = Math.min(n, m.rowCount);
-  const { ptr: rp, pairs } = m;
   const ptr = new Int32Array(n + 1);
-  const col = new Int32Array(rp[rows]!);
-  const val = new Uint16Array(rp[rows]!);
+  const col = new Int32Array(m.ptr[rows]!);
+  const val = new Uint16Array(m.ptr[rows]!);
+  const k = packedRowsInto(m, rows, n, ptr, col, val);
+  if (k < 0) return toSparseU16(m.toRows(), n, what);
+  for (let i = rows; i <= n; i++) ptr[i] = k;
+  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+}
+
+/**
+ * The first `rows` rows into ptr/col/val (uids ≥ n dropped); the entry count, or -1 for rows toSparseU16
+ * must read (unsorted, repeated uid, value above a u16). Ends with its loop: a cold process compiles the
+ * loop mid-run, and code after it would throw that code away on leaving it.
+ */
+function packedRowsInto(
+  m: PackedRows,
+  rows: number,
+  n: number,
+  ptr: Int32Array,
+  col: Int32Array,
+  val: Uint16Array,
+): number {
+  const { ptr: rp, pairs } = m;
   let k = 0;
   for (let i = 0; i < rows; i++) {
     ptr[i] = k;
@@ -385,7 +404,7 @@ export function packedToSparseU16(m: PackedRows, n: number, what: string): Spars
     for (let e = rp[i]!; e < rp[i + 1]!; e++) {
       const j = pairs[2 * e]!;
       const v = pairs[2 * e + 1]!;
-      if (v > 65535 || (j < n && j <= prev)) return toSparseU16(m.toRows(), n, what);
+      if (v > 65535 || (j < n && j <= prev)) return -1;
       if (j >= n) continue;
       prev = j;
       col[k] = j;
@@ -393,6 +412,5 @@ export function packedToSparseU16(m: PackedRows, n: number, what: string): Spars
       k++;
     }
   }
-  for (let i = rows; i <= n; i++) ptr[i] = k;
-  return { ptr, col: col.subarray(0, k), val: val.subarray(0, k) };
+  return k;
 }

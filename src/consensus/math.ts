@@ -257,7 +257,27 @@ export function weightedMedianColSparse(
   // transpose the positive entries of those rows into per-column (score, stake) segments
   const cnt = new Int32Array(n + 1);
   const posStake = new Float64Array(n);
-  for (let r = 0; r < k; r++) {
+  countColumns(W, rows, use, cnt, posStake);
+  prefixSums(cnt, n);
+  const score = scratchF64('medianScore', cnt[n]!);
+  const stake = scratchF64('medianStake', cnt[n]!);
+  fillColumns(W, rows, use, cnt.slice(0, n), score, stake);
+  mediansInto(C, score, stake, cnt, posStake, total, k, minority);
+  return C;
+}
+
+// Each loop ends its function: a cold process compiles a hot loop mid-run (on-stack replacement), and code
+// after it in the same function would throw that code away on leaving the loop.
+
+/** Per column: how many positive entries the staked rows hold (cnt[j + 1]) and their stake. */
+function countColumns(
+  W: { ptr: Int32Array; col: Int32Array; val: Float64Array },
+  rows: readonly number[],
+  use: Float64Array,
+  cnt: Int32Array,
+  posStake: Float64Array,
+): void {
+  for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
     const s = use[r]!;
     for (let e = W.ptr[i]!; e < W.ptr[i + 1]!; e++) {
@@ -268,11 +288,22 @@ export function weightedMedianColSparse(
       }
     }
   }
+}
+
+function prefixSums(cnt: Int32Array, n: number): void {
   for (let j = 0; j < n; j++) cnt[j + 1] = cnt[j + 1]! + cnt[j]!;
-  const score = scratchF64('medianScore', cnt[n]!);
-  const stake = scratchF64('medianStake', cnt[n]!);
-  const fill = cnt.slice(0, n);
-  for (let r = 0; r < k; r++) {
+}
+
+/** Scatters each positive entry's (score, stake) into its column's segment (`fill`: next free slot). */
+function fillColumns(
+  W: { ptr: Int32Array; col: Int32Array; val: Float64Array },
+  rows: readonly number[],
+  use: Float64Array,
+  fill: Int32Array,
+  score: Float64Array,
+  stake: Float64Array,
+): void {
+  for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
     const s = use[r]!;
     for (let e = W.ptr[i]!; e < W.ptr[i + 1]!; e++) {
@@ -285,10 +316,21 @@ export function weightedMedianColSparse(
       }
     }
   }
-  for (let j = 0; j < n; j++) {
+}
+
+function mediansInto(
+  C: Float64Array,
+  score: Float64Array,
+  stake: Float64Array,
+  cnt: Int32Array,
+  posStake: Float64Array,
+  total: number,
+  k: number,
+  minority: number,
+): void {
+  for (let j = 0; j < C.length; j++) {
     const a = cnt[j]!;
     const b = cnt[j + 1]!;
     C[j] = medianOfColumn(score, stake, a, b, total - posStake[j]!, b - a < k, minority);
   }
-  return C;
 }
