@@ -287,8 +287,9 @@ class Reader {
 
   /** `[[[uid, v], …], …]` with plain integers into PackedRows, or null (the caller re-reads it plainly). */
   private packedRows(): PackedRows | null {
-    const end = packRows(this.b, this.pos);
-    if (end < 0) return null;
+    const last = packRows(this.b, this.pos);
+    if (last < 0) return null;
+    const end = last + 1;
     const rows = new PackedRows(packPtr.slice(0, packRowCount + 1), packPairs.slice(0, 2 * packPairCount));
     this.hooks?.found?.push({ start: this.pos, end, rows });
     this.pos = end;
@@ -305,8 +306,9 @@ let packPairCount = 0;
 /**
  * The packed form of a sparse matrix from b[p] (a '['): one loop with few branches (it runs once, cold, so
  * it must reach optimised code early and stay there), results in the scratch arrays. Returns the position
- * after the closing ']', or -1 when the text is not of that form (reading past the end gives undefined,
- * which matches nothing and so also ends in -1).
+ * of the closing ']', or -1 when the text is not of that form (reading past the end gives undefined,
+ * which matches nothing and so also ends in -1). Nothing with type feedback follows the loop: the code
+ * compiled for it mid-run would be thrown away on leaving it.
  */
 function packRows(b: Uint8Array, p: number): number {
   // room for the most rows ("[]," each) and pairs ("[0,0]," each) the rest of the text can hold
@@ -317,6 +319,7 @@ function packRows(b: Uint8Array, p: number): number {
   const pairs = packPairs;
   let rows = 0;
   let k = 0; // pair values written
+  let pairCount = 0;
   let c = b[++p]!;
   while (c === SP || c === LF || c === CR || c === TAB) c = b[++p]!;
   ptr[0] = 0;
@@ -353,7 +356,8 @@ function packRows(b: Uint8Array, p: number): number {
           while (c === SP || c === LF || c === CR || c === TAB) c = b[++p]!;
         }
       }
-      ptr[++rows] = k >> 1;
+      pairCount = k >> 1;
+      ptr[++rows] = pairCount;
       c = b[++p]!;
       while (c === SP || c === LF || c === CR || c === TAB) c = b[++p]!;
       if (c === RBRACK) break;
@@ -363,8 +367,8 @@ function packRows(b: Uint8Array, p: number): number {
     }
   }
   packRowCount = rows;
-  packPairCount = k >> 1;
-  return p + 1;
+  packPairCount = pairCount;
+  return p;
 }
 
 /**
