@@ -40,14 +40,19 @@ export interface LedgerStakeMoveReport extends TxReport, Omit<StakeMoveReport, k
   tao: string;
 }
 
-/** Refusals that need no chain: root, nothing to move. */
-function refuseBeforeConnecting(o: LedgerStakeMoveOptions): void {
-  if (o.netuid === 0 || o.destNetuid === 0)
+/** Root (netuid 0) has no pool: the ledger refuses to move it (E_BAD_CALL); said here before signing. */
+export function refuseRoot(netuids: number[], command: string): void {
+  if (netuids.includes(0))
     throw usageError(
       'E_USAGE',
-      `root stake (netuid 0) has no pool to move through on tao's ledger: stake ${o.kind} works between subnets 1 and up`,
+      `root stake (netuid 0) has no pool to move through on tao's ledger: stake ${command} works between subnets 1 and up`,
       'tao stake remove --netuid 0 it, then tao stake add it where you want it',
     );
+}
+
+/** Refusals that need no chain: root, nothing to move. */
+function refuseBeforeConnecting(o: LedgerStakeMoveOptions): void {
+  refuseRoot([o.netuid, o.destNetuid], o.kind);
   const crossSubnet = o.destNetuid !== o.netuid;
   if (o.kind === 'move' && o.destHotkey === o.hotkey && !crossSubnet)
     throw usageError(

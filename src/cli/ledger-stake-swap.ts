@@ -8,9 +8,9 @@
 import { ledgerPoolState } from '../client/ledger-pool.js';
 import type { NodeClient } from '../client/node-client.js';
 import type { Call } from '../client/types.js';
-import { usageError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { alphaHeld, poolOf } from './ledger-stake.js';
+import { refuseRoot } from './ledger-stake-move.js';
 import { type CrossSubnetPlan, crossSubnetPlan } from './stake-preview.js';
 import { type StakeSwapFields, type StakeSwapOptions, swapAmount, swapFields } from './stake-swap.js';
 import { runTx, type TxReport } from './tx-flow.js';
@@ -28,12 +28,7 @@ export async function ledgerStakeSwap(
   globals: GlobalOptions,
   o: StakeSwapOptions,
 ): Promise<TxReport & StakeSwapFields> {
-  if (o.netuid === 0 || o.destNetuid === 0)
-    throw usageError(
-      'E_USAGE',
-      "root stake (netuid 0) has no pool to swap through on tao's ledger: stake swap works between subnets 1 and up",
-      'tao stake remove --netuid 0 it, then tao stake add --netuid N it',
-    );
+  refuseRoot([o.netuid, o.destNetuid], 'swap');
   let client: NodeClient | undefined;
   let plan: CrossSubnetPlan | undefined;
   const prices = { origin: 0n, dest: 0n };

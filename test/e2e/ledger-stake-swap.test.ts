@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('tao stake swap on the ledger', () => {
-  it('refuses bad flags before anything is read: the same subnet, --amount with --all', async () => {
+  it('refuses before signing: the same subnet, --amount with --all, --unsafe with --partial, root', async () => {
     expect(
       jsonError(await swap('--netuid', '1', '--dest-netuid', '1', '--amount', '1'), 2, 'E_USAGE'),
     ).toMatch(/must differ/);
@@ -99,6 +99,9 @@ describe('tao stake swap on the ledger', () => {
       2,
       'E_USAGE',
     );
+    expect(
+      jsonError(await swap('--netuid', '0', '--dest-netuid', '1', '--amount', '1'), 2, 'E_USAGE'),
+    ).toMatch(/root stake \(netuid 0\)/);
   }, 60_000);
 
   it('swaps 2 α from subnet 1 into subnet 2 within the default tolerance: exactly the preview', async () => {
