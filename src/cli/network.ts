@@ -1,14 +1,9 @@
 /**
  * The network this command talks to (docs/cli.md's --network / --node rules), with `localnet` read from this
- * home.
+ * home: the chain seam's resolution (src/chain/chain.ts), for the commands not yet on the seam.
  */
-import { type Network, resolveNetwork } from '../chain/network.js';
+import { networkOfTarget } from '../chain/chain.js';
+import type { Network } from '../chain/network.js';
 import type { GlobalOptions } from './context.js';
 
-export async function networkOf(globals: GlobalOptions): Promise<Network> {
-  if (globals.network === 'localnet') {
-    const { localnetEndpoint } = await import('../localnet/running.js');
-    return resolveNetwork(globals.network, globals.node, () => localnetEndpoint(globals.home));
-  }
-  return resolveNetwork(globals.network, globals.node);
-}
+export const networkOf = (globals: GlobalOptions): Promise<Network> => networkOfTarget(globals);

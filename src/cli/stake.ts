@@ -7,17 +7,17 @@
 import type { Command } from 'commander';
 import { stakePlan } from '../client/tx-plan.js';
 import { formatTao, parseTao } from '../core/amount.js';
-import { ExitCode, rejectedError, TaoError, usageError } from '../core/errors.js';
+import { unsupported, withChain } from '../chain/chain.js';
+import { rejectedError, usageError } from '../core/errors.js';
 import { type GlobalOptions, globalsOf } from './context.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
 import { registerStakeSwap } from './stake-swap.js';
-import type { SubtensorStakeRow } from './subtensor/stake.js';
+import { type StakeListJson, stakeListJson, takePercentText } from './chain-json.js';
 import {
   addTxOptions,
   amountFlag,
   checkAddress,
-  connect,
   renderTxReport,
   requireValue,
   runTx,
@@ -275,104 +275,55 @@ export function parseTakePercent(text: string): number {
   return Math.min(u16, MAX_TAKE_U16);
 }
 
-/** u16 take → "18.00 %" for people. */
-export const takePercentText = (u16: number) => `${((u16 * 100) / 65535).toFixed(2)} %`;
-
 export async function handleTake(
   globals: GlobalOptions,
   opts: TxFlags & { take?: string; hotkeyAddress?: string },
 ): Promise<TxReport & { hotkey: string; take: number; take_percent: string }> {
   const take = parseTakePercent(await requireValue(globals, opts.take, '--take', 'Take (percent, 0-18)'));
   const hotkey = await targetHotkey(globals, opts.hotkeyAddress);
-  const report = await runTx(globals, {
-    role: 'coldkey',
-    flags: opts,
-    build: () => ({
-      title: 'Set the delegate take',
-      call: { type: 'set_delegate_take', hotkey, take },
-      details: [
-        ['hotkey', hotkey],
-        ['take', `${takePercentText(take)} of nominators' dividends (${take}/65535)`],
-      ],
-      freeDelta: 0n,
+  const { runChainTx } = await import('./chain-tx.js');
+  const { report } = await withChain(globals, (chain) =>
+    runChainTx(globals, chain, {
+      role: 'coldkey',
+      flags: opts,
+      build: () => ({
+        title: 'Set the delegate take',
+        call: { type: 'set_delegate_take', hotkey, take },
+        details: [
+          ['hotkey', hotkey],
+          ['take', `${takePercentText(take)} of nominators' dividends (${take}/65535)`],
+        ],
+        freeDelta: 0n,
+      }),
     }),
-  });
+  );
   return { hotkey, take, take_percent: takePercentText(take), ...report };
-}
-
-export interface StakeRow {
-  coldkey: string;
-  hotkey: string;
-  amount: string;
-  /** The hotkey's delegate take: u16 and percent. */
-  take: number;
-  take_percent: string;
 }
 
 export async function handleStakeList(
   globals: GlobalOptions,
   opts: { coldkey?: string; hotkeyAddress?: string; all?: boolean },
-): Promise<
-  { stakes: StakeRow[]; alpha_stakes: AlphaStakeRow[] } | { stakes: SubtensorStakeRow[]; total_value: string }
-> {
-  const filter: { coldkey?: string; hotkey?: string } = {};
-  if (opts.coldkey !== undefined) filter.coldkey = await checkAddress(opts.coldkey, '--coldkey');
+): Promise<StakeListJson> {
+  const query: { coldkey?: string; hotkey?: string } = {};
+  if (opts.coldkey !== undefined) query.coldkey = await checkAddress(opts.coldkey, '--coldkey');
   if (opts.hotkeyAddress !== undefined)
-    filter.hotkey = await checkAddress(opts.hotkeyAddress, '--hotkey-address');
-  const { networkOf } = await import('./network.js');
-  const network = await networkOf(globals);
-  if (network.backend === 'subtensor') {
-    if (opts.all)
-      throw new TaoError(
-        'E_UNSUPPORTED',
-        'stake list --all on Subtensor: the chain has no index of every stake; give --coldkey',
-        ExitCode.usage,
+    query.hotkey = await checkAddress(opts.hotkeyAddress, '--hotkey-address');
+  return withChain(globals, async (chain) => {
+    if (opts.all && !chain.capabilities.stakeIndex)
+      throw unsupported(
+        chain.backend,
+        'stake list --all',
+        'the chain has no index of every stake; give --coldkey',
       );
-    const coldkey = filter.coldkey ?? (await walletAddress(globals, 'coldkey'));
-    const { withSubtensor } = await import('./subtensor/tx.js');
-    const { subtensorStakeList } = await import('./subtensor/stake.js');
-    return withSubtensor(network.url, (chain) => subtensorStakeList(chain, [coldkey], filter.hotkey));
-  }
-  if (!opts.all && filter.coldkey === undefined && filter.hotkey === undefined)
-    filter.coldkey = await walletAddress(globals, 'coldkey');
-  const client = await connect(globals);
-  const [stakes, alpha] = await Promise.all([client.stakeList(filter), client.alphaStakes(filter)]);
-  return {
-    stakes: stakes.map((s) => ({
-      coldkey: s.coldkey,
-      hotkey: s.hotkey,
-      amount: formatTao(s.amount),
-      take: s.take,
-      take_percent: takePercentText(s.take),
-    })),
-    alpha_stakes: alpha.map((s) => ({
-      coldkey: s.coldkey,
-      hotkey: s.hotkey,
-      netuid: s.netuid,
-      alpha: formatTao(s.alpha),
-      value: formatTao(s.value),
-      take: s.take,
-      take_percent: takePercentText(s.take),
-    })),
-  };
+    // Without an index of stakes by hotkey, the wallet's coldkey is the default even with --hotkey-address.
+    const byHotkey = chain.capabilities.stakeIndex && query.hotkey !== undefined;
+    if (!opts.all && query.coldkey === undefined && !byHotkey)
+      query.coldkey = await walletAddress(globals, 'coldkey');
+    return stakeListJson(await chain.stakes(query), chain.capabilities.rootStakeTable);
+  });
 }
 
-/** One coldkey's α on a (hotkey, subnet) of tao's ledger, valued at the pool's spot price. */
-export interface AlphaStakeRow {
-  coldkey: string;
-  hotkey: string;
-  netuid: number;
-  alpha: string;
-  value: string;
-  take: number;
-  take_percent: string;
-}
-
-function renderStakes(
-  data:
-    | { stakes: StakeRow[]; alpha_stakes: AlphaStakeRow[] }
-    | { stakes: SubtensorStakeRow[]; total_value: string },
-): string {
+function renderStakes(data: StakeListJson): string {
   if ('alpha_stakes' in data) {
     const parts: string[] = [];
     if (data.stakes.length > 0)

@@ -1,14 +1,13 @@
 /** What `tao subnet …` prints for people (without --json): tables for reads, a report line for each tx. */
 import { keyValues, table } from './output.js';
-import { HYPER_AMOUNTS, type NeuronRow, type PoolFields, type SubnetRow } from './subnet-rows.js';
-import type { SubtensorNeuronRow, SubtensorSubnetRow } from './subtensor/subnet.js';
+import { HYPER_AMOUNTS, type NeuronJsonRow, type PoolFields, type SubnetJsonRow } from './chain-json.js';
 import { renderTxReport, type TxReport } from './tx-flow.js';
 
-type PoolRow = SubtensorSubnetRow | (SubnetRow & Required<Pick<SubnetRow, 'price' | 'tao_in' | 'alpha_in'>>);
+type PoolRow = SubnetJsonRow & Required<Pick<SubnetJsonRow, 'price' | 'tao_in' | 'alpha_in'>>;
 
 /** Subnets with pools, the same columns on both backends (tao's ledger has no names: no name column). */
 function renderPools(subnets: PoolRow[]): string {
-  const named = subnets.some((s) => 'name' in s && s.name !== '');
+  const named = subnets.some((s) => s.name !== undefined && s.name !== '');
   return table(
     [
       'netuid',
@@ -23,7 +22,7 @@ function renderPools(subnets: PoolRow[]): string {
     ],
     subnets.map((s) => [
       String(s.netuid),
-      ...(named ? ['name' in s ? `${s.name}${s.symbol ? ` ${s.symbol}` : ''}` : ''] : []),
+      ...(named ? [s.name !== undefined ? `${s.name}${s.symbol ? ` ${s.symbol}` : ''}` : ''] : []),
       `${s.price} τ/α`,
       `${s.tao_in} τ`,
       `${s.alpha_in} α`,
@@ -35,18 +34,17 @@ function renderPools(subnets: PoolRow[]): string {
   );
 }
 
-export function renderSubnets(data: { subnets: (SubnetRow | SubtensorSubnetRow)[] }): string {
+export function renderSubnets(data: { subnets: SubnetJsonRow[] }): string {
   if (data.subnets.length === 0) return 'no subnets (create one with `tao subnet create`)';
   if (data.subnets.every((s) => s.price !== undefined)) return renderPools(data.subnets as PoolRow[]);
-  const ledgerRows = data.subnets as SubnetRow[];
   return table(
     ['netuid', 'neurons', 'tempo', 'burn', 'pending emission', 'last epoch', 'owner'],
-    ledgerRows.map((s) => [
+    data.subnets.map((s) => [
       String(s.netuid),
       `${s.n}/${s.max_uids}`,
       String(s.tempo),
       `${s.burn} τ`,
-      `${s.pending_emission} τ`,
+      `${s.pending_emission ?? '-'} τ`,
       String(s.last_epoch),
       s.owner,
     ]),
@@ -56,11 +54,7 @@ export function renderSubnets(data: { subnets: (SubnetRow | SubtensorSubnetRow)[
 const short = (ss58: string) => `${ss58.slice(0, 6)}…${ss58.slice(-4)}`;
 const f4 = (x: number) => x.toFixed(4);
 
-export function renderMetagraph(data: {
-  netuid: number;
-  block: number;
-  neurons: (NeuronRow | SubtensorNeuronRow)[];
-}): string {
+export function renderMetagraph(data: { netuid: number; block: number; neurons: NeuronJsonRow[] }): string {
   const head = `subnet ${data.netuid} at block ${data.block}: ${data.neurons.length} neurons`;
   if (data.neurons.length === 0) return head;
   return `${head}\n${table(

@@ -52,7 +52,7 @@ export async function connect(globals: GlobalOptions): Promise<NodeClient> {
   return new NodeClient(network.url);
 }
 
-function positiveInt(text: string | undefined, flag: string, fallback: number): number {
+export function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
     throw usageError('E_USAGE', `${flag} must be a positive integer, got '${text}'`);
@@ -189,6 +189,25 @@ export function previewText(ctx: TxContext, plan: TxPlan, fee: bigint, expiry: n
   ].join('\n');
 }
 
+/**
+ * The preview of what will be signed, then the one confirmation (default No) on a terminal; with --yes the
+ * preview is printed and signing goes on; --json signs silently; anything else has nobody to ask (exit 2).
+ */
+export async function confirmPreview(globals: GlobalOptions, preview: () => string): Promise<void> {
+  if (globals.interactive) {
+    process.stderr.write(`${preview()}\n`);
+    const { confirmOrCancel } = await import('../core/prompt.js');
+    await confirmOrCancel('Sign and submit?');
+  } else if (!globals.json && !globals.yes) {
+    throw usageError(
+      'E_CONFIRMATION_REQUIRED',
+      'not a terminal, so there is nobody to confirm: pass --yes to sign and submit',
+    );
+  } else if (!globals.json) {
+    process.stderr.write(`${preview()}\n`);
+  }
+}
+
 /** Exit 130 on Ctrl-C, saying whether anything was already sent. */
 function onInterrupt(json: boolean, sent: () => string | undefined): () => void {
   const handler = () => {
@@ -219,18 +238,7 @@ export async function runTx(globals: GlobalOptions, options: RunTxOptions): Prom
     const { feeOf, signCall } = await import('../client/send.js');
     const fee = await feeOf(client, plan.call.type);
 
-    if (globals.interactive) {
-      process.stderr.write(`${previewText(ctx, plan, fee, expiry)}\n`);
-      const { confirmOrCancel } = await import('../core/prompt.js');
-      await confirmOrCancel('Sign and submit?');
-    } else if (!globals.json && !globals.yes) {
-      throw usageError(
-        'E_CONFIRMATION_REQUIRED',
-        'not a terminal, so there is nobody to confirm: pass --yes to sign and submit',
-      );
-    } else if (!globals.json) {
-      process.stderr.write(`${previewText(ctx, plan, fee, expiry)}\n`);
-    }
+    await confirmPreview(globals, () => previewText(ctx, plan, fee, expiry));
 
     const pair = await signer.unlock();
     const { encodeAddress } = await import('../crypto/ss58.js');

@@ -1,34 +1,22 @@
 /** `tao wallet balance | transfer | faucet`: the ledger side of a wallet (funds), added to the wallet group. */
 import type { Command } from 'commander';
-import { transferPlan } from '../client/tx-plan.js';
 import { formatTao } from '../core/amount.js';
 import { rejectedError, usageError } from '../core/errors.js';
+import { unsupported, withChain } from '../chain/chain.js';
+import { type BalanceRow, balanceRow } from './chain-json.js';
+import { type ChainTxReport, runChainTx } from './chain-tx.js';
 import { type GlobalOptions, globalsOf } from './context.js';
-import { networkOf } from './network.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
 import {
   addTxOptions,
   amountFlag,
   checkAddress,
-  connect,
   renderTxReport,
   requireValue,
-  runTx,
   type TxFlags,
-  type TxReport,
   walletAddress,
 } from './tx-flow.js';
-
-export interface BalanceRow {
-  address: string;
-  wallet?: string;
-  free: string;
-  /** Subtensor only: reserved balance. */
-  reserved?: string;
-  staked: string;
-  total: string;
-}
 
 export async function handleBalance(
   globals: GlobalOptions,
@@ -45,23 +33,11 @@ export async function handleBalance(
   if (targets.length === 0 && !opts.all) {
     targets.push({ address: await walletAddress(globals, 'coldkey'), wallet: globals.wallet });
   }
-  const network = await networkOf(globals);
-  if (network.backend === 'subtensor') {
-    const { withSubtensor } = await import('./subtensor/tx.js');
-    const { subtensorBalances } = await import('./subtensor/wallet.js');
-    return withSubtensor(network.url, (chain) => subtensorBalances(chain, targets));
-  }
-  const client = await connect(globals);
-  const infos = await Promise.all(targets.map((t) => client.accountInfo(t.address)));
-  return {
-    balances: infos.map((info, i) => ({
-      address: info.address,
-      ...(targets[i]?.wallet ? { wallet: targets[i].wallet } : {}),
-      free: formatTao(info.free),
-      staked: formatTao(info.staked),
-      total: formatTao(info.free + info.staked),
-    })),
-  };
+  return withChain(globals, async (chain) => ({
+    balances: await Promise.all(
+      targets.map(async (t) => balanceRow(await chain.balance(t.address), t.wallet)),
+    ),
+  }));
 }
 
 function renderBalances(data: { balances: BalanceRow[] }): string {
@@ -84,7 +60,7 @@ export interface TransferFlags extends TxFlags {
   allowDeath?: boolean;
 }
 
-export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags): Promise<TxReport> {
+export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags): Promise<ChainTxReport> {
   const dest = await checkAddress(
     await requireValue(globals, opts.dest, '--dest', 'Destination (SS58)'),
     '--dest',
@@ -94,56 +70,83 @@ export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags
   const requested = opts.all
     ? undefined
     : amountFlag(await requireValue(globals, opts.amount, '--amount (or --all)', 'Amount (TAO)'));
-  const network = await networkOf(globals);
-  if (network.backend === 'subtensor') {
-    const { withSubtensor } = await import('./subtensor/tx.js');
-    const { subtensorTransfer } = await import('./subtensor/wallet.js');
-    return withSubtensor(network.url, (chain) =>
-      subtensorTransfer(globals, chain, { ...opts, dest, amount: requested }),
-    );
-  }
-  return runTx(globals, {
-    role: 'coldkey',
-    flags: opts,
-    build: ({ account, info }) => {
-      const amount = requested ?? account.free - info.txFee;
-      if (amount <= 0n)
-        throw rejectedError(
-          'E_INSUFFICIENT_BALANCE',
-          `nothing to transfer: free balance ${formatTao(account.free)} τ does not cover the fee ${formatTao(info.txFee)} τ`,
-        );
-      return transferPlan(dest, amount, requested === undefined);
-    },
+  return withChain(globals, async (chain) => {
+    const owner = await chain.hotkeyOwner?.(dest);
+    const notes = owner
+      ? [
+          `${dest} is a hotkey (owned by coldkey ${owner}); funds sent to a hotkey are not its owner's balance`,
+        ]
+      : [];
+    const keepAlive = !opts.allowDeath;
+    const { report } = await runChainTx(globals, chain, {
+      role: 'coldkey',
+      flags: opts,
+      build: ({ free }) => {
+        if (requested === undefined) {
+          if (free === 0n)
+            throw rejectedError(
+              'E_INSUFFICIENT_BALANCE',
+              'nothing to transfer: free balance is 0.000000000 τ',
+            );
+          return {
+            title: 'Transfer all',
+            call: { type: 'transfer_all', dest, keepAlive },
+            details: [
+              ['to', dest],
+              [
+                'amount',
+                `all transferable τ${chain.capabilities.existentialDeposit && keepAlive ? ' (keeping the account alive)' : ''}`,
+              ],
+            ],
+            freeDelta: -free,
+            spendsAll: true,
+            notes,
+          };
+        }
+        return {
+          title: 'Transfer',
+          call: { type: 'transfer', dest, amount: requested, keepAlive },
+          details: [
+            ['to', dest],
+            [
+              'amount',
+              `${formatTao(requested)} τ${chain.capabilities.existentialDeposit && !keepAlive ? ' (may reap the sender)' : ''}`,
+            ],
+          ],
+          freeDelta: -requested,
+          notes,
+        };
+      },
+    });
+    return report;
   });
 }
 
 export async function handleFaucet(
   globals: GlobalOptions,
   opts: TxFlags & { amount?: string },
-): Promise<TxReport> {
+): Promise<ChainTxReport> {
   const amount = opts.amount === undefined ? undefined : amountFlag(opts.amount);
-  return runTx(globals, {
-    role: 'coldkey',
-    flags: opts,
-    precheck: (info) => {
-      if (!info.dev)
-        throw rejectedError(
-          'E_NOT_DEV_CHAIN',
-          `the faucet exists only on a dev ledger; the node at ${globals.node} runs chain '${info.chain}'`,
-          'start a dev ledger with `tao node start --dev`',
-        );
-    },
-    build: ({ info }) => ({
-      title: 'Faucet (dev ledger)',
-      call: amount === undefined ? { type: 'faucet' } : { type: 'faucet', amount: amount.toString() },
-      details: [
-        [
-          'amount',
-          `${formatTao(amount ?? info.faucet?.amount ?? 0n)} τ${amount === undefined ? ' (the dev default)' : ''}`,
-        ],
-      ],
-      freeDelta: amount ?? info.faucet?.amount ?? 0n,
-    }),
+  return withChain(globals, async (chain) => {
+    if (!chain.capabilities.faucet)
+      throw unsupported(
+        chain.backend,
+        'the faucet',
+        'fund an account from a dev key instead: tao wallet transfer --signer-uri //Alice',
+      );
+    const dev = await chain.kind();
+    const given = amount ?? dev.faucetAmount ?? 0n;
+    const { report } = await runChainTx(globals, chain, {
+      role: 'coldkey',
+      flags: opts,
+      build: () => ({
+        title: 'Faucet (dev ledger)',
+        call: amount === undefined ? { type: 'faucet' } : { type: 'faucet', amount },
+        details: [['amount', `${formatTao(given)} τ${amount === undefined ? ' (the dev default)' : ''}`]],
+        freeDelta: given,
+      }),
+    });
+    return report;
   });
 }
 

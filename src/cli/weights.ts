@@ -1,5 +1,6 @@
 /** `tao weights set | list`: a validator's weights on a subnet (hotkey-signed), normalised as subtensor does. */
 import type { Command } from 'commander';
+import type { ChainTxReport } from './chain-tx.js';
 import type { GlobalOptions } from './context.js';
 import { globalsOf } from './context.js';
 import { emit, table } from './output.js';
@@ -10,9 +11,7 @@ import {
   connect,
   renderTxReport,
   requireValue,
-  runTx,
   type TxFlags,
-  type TxReport,
 } from './tx-flow.js';
 
 export interface WeightsFlags extends TxFlags {
@@ -25,7 +24,15 @@ export interface WeightsFlags extends TxFlags {
 export async function handleWeightsSet(
   globals: GlobalOptions,
   opts: WeightsFlags,
-): Promise<TxReport & { netuid: number; uids: number[]; weights_u16: number[]; warnings?: string[] }> {
+): Promise<
+  ChainTxReport & {
+    netuid: number;
+    uids: number[];
+    weights_u16: number[];
+    version_key?: string;
+    warnings?: string[];
+  }
+> {
   const netuid = await requireNetuid(globals, opts.netuid);
   const uidsText = await requireValue(globals, opts.uids, '--uids', 'Uids (comma-separated)');
   const weightsText = await requireValue(globals, opts.weights, '--weights', 'Weights (comma-separated)');
@@ -40,55 +47,51 @@ export async function handleWeightsSet(
       );
     versionKey = Number(opts.versionKey);
   }
-  const { networkOf } = await import('./network.js');
-  const network = await networkOf(globals);
-  if (network.backend === 'subtensor') {
-    const { withSubtensor } = await import('./subtensor/tx.js');
-    const { subtensorWeightsSet } = await import('./subtensor/weights.js');
-    return withSubtensor(network.url, (chain) =>
-      subtensorWeightsSet(globals, chain, {
-        ...(opts.signerUri !== undefined ? { signerUri: opts.signerUri } : {}),
-        ...(opts.waitTimeout !== undefined ? { waitTimeout: opts.waitTimeout } : {}),
-        netuid,
-        uids,
-        weights,
-        ...(versionKey !== undefined ? { versionKey } : {}),
-      }),
-    );
-  }
-  const plan = {
-    title: `Set weights on subnet ${netuid}`,
-    call: {
-      type: 'set_weights' as const,
+  const { withChain } = await import('../chain/chain.js');
+  const { runChainTx } = await import('./chain-tx.js');
+  return withChain(globals, async (chain) => {
+    const version = versionKey !== undefined ? BigInt(versionKey) : await chain.weightsVersionKey?.(netuid);
+    const warnings: string[] = [];
+    const { report } = await runChainTx(globals, chain, {
+      role: 'hotkey',
+      flags: opts,
+      build: async ({ signer }) => {
+        // A validator peer of this home on the same hotkey sets its own weights every scoring round.
+        const { describePeers, runningValidatorsOn } = await import('../up/running-peers.js');
+        const peers = await runningValidatorsOn(globals.home, signer.address, netuid);
+        if (peers.length > 0) {
+          warnings.push(
+            `${describePeers(peers)} sets the weights of this hotkey on subnet ${netuid} every scoring round and will overwrite these (tao peer stop --name ${peers[0]!.name} to keep them)`,
+          );
+          if (!globals.json) process.stderr.write(`warning: ${warnings[0]}\n`);
+        }
+        return {
+          title: `Set weights on subnet ${netuid}`,
+          call: {
+            type: 'set_weights',
+            netuid,
+            uids,
+            weights,
+            ...(version !== undefined ? { versionKey: version } : {}),
+          },
+          details: [
+            ['netuid', String(netuid)],
+            ['weights', `${uids.map((u, i) => `${u}:${weights[i]}`).join(' ')}  (uid:u16, max = 65535)`],
+            ...(version !== undefined ? [['version key', version.toString()] as [string, string]] : []),
+          ],
+          freeDelta: 0n,
+        };
+      },
+    });
+    return {
+      ...report,
       netuid,
       uids,
-      weights,
-      ...(versionKey !== undefined ? { version_key: versionKey } : {}),
-    },
-    details: [
-      ['netuid', String(netuid)],
-      ['weights', uids.map((u, i) => `${u}:${weights[i]}`).join(' ') + '  (uid:u16, max = 65535)'],
-    ] as [string, string][],
-    freeDelta: 0n,
-  };
-  const warnings: string[] = [];
-  const report = await runTx(globals, {
-    role: 'hotkey',
-    flags: opts,
-    build: async ({ signer }) => {
-      // A validator peer of this home on the same hotkey sets its own weights every scoring round.
-      const { describePeers, runningValidatorsOn } = await import('../up/running-peers.js');
-      const peers = await runningValidatorsOn(globals.home, signer.address, netuid);
-      if (peers.length > 0) {
-        warnings.push(
-          `${describePeers(peers)} sets the weights of this hotkey on subnet ${netuid} every scoring round and will overwrite these (tao peer stop --name ${peers[0]!.name} to keep them)`,
-        );
-        if (!globals.json) process.stderr.write(`warning: ${warnings[0]}\n`);
-      }
-      return plan;
-    },
+      weights_u16: weights,
+      ...(version !== undefined ? { version_key: version.toString() } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   });
-  return { ...report, netuid, uids, weights_u16: weights, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export async function handleWeightsList(globals: GlobalOptions, netuidText: string | undefined) {

@@ -11,7 +11,7 @@ import { cancelledError, rejectedError, usageError } from '../../core/errors.js'
 import type { GlobalOptions } from '../context.js';
 import { printError } from '../handle-error.js';
 import { keyValues } from '../output.js';
-import { resolveSigner, type Signer, type SignerRole, type TxFlags } from '../tx-flow.js';
+import { confirmPreview, resolveSigner, type Signer, type SignerRole, type TxFlags } from '../tx-flow.js';
 
 export interface SubtensorTxPlan {
   title: string;
@@ -105,18 +105,7 @@ export async function runSubtensorTx(
       `${signer.address} has ${formatTao(ctx.free)} τ free; this needs ${formatTao(fee - plan.freeDelta)} τ (fee ${formatTao(fee)} τ): nothing was sent`,
     );
 
-  if (globals.interactive) {
-    process.stderr.write(`${preview(ctx, plan, fee)}\n`);
-    const { confirmOrCancel } = await import('../../core/prompt.js');
-    await confirmOrCancel('Sign and submit?');
-  } else if (!globals.json && !globals.yes) {
-    throw usageError(
-      'E_CONFIRMATION_REQUIRED',
-      'not a terminal, so there is nobody to confirm: pass --yes to sign and submit',
-    );
-  } else if (!globals.json) {
-    process.stderr.write(`${preview(ctx, plan, fee)}\n`);
-  }
+  await confirmPreview(globals, () => preview(ctx, plan, fee));
 
   const pair = await signer.unlock();
   const { encodeAddress } = await import('../../crypto/ss58.js');
