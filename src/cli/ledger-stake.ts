@@ -15,6 +15,7 @@ import { rejectedError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { ADD, REMOVE, refuseBeyondLimit, type TradeReportFields, tradePreview } from './stake-preview.js';
 import { runTx, type TxFlags, type TxReport } from './tx-flow.js';
+import { warnUnstakingValidator } from './validator-warning.js';
 
 export interface LedgerStakeOptions {
   flags: TxFlags;
@@ -26,7 +27,9 @@ export interface LedgerStakeOptions {
 }
 
 /** alpha: what the stake gained or gave up, read from the ledger after inclusion; tao: what the free balance moved by, fee excluded. */
-export interface LedgerStakeReport extends TxReport, TradeReportFields {}
+export interface LedgerStakeReport extends TxReport, TradeReportFields {
+  warnings?: string[];
+}
 
 export async function poolOf(client: NodeClient, netuid: number): Promise<LedgerPool> {
   const subnet = (await client.subnetList()).find((s) => s.netuid === netuid);
@@ -64,6 +67,7 @@ export async function ledgerStakeTrade(
   let before = { alpha: 0n, free: 0n, fee: 0n };
   let client: NodeClient | undefined;
   let coldkey = '';
+  const warnings: string[] = [];
   const report = await runTx(globals, {
     role: 'coldkey',
     flags: o.flags,
@@ -93,6 +97,12 @@ export async function ledgerStakeTrade(
             `${coldkey} has ${formatTao(held)} α on hotkey ${o.hotkey} in subnet ${o.netuid}${o.amount === undefined ? '' : `, less than ${formatTao(amount)} α`}: nothing was sent`,
           );
         amountText = `${formatTao(amount)} α${o.amount === undefined ? ' (all)' : ''} of ${formatTao(held)} α held`;
+        const what = `${o.amount === undefined ? 'all your' : formatTao(amount)} α on subnet ${o.netuid}`;
+        await warnUnstakingValidator(
+          globals,
+          { hotkey: o.hotkey, netuid: o.netuid, what, all: o.amount === undefined },
+          warnings,
+        );
       }
       const e = side.estimate(ledgerPoolState(o.netuid, pool), amount, limit);
       refuseBeyondLimit(e, p, `${side.verb} ${formatTao(amount)} ${side.units[0]}`);
@@ -138,5 +148,6 @@ export async function ledgerStakeTrade(
     limit_price: limit === undefined ? null : formatTao(limit),
     tolerance: p.tolerance?.text ?? null,
     partial: p.partial,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

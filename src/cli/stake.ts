@@ -164,36 +164,15 @@ export async function handleStake(
             throw rejectedError('E_INSUFFICIENT_STAKE', `${signer.address} has no stake on hotkey ${hotkey}`);
         }
       }
-      if (direction === 'remove') await warnUnstakingValidator(globals, hotkey, amount, requested, warnings);
+      if (direction === 'remove') {
+        const { warnUnstakingValidator } = await import('./validator-warning.js');
+        const what = requested === undefined ? 'all your stake' : `${formatTao(amount)} τ of stake`;
+        await warnUnstakingValidator(globals, { hotkey, what, all: requested === undefined }, warnings);
+      }
       return stakePlan(direction, hotkey, amount, requested === undefined);
     },
   });
   return warnings.length > 0 ? { ...report, warnings } : report;
-}
-
-/**
- * Unstaking from a validator peer this home runs weakens (with --all: ends) its say in consensus and its
- * dividends. Said before the preview; it needs the confirmation every signing needs, and with --json
- * (which never prompts) an explicit --yes.
- */
-async function warnUnstakingValidator(
-  globals: GlobalOptions,
-  hotkey: string,
-  amount: bigint,
-  requested: bigint | undefined,
-  warnings: string[],
-): Promise<void> {
-  const { describePeers, runningValidatorsOn, unstakingValidatorMessage } = await import(
-    '../up/running-peers.js'
-  );
-  const peers = await runningValidatorsOn(globals.home, hotkey);
-  if (peers.length === 0) return;
-  const what = requested === undefined ? 'all your stake' : `${formatTao(amount)} τ of stake`;
-  const message = `${unstakingValidatorMessage(what, describePeers(peers), hotkey)}${requested === undefined ? ' (nothing, if this was its only stake)' : ''}`;
-  if (globals.json && !globals.yes)
-    throw usageError('E_CONFIRMATION_REQUIRED', message, 'pass --yes to unstake it anyway');
-  warnings.push(message);
-  if (!globals.json) process.stderr.write(`warning: ${message}\n`);
 }
 
 /**

@@ -159,6 +159,28 @@ describe('tao up / tao down', () => {
     expect(await stake()).toBe(1);
   });
 
+  it("selling the own validator's α on its subnet needs --yes too, and names the subnet", async () => {
+    const client = new NodeClient(first.node);
+    const alpha = async () =>
+      (await client.alphaStakes({ coldkey: first.wallet.coldkey, hotkey: first.wallet.hotkey })).find(
+        (s) => s.netuid === 1,
+      )?.alpha;
+    expect(await alpha()).toBeGreaterThan(0n);
+    // α grows with every epoch's dividends, so "nothing was sold" is read from the coldkey's nonce
+    const nonce = async () => (await client.accountInfo(first.wallet.coldkey)).nonce;
+    const before = await nonce();
+    const r = await runTao(['--json', 'stake', 'remove', '--netuid', '1', '--amount', '1', '--unsafe'], {
+      home,
+    });
+    expect(r.code, r.stderr).toBe(2);
+    const err = JSON.parse(r.stderr) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe('E_CONFIRMATION_REQUIRED');
+    expect(err.error.message).toContain(
+      'removes 1.000000000 α on subnet 1 from the running validator peer:default',
+    );
+    expect(await nonce()).toBe(before);
+  });
+
   it('a second up reuses everything: same uids and ports, same processes, no second stake', async () => {
     const client = new NodeClient(first.node);
     const stakeOf = async () =>
