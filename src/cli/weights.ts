@@ -6,13 +6,7 @@ import { globalsOf } from './context.js';
 import { emit, table } from './output.js';
 import { withExamples } from './program.js';
 import { requireNetuid } from './subnet-flags.js';
-import {
-  addTxOptions,
-  connect,
-  renderTxReport,
-  requireValue,
-  type TxFlags,
-} from './tx-flow.js';
+import { addTxOptions, connect, renderTxReport, requireValue, type TxFlags } from './tx-flow.js';
 
 export interface WeightsFlags extends TxFlags {
   netuid?: string;
