@@ -1,4 +1,5 @@
 /** `tao wallet balance | transfer | faucet`: the ledger side of a wallet (funds), added to the wallet group. */
+import { hotkeyDestinationWarning } from '../chain/hotkey-warning.js';
 import type { Command } from 'commander';
 import { formatTao } from '../core/amount.js';
 import { rejectedError, usageError } from '../core/errors.js';
@@ -72,11 +73,7 @@ export async function handleTransfer(globals: GlobalOptions, opts: TransferFlags
     : amountFlag(await requireValue(globals, opts.amount, '--amount (or --all)', 'Amount (TAO)'));
   return withChain(globals, async (chain) => {
     const owner = await chain.hotkeyOwner?.(dest);
-    const notes = owner
-      ? [
-          `${dest} is a hotkey (owned by coldkey ${owner}); funds sent to a hotkey are not its owner's balance`,
-        ]
-      : [];
+    const notes = owner ? [hotkeyDestinationWarning(dest, owner)] : [];
     const keepAlive = !opts.allowDeath;
     const { report } = await runChainTx(globals, chain, {
       role: 'coldkey',

@@ -8,6 +8,7 @@
  * subnet pools (netuid ≥ 1) the same way and signs them as its add_stake / remove_stake with netuid,
  * limit_price and allow_partial, or neither when unprotected (ledgerStakeCall).
  */
+import { hotkeyDestinationWarning } from '../../chain/hotkey-warning.js';
 import { formatTao } from '../../core/amount.js';
 import { milliPercentText, quoteStake } from '../../chain/subtensor/stake-quote.js';
 import { type Tolerance, tolerancePercent } from '../../chain/subtensor/stake.js';
@@ -74,14 +75,7 @@ const perAlpha = (rao: bigint) => `${formatTao(rao)} τ/α`;
 
 /** The warning `tao wallet transfer` gives when the destination is a hotkey (its owner's words). */
 const hotkeyWarning = (to: string, owner: string | undefined): [string, string][] =>
-  owner
-    ? [
-        [
-          'warning',
-          `${to} is a hotkey (owned by coldkey ${owner}); funds sent to a hotkey are not its owner's balance`,
-        ],
-      ]
-    : [];
+  owner ? [['warning', hotkeyDestinationWarning(to, owner)]] : [];
 
 /**
  * The plan, or the reason it stops before the review (nothing is signed either way). The fee estimate needs
