@@ -1,4 +1,4 @@
-// One block's end on the ledger (issue 12): src/ledger/payout.ts endBlock, the block's emission plus every due
+// One block's end on the ledger (issue 12): src/ledger/state/payout.ts endBlock, the block's emission plus every due
 // subnet's epoch and its payout, timed in-process on a dev state of 64 subnets × 64 neurons (n = 4,096 in all;
 // BENCH_SUBNETS / BENCH_NEURONS / BENCH_VALIDATORS change the shape, e.g. 1 × 4096 with 64: max_uids is raised). The state is built
 // through applyTx (checked txs, as test/ledger/dtao-supply.test.ts builds them): genesis with every subnet
@@ -22,10 +22,10 @@ const dist = resolve(process.env.BENCH_TAO_DIST ?? resolve(import.meta.dirname, 
 const load = (m) => import(pathToFileURL(resolve(dist, m)).href);
 const { keyPairFromUri } = await load('crypto/keys.js');
 const { encodeAddress } = await load('crypto/ss58.js');
-const { buildGenesis, devGenesis } = await load('ledger/genesis.js');
-const { applyTx } = await load('ledger/apply.js');
-const { parseCall } = await load('ledger/calls.js');
-const { endBlock } = await load('ledger/payout.js');
+const { buildGenesis, devGenesis } = await load('ledger/state/genesis.js');
+const { applyTx } = await load('ledger/state/apply.js');
+const { parseCall } = await load('ledger/state/calls.js');
+const { endBlock } = await load('ledger/state/payout.js');
 
 const SUBNETS = Number(process.env.BENCH_SUBNETS ?? 64);
 const NEURONS = Number(process.env.BENCH_NEURONS ?? 64); // per subnet

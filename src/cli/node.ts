@@ -223,7 +223,7 @@ export function registerNode(program: Command): void {
   ).action(async (flags: { data?: string }, cmd: Command) => {
     const g = globalsOf(cmd);
     const { locateChain } = await import('./node-chain.js');
-    const { verifyChain } = await import('../ledger/verify.js');
+    const { verifyChain } = await import('../ledger/node/verify.js');
     const { TaoError } = await import('../core/errors.js');
     const where = locateChain(g.home, flags.data);
     const r = await verifyChain(where.data_dir);

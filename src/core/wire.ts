@@ -1,6 +1,6 @@
 /**
  * The JSON-RPC shapes both ends of tao's ledger protocol agree on (docs/rpc.md): what the node
- * (src/ledger/rpc.ts, node.ts) sends and the client (src/client/decode.ts) reads. snake_case as on the wire;
+ * (src/ledger/node/rpc.ts, node.ts) sends and the client (src/client/decode.ts) reads. snake_case as on the wire;
  * amounts that can pass 2^53 are decimal rao strings. The ledger's state records build on these fields, the
  * client's camelCase views decode them.
  */

@@ -1,5 +1,5 @@
 /**
- * The dynamic-TAO model's rejections, in the ledger's style (src/ledger/errors.ts): a stable code (E_…) and a
+ * The dynamic-TAO model's rejections, in the ledger's style (src/ledger/state/errors.ts): a stable code (E_…) and a
  * message that says what was wrong. Every code is listed in src/core/error-codes.ts (exit 5, rejected).
  */
 

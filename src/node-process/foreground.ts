@@ -8,10 +8,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { printError } from '../cli/handle-error.js';
 import { TaoError, usageError } from '../core/errors.js';
 import { paths } from '../core/paths.js';
-import { devGenesis, localGenesis } from '../ledger/genesis.js';
-import { limitsFromEnv } from '../ledger/limits.js';
-import { LedgerNode } from '../ledger/node.js';
-import { createRpcServer, listen } from '../ledger/server.js';
+import { devGenesis, localGenesis } from '../ledger/state/genesis.js';
+import { limitsFromEnv } from '../ledger/node/limits.js';
+import { LedgerNode } from '../ledger/node/node.js';
+import { createRpcServer, listen } from '../ledger/node/server.js';
 import { defaultDataDir, LOOPBACK, pidFile, type RunInfo, runFile } from './run-info.js';
 
 export interface StartOptions {

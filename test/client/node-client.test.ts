@@ -14,9 +14,9 @@ import { fromHex } from '../../src/crypto/hex.js';
 import { keyPairFromUri } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
 import { signTx } from '../../src/crypto/tx.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { createRpcServer, listen } from '../../src/ledger/server.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { createRpcServer, listen } from '../../src/ledger/node/server.js';
 
 const TAO = 1_000_000_000n;
 const alice = keyPairFromUri('//Alice');

@@ -42,6 +42,18 @@ describe('module layers', () => {
     expect(outside).toEqual([]);
   });
 
+  it("src/ledger/state (the pure state transition) does no I/O and never loads the node's I/O (src/ledger/node)", () => {
+    const io = sources(join(SRC, 'ledger', 'state')).flatMap((f) => {
+      const text = readFileSync(f, 'utf8');
+      const builtins = [...text.matchAll(/from\s+'(node:[^']+)'/g)]
+        .map((m) => m[1] as string)
+        .filter((m) => m !== 'node:crypto'); // hashing only: deterministic
+      const node = importsOf(f, true).filter((p) => p.startsWith('ledger/node/'));
+      return [...builtins, ...node].map((p) => `${relative(SRC, f)} -> ${p}`);
+    });
+    expect(io).toEqual([]);
+  });
+
   it('src/wallet and src/core never load the CLI (the terminal prompt lives in core/prompt.ts)', () => {
     const outside = ['wallet', 'core'].flatMap((d) =>
       sources(join(SRC, d)).flatMap((f) =>

@@ -91,7 +91,7 @@ export function expectIncluded(r: TaoResult): Json {
 
 /** Mines blocks while the next one would run an epoch of one of these subnets (an epoch pays α to stakes). */
 export async function clearOfEpochs(url: string, netuids: number[]): Promise<void> {
-  const { isEpochBlock } = await import('../../src/ledger/epoch-schedule.js');
+  const { isEpochBlock } = await import('../../src/ledger/state/epoch-schedule.js');
   const { tempo } = await rpc(url, 'subnet_hyperparameters', { netuid: netuids[0] });
   for (;;) {
     const head = (await rpc(url, 'chain_head')).number as number;

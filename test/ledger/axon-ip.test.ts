@@ -6,8 +6,8 @@ import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../src/cli/subnet-flags.js';
 import { isAxonIp } from '../../src/core/ip.js';
-import { parseCall } from '../../src/ledger/calls.js';
-import type { LedgerError } from '../../src/ledger/errors.js';
+import { parseCall } from '../../src/ledger/state/calls.js';
+import type { LedgerError } from '../../src/ledger/state/errors.js';
 
 const GOOD = [
   '0.0.0.0',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../../src/ledger/block.js';
-import { blockEmission } from '../../src/ledger/emission.js';
-import { topkNonzero } from '../../src/ledger/epoch-hook.js';
-import { checkTxStateless } from '../../src/ledger/tx-check.js';
-import { isEpochBlock } from '../../src/ledger/payout.js';
+import { buildBlock } from '../../src/ledger/state/block.js';
+import { blockEmission } from '../../src/ledger/state/emission.js';
+import { topkNonzero } from '../../src/ledger/state/epoch-hook.js';
+import { checkTxStateless } from '../../src/ledger/state/tx-check.js';
+import { isEpochBlock } from '../../src/ledger/state/payout.js';
 import { Chain, key, TAO } from './helpers.js';
 
 const MAX = 21_000_000n * TAO;

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { alphaHeld } from '../../src/dtao/shares.js';
 import { MAX_PRICE_RAO, spotPriceRao, swap } from '../../src/dtao/swap.js';
-import { toSharePool } from '../../src/ledger/dtao-view.js';
-import { stakeListJson } from '../../src/ledger/rpc-dtao.js';
+import { toSharePool } from '../../src/ledger/state/dtao-view.js';
+import { stakeListJson } from '../../src/ledger/node/rpc-dtao.js';
 import { Chain, key, TAO } from './helpers.js';
 
 const bob = key('//Bob', 'sr25519');

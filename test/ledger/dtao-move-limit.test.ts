@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { currentPriceU96, maxAmountMove, movePoolOf } from '../../src/dtao/move.js';
 import { alphaHeld } from '../../src/dtao/shares.js';
 import { MAX_PRICE_RAO, MIN_PRICE_RAO, swap } from '../../src/dtao/swap.js';
-import { toSharePool } from '../../src/ledger/dtao-view.js';
+import { toSharePool } from '../../src/ledger/state/dtao-view.js';
 import { Chain, key, TAO } from './helpers.js';
 
 const bob = key('//Bob', 'sr25519');

@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alphaHeld } from '../../src/dtao/shares.js';
-import type { CheckedTx } from '../../src/ledger/apply.js';
-import { parseCall } from '../../src/ledger/calls.js';
-import { toSharePool } from '../../src/ledger/dtao-view.js';
+import type { CheckedTx } from '../../src/ledger/state/apply.js';
+import { parseCall } from '../../src/ledger/state/calls.js';
+import { toSharePool } from '../../src/ledger/state/dtao-view.js';
 import { Chain, type Key, key, rng, TAO } from './helpers.js';
 
 const STEPS = 10_000;

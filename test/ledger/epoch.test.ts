@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type EpochInputs, NEW_SUBNET_PARAMS, runEpoch, sparseToRows } from '../../src/consensus/index.js';
 import { fromHex } from '../../src/crypto/hex.js';
 import { signTx } from '../../src/crypto/tx.js';
-import { runLedgerEpoch } from '../../src/ledger/epoch-hook.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { verifyChain } from '../../src/ledger/verify.js';
+import { runLedgerEpoch } from '../../src/ledger/state/epoch-hook.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { verifyChain } from '../../src/ledger/node/verify.js';
 import { Chain, type Key, key, rng, TAO } from './helpers.js';
 
 const bob = key('//Bob', 'sr25519');

@@ -3,12 +3,17 @@ import { type KeyPair, keyPairFromUri } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
 import { fromHex } from '../../src/crypto/hex.js';
 import { signTx } from '../../src/crypto/tx.js';
-import type { CheckedTx } from '../../src/ledger/apply.js';
-import { type Block, buildBlock, type BlockHeader } from '../../src/ledger/block.js';
-import { buildGenesis, devGenesis, type GenesisConfig, localGenesis } from '../../src/ledger/genesis.js';
-import type { StateHasher } from '../../src/ledger/state-root.js';
-import type { LedgerState } from '../../src/ledger/state.js';
-import { checkTxStateless } from '../../src/ledger/tx-check.js';
+import type { CheckedTx } from '../../src/ledger/state/apply.js';
+import { type Block, buildBlock, type BlockHeader } from '../../src/ledger/state/block.js';
+import {
+  buildGenesis,
+  devGenesis,
+  type GenesisConfig,
+  localGenesis,
+} from '../../src/ledger/state/genesis.js';
+import type { StateHasher } from '../../src/ledger/state/state-root.js';
+import type { LedgerState } from '../../src/ledger/state/state.js';
+import { checkTxStateless } from '../../src/ledger/state/tx-check.js';
 
 export const TAO = 1_000_000_000n;
 

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { verifyChain } from '../../src/ledger/verify.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { verifyChain } from '../../src/ledger/node/verify.js';
 
 const dirs: string[] = [];
 afterAll(() => {

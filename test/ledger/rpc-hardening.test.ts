@@ -10,11 +10,11 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { connectionCap, limitsFromEnv, resolveLimits } from '../../src/ledger/limits.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { createRpcServer } from '../../src/ledger/server.js';
-import type * as PoolModule from '../../src/ledger/verify-pool.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { connectionCap, limitsFromEnv, resolveLimits } from '../../src/ledger/node/limits.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { createRpcServer } from '../../src/ledger/node/server.js';
+import type * as PoolModule from '../../src/ledger/node/verify-pool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tao-rpc-hard-'));
 const sock = join(dir, 'rpc.sock');
@@ -132,7 +132,7 @@ describe('dev_setTime bounds', () => {
   });
 });
 
-const BUILT = new URL('../../dist/ledger/verify-pool.js', import.meta.url);
+const BUILT = new URL('../../dist/ledger/node/verify-pool.js', import.meta.url);
 const GENESIS = `0x${'ab'.repeat(32)}`;
 
 describe.skipIf(!existsSync(BUILT))('VerifyPool and deeply nested transactions', () => {

@@ -10,8 +10,8 @@ import { keyPairFromUri, sign } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
 import { signTx } from '../../src/crypto/tx.js';
 import { signingPayload } from '../../src/crypto/tx-payload.js';
-import type { LedgerError } from '../../src/ledger/errors.js';
-import { checkTxStateless } from '../../src/ledger/tx-check.js';
+import type { LedgerError } from '../../src/ledger/state/errors.js';
+import { checkTxStateless } from '../../src/ledger/state/tx-check.js';
 import { freePort, type Json, kill, type NodeProc, rpc, rpcRaw, startNode } from '../e2e/node-helpers.js';
 import { tempHome } from '../helpers/tao.js';
 

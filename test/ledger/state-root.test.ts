@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/crypto/canonical.js';
-import { sha256hex, type TxReceipt, txsRoot } from '../../src/ledger/block.js';
-import { StateHasher } from '../../src/ledger/state-root.js';
+import { sha256hex, type TxReceipt, txsRoot } from '../../src/ledger/state/block.js';
+import { StateHasher } from '../../src/ledger/state/state-root.js';
 import { rng as xorshift } from './helpers.js';
 
 class Reference {

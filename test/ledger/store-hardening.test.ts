@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TaoError } from '../../src/core/errors.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -5,8 +5,8 @@ import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/crypto/hex.js';
 import { signTx } from '../../src/crypto/tx.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
 import { key, TAO } from './helpers.js';
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Chain, key, TAO } from './helpers.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
 
 const FEE = 100_000n;
 const bob = key('//Bob', 'sr25519');

@@ -3,7 +3,7 @@
  * isEpochBlock (what payout.ts runs), head by head, for several netuids and tempos (tempo 0 included).
  */
 import { describe, expect, it } from 'vitest';
-import { blocksToEpoch, isEpochBlock } from '../../src/ledger/epoch-schedule.js';
+import { blocksToEpoch, isEpochBlock } from '../../src/ledger/state/epoch-schedule.js';
 
 /** The next epoch by brute force: the first block after `head` that the ledger runs an epoch at. */
 function firstEpochAfter(head: number, netuid: number, tempo: number): number {

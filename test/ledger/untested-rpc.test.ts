@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/crypto/hex.js';
 import { signTx } from '../../src/crypto/tx.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { createRpcServer } from '../../src/ledger/server.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { createRpcServer } from '../../src/ledger/node/server.js';
 import { key } from './helpers.js';
 
 const MAX_U64 = 2n ** 64n - 1n;

@@ -6,12 +6,12 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/crypto/hex.js';
 import { signTx } from '../../src/crypto/tx.js';
-import type { LedgerError } from '../../src/ledger/errors.js';
-import { checkTxStateless } from '../../src/ledger/tx-check.js';
-import type * as PoolModule from '../../src/ledger/verify-pool.js';
+import type { LedgerError } from '../../src/ledger/state/errors.js';
+import { checkTxStateless } from '../../src/ledger/state/tx-check.js';
+import type * as PoolModule from '../../src/ledger/node/verify-pool.js';
 import { key, TAO } from './helpers.js';
 
-const BUILT = new URL('../../dist/ledger/verify-pool.js', import.meta.url);
+const BUILT = new URL('../../dist/ledger/node/verify-pool.js', import.meta.url);
 const GENESIS = `0x${'ab'.repeat(32)}`;
 
 function txs(count: number): unknown[] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vecU16MaxUpscaleToU16 } from '../../src/consensus/math.js';
-import { checkVecMaxLimited } from '../../src/ledger/weights.js';
+import { checkVecMaxLimited } from '../../src/ledger/state/weights.js';
 import { Chain, key, TAO } from './helpers.js';
 
 interface MathCase {

@@ -14,9 +14,9 @@ import { NodeClient } from '../../src/client/node-client.js';
 import { sendTx } from '../../src/client/send.js';
 import { keyPairFromUri } from '../../src/crypto/keys.js';
 import { encodeAddress } from '../../src/crypto/ss58.js';
-import { devGenesis } from '../../src/ledger/genesis.js';
-import { LedgerNode } from '../../src/ledger/node.js';
-import { createRpcServer, listen } from '../../src/ledger/server.js';
+import { devGenesis } from '../../src/ledger/state/genesis.js';
+import { LedgerNode } from '../../src/ledger/node/node.js';
+import { createRpcServer, listen } from '../../src/ledger/node/server.js';
 import { type ChainFacts, chainFacts, ensureNeuron, type NeuronTarget } from '../../src/up/chain.js';
 import { OWN_ALPHA, OWN_STAKE, UP_NETUID, VALIDATOR_ALPHA, VALIDATOR_STAKE } from '../../src/up/plan.js';
 

@@ -6,7 +6,7 @@
  */
 import { decodeAlphaStakes, decodeStakes } from '../../client/decode.js';
 import type { NodeClient } from '../../client/index.js';
-import { blocksToEpoch } from '../../ledger/epoch-schedule.js';
+import { blocksToEpoch } from '../../ledger/state/epoch-schedule.js';
 import type { Neuron as ClientNeuron, NodeEvent, SubnetInfo as ClientSubnet } from '../../client/types.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type {

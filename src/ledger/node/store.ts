@@ -12,8 +12,8 @@
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
-import { ExitCode, TaoError } from '../core/errors.js';
-import type { Block, BlockHeader, RecordChange } from './block.js';
+import { ExitCode, TaoError } from '../../core/errors.js';
+import type { Block, BlockHeader, RecordChange } from '../state/block.js';
 import { storageError } from './storage-error.js';
 
 export interface TxLocation {

@@ -11,11 +11,11 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { enableFastSr25519 } from '../crypto/sr25519-schnorrkel.js';
-import { loadWasmCrypto } from '../crypto/sr25519-wasm.js';
-import { setTxHashBlake2b } from '../crypto/tx-payload.js';
-import { isLedgerError } from './errors.js';
-import { checkTxStateless } from './tx-check.js';
+import { enableFastSr25519 } from '../../crypto/sr25519-schnorrkel.js';
+import { loadWasmCrypto } from '../../crypto/sr25519-wasm.js';
+import { setTxHashBlake2b } from '../../crypto/tx-payload.js';
+import { isLedgerError } from '../state/errors.js';
+import { checkTxStateless } from '../state/tx-check.js';
 
 export type WorkerResult =
   | { ok: true; hash: string; signer: string; nonce: number; expiry: number; call: unknown }

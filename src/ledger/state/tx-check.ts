@@ -4,7 +4,7 @@
  * A value nested deeper than any transaction can be is refused first, before anything walks it recursively
  * (canonical JSON, a worker thread's structured clone) and overflows the stack.
  */
-import { verifyTx } from '../crypto/tx.js';
+import { verifyTx } from '../../crypto/tx.js';
 import type { CheckedTx } from './apply.js';
 import { parseCall } from './calls.js';
 import { LedgerError } from './errors.js';

@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CheckedTx } from './apply.js';
-import type { Call } from './calls.js';
-import { LedgerError, type LedgerErrorCode } from './errors.js';
-import { MAX_TX_DEPTH, nestsDeeperThan } from './tx-check.js';
+import type { CheckedTx } from '../state/apply.js';
+import type { Call } from '../state/calls.js';
+import { LedgerError, type LedgerErrorCode } from '../state/errors.js';
+import { MAX_TX_DEPTH, nestsDeeperThan } from '../state/tx-check.js';
 import { checkMany, type WorkerResult } from './verify-worker.js';
 
 const SCRIPT = new URL('./verify-worker.js', import.meta.url);

@@ -3,9 +3,9 @@
  * stakes of `stake_list`, and `stake_quote` (a swap simulated on the current pool, nothing written).
  * Pure reads of the ledger state; amounts are decimal rao strings, prices rao per α.
  */
-import { isDtaoError } from '../dtao/errors.js';
-import { U96F32 } from '../dtao/fixed.js';
-import { alphaHeld } from '../dtao/shares.js';
+import { isDtaoError } from '../../dtao/errors.js';
+import { U96F32 } from '../../dtao/fixed.js';
+import { alphaHeld } from '../../dtao/shares.js';
 import {
   initialize,
   MAX_PRICE_RAO,
@@ -14,11 +14,11 @@ import {
   priceRaoOf,
   spotPriceRao,
   swap,
-} from '../dtao/swap.js';
-import { blockEmission } from './emission.js';
-import { toSharePool } from './dtao-view.js';
-import { LedgerError } from './errors.js';
-import type { LedgerState, Pool } from './state.js';
+} from '../../dtao/swap.js';
+import { blockEmission } from '../state/emission.js';
+import { toSharePool } from '../state/dtao-view.js';
+import { LedgerError } from '../state/errors.js';
+import type { LedgerState, Pool } from '../state/state.js';
 
 const RAO = 1_000_000_000n;
 const f = U96F32;

@@ -3,13 +3,13 @@
  * (-32000 with data.code), and the result shapes (amounts as decimal rao strings, SS58 addresses, u16
  * ranking fields). Dev methods exist only on dev chains.
  */
-import { decodeAddress } from '../crypto/ss58.js';
-import { VERSION } from '../core/version.js';
-import type { NeuronJson } from '../core/wire.js';
-import { feeOf, isCallType } from './calls.js';
-import { DEV_ACCOUNTS } from './genesis.js';
+import { decodeAddress } from '../../crypto/ss58.js';
+import { VERSION } from '../../core/version.js';
+import type { NeuronJson } from '../../core/wire.js';
+import { feeOf, isCallType } from '../state/calls.js';
+import { DEV_ACCOUNTS } from '../state/genesis.js';
 import { MAX_NONCE_AHEAD, type LedgerNode } from './node.js';
-import type { Neuron } from './state.js';
+import type { Neuron } from '../state/state.js';
 import { poolJson, quoteJson, stakeListJson, taoEmissionByNetuid } from './rpc-dtao.js';
 
 export class RpcError extends Error {

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLedgerError } from './errors.js';
+import { isLedgerError } from '../state/errors.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import type { LedgerNode } from './node.js';
 import { methods, RpcError } from './rpc.js';

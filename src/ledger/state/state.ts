@@ -3,8 +3,8 @@
  * takes, subnets, neurons, uid index, totals) plus derived in-memory indexes. Pure data and accessors;
  * the rules live in apply.ts, block.ts and payout.ts.
  */
-import type { NeuronFields } from '../core/wire.js';
-import type { Subnet as DtaoSubnet } from '../dtao/state.js';
+import type { NeuronFields } from '../../core/wire.js';
+import type { Subnet as DtaoSubnet } from '../../dtao/state.js';
 import type { ChainParams, Hyperparameters } from './params.js';
 import { Journal, Table } from './journal.js';
 

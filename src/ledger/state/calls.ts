@@ -3,8 +3,8 @@
  * object into a typed Call. Amounts are decimal rao strings (> 0, < 2^64); addresses SS58 (prefix 42).
  * Every problem is an E_BAD_CALL / E_BAD_AMOUNT / E_BAD_ADDRESS rejection naming the field.
  */
-import { isAxonIp } from '../core/ip.js';
-import { decodeAddress } from '../crypto/ss58.js';
+import { isAxonIp } from '../../core/ip.js';
+import { decodeAddress } from '../../crypto/ss58.js';
 import { LedgerError, reject } from './errors.js';
 
 export type Call =

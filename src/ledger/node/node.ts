@@ -7,18 +7,18 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { ExitCode, TaoError } from '../core/errors.js';
-import type { TxStatus } from '../core/wire.js';
-import { applyTx, type CheckedTx } from './apply.js';
-import { type Block, type BlockHeader, buildBlock } from './block.js';
-import { decoders } from './codec.js';
-import { LedgerError, reject } from './errors.js';
-import { buildGenesis, decodeStoredGenesis, encodeGenesis, type GenesisConfig } from './genesis.js';
+import { ExitCode, TaoError } from '../../core/errors.js';
+import type { TxStatus } from '../../core/wire.js';
+import { applyTx, type CheckedTx } from '../state/apply.js';
+import { type Block, type BlockHeader, buildBlock } from '../state/block.js';
+import { decoders } from '../state/codec.js';
+import { LedgerError, reject } from '../state/errors.js';
+import { buildGenesis, decodeStoredGenesis, encodeGenesis, type GenesisConfig } from '../state/genesis.js';
 import { Mempool } from './mempool.js';
-import { StateHasher } from './state-root.js';
-import { LedgerState } from './state.js';
+import { StateHasher } from '../state/state-root.js';
+import { LedgerState } from '../state/state.js';
 import { ChainStore } from './store.js';
-import { checkTxStateless } from './tx-check.js';
+import { checkTxStateless } from '../state/tx-check.js';
 import { type Verdict, VerifyPool } from './verify-pool.js';
 
 export const MAX_NONCE_AHEAD = 1024;

@@ -5,10 +5,10 @@
  * partial fill), move/transfer/swap between stakes, unstake_all, and start_call which starts a subnet's
  * emission. Root stake cannot be moved between stakes here: remove it and add it again.
  */
-import { formatTao } from '../core/amount.js';
-import { type MoveOutcome, transition } from '../dtao/move.js';
-import { addStake, addStakeLimit, removeStake, removeStakeLimit, unstakeAll } from '../dtao/stake.js';
-import { startCall } from '../dtao/subnet.js';
+import { formatTao } from '../../core/amount.js';
+import { type MoveOutcome, transition } from '../../dtao/move.js';
+import { addStake, addStakeLimit, removeStake, removeStakeLimit, unstakeAll } from '../../dtao/stake.js';
+import { startCall } from '../../dtao/subnet.js';
 import { addFree, credit, debit } from './balances.js';
 import type { Call } from './calls.js';
 import { withDtao } from './dtao-view.js';

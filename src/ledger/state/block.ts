@@ -4,7 +4,7 @@
  * as one change set. A tx that fails any rule is recorded as rejected with its code and has no effect.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../crypto/canonical.js';
+import { canonicalJson } from '../../crypto/canonical.js';
 import { applyTx, type CheckedTx } from './apply.js';
 import { encodeRecord } from './codec.js';
 import { isLedgerError } from './errors.js';

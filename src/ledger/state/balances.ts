@@ -2,7 +2,7 @@
  * Balance moves every call shares: credit with the u64 cap, debit with a message naming what the τ was for,
  * and burning (fees, registration). Each writes through the journaled accounts / totals tables.
  */
-import { formatTao } from '../core/amount.js';
+import { formatTao } from '../../core/amount.js';
 import { reject } from './errors.js';
 import type { LedgerState } from './state.js';
 

@@ -22,9 +22,9 @@ import {
   runEpoch,
   sparseToRows,
   type YumaParams,
-} from '../consensus/index.js';
-import { distributeExactly } from '../consensus/payout.js';
-import { div, mul, ONE, propToU16 } from '../consensus/fixed.js';
+} from '../../consensus/index.js';
+import { distributeExactly } from '../../consensus/payout.js';
+import { div, mul, ONE, propToU16 } from '../../consensus/fixed.js';
 import type { LedgerState, Neuron, SparseRow, Subnet } from './state.js';
 
 /** subtensor `is_topk_nonzero`: the k largest non-zero values; ties: the lower uid loses. */

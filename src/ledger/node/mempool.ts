@@ -4,9 +4,9 @@
  * account's next nonce, plus any tx that can no longer be included (stale nonce, expired) so it gets a
  * rejected receipt instead of lingering.
  */
-import type { CheckedTx } from './apply.js';
-import { reject } from './errors.js';
-import type { LedgerState } from './state.js';
+import type { CheckedTx } from '../state/apply.js';
+import { reject } from '../state/errors.js';
+import type { LedgerState } from '../state/state.js';
 
 export class Mempool {
   private readonly bySigner = new Map<string, Map<number, CheckedTx>>();

@@ -4,7 +4,7 @@
  * Deviations, by design: any self-weight is rejected with E_SELF_WEIGHT (the chain accepts a lone self-weight);
  * while no neuron of the subnet holds a permit, the bootstrap permits count (epoch-hook.ts).
  */
-import { vecU16MaxUpscaleToU16 } from '../consensus/math.js';
+import { vecU16MaxUpscaleToU16 } from '../../consensus/math.js';
 import { effectivePermits } from './epoch-hook.js';
 import { reject } from './errors.js';
 import type { LedgerState, Neuron, SparseRow, Subnet } from './state.js';

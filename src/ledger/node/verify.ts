@@ -14,14 +14,14 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TaoError } from '../core/errors.js';
-import { enableWasmSr25519 } from '../crypto/sr25519-wasm.js';
-import { buildBlock } from './block.js';
-import { isLedgerError } from './errors.js';
-import { buildGenesis, decodeStoredGenesis } from './genesis.js';
+import { TaoError } from '../../core/errors.js';
+import { enableWasmSr25519 } from '../../crypto/sr25519-wasm.js';
+import { buildBlock } from '../state/block.js';
+import { isLedgerError } from '../state/errors.js';
+import { buildGenesis, decodeStoredGenesis } from '../state/genesis.js';
 import { loadState } from './node.js';
 import { ChainStore, refuseWithoutCurrent } from './store.js';
-import { checkTxStateless } from './tx-check.js';
+import { checkTxStateless } from '../state/tx-check.js';
 
 export interface VerifyResult {
   ok: boolean;

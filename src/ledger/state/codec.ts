@@ -2,9 +2,9 @@
  * Canonical encoding of every state record (canonical JSON, bigints as decimal strings) and the decoders
  * that read them back. The same state always encodes to the same bytes: storage and the state root use it.
  */
-import { canonicalJson } from '../crypto/canonical.js';
+import { canonicalJson } from '../../crypto/canonical.js';
 import type { Hyperparameters } from './params.js';
-import type { Curve } from '../dtao/swap.js';
+import type { Curve } from '../../dtao/swap.js';
 import type { Account, AlphaStake, Neuron, Pool, Subnet, Totals } from './state.js';
 
 type Json = Record<string, unknown>;

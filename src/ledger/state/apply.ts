@@ -3,7 +3,7 @@
  * call and bumps the signer's nonce, all or nothing: on any rejection every write since the start of the tx
  * is rolled back and the LedgerError is rethrown. Pure and deterministic (no clock, no I/O).
  */
-import { formatTao } from '../core/amount.js';
+import { formatTao } from '../../core/amount.js';
 import { addFree, burn, debit } from './balances.js';
 import { type Call, feeOf } from './calls.js';
 import { reject } from './errors.js';
@@ -13,8 +13,8 @@ import type { LedgerState } from './state.js';
 import { neuronKey } from './state.js';
 import { setWeights } from './weights.js';
 import { applyStakeCall, type Swap } from './stake-calls.js';
-import { newPool } from '../dtao/subnet.js';
-import { bigMin } from '../dtao/fixed.js';
+import { newPool } from '../../dtao/subnet.js';
+import { bigMin } from '../../dtao/fixed.js';
 import { dtaoParams } from './dtao-view.js';
 
 /** A transaction whose envelope and signature were already checked (see tx-check.ts). */

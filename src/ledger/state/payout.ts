@@ -10,8 +10,8 @@
  * has stake or incentive: then it carries over to the next epoch).
  * Epoch schedule as subtensor: subnet `netuid` runs when (block + netuid + 1) % (tempo + 1) == 0.
  */
-import { runBlock } from '../dtao/emission.js';
-import { addToAll, credit as creditShares, type SharePool } from '../dtao/shares.js';
+import { runBlock } from '../../dtao/emission.js';
+import { addToAll, credit as creditShares, type SharePool } from '../../dtao/shares.js';
 import { storeSharePool, toSharePool, withDtao } from './dtao-view.js';
 import { type LedgerEpochResult, runLedgerEpoch, subnetEpochInputs } from './epoch-hook.js';
 import { isEpochBlock } from './epoch-schedule.js';

@@ -2,7 +2,7 @@
  * What a LevelDB failure means to an operator: E_STORAGE (exit 2) naming the data dir, the file when
  * LevelDB names one, and what to do — a full disk, a damaged file, or another I/O failure. Never "a bug".
  */
-import { ExitCode, TaoError } from '../core/errors.js';
+import { ExitCode, TaoError } from '../../core/errors.js';
 
 const FULL = /no space left|ENOSPC|file too large|EFBIG|quota exceeded|EDQUOT/i;
 

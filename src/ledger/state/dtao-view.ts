@@ -6,9 +6,9 @@
  * `withDtao` runs one model call and flushes only if it returned, so a rejection changes nothing; model
  * rejections become LedgerErrors with the same code (the block builder records them as rejected txs).
  */
-import { isDtaoError } from '../dtao/errors.js';
-import type { SharePool } from '../dtao/shares.js';
-import type { DtaoParams, DtaoState, Subnet as DtaoSubnet } from '../dtao/state.js';
+import { isDtaoError } from '../../dtao/errors.js';
+import type { SharePool } from '../../dtao/shares.js';
+import type { DtaoParams, DtaoState, Subnet as DtaoSubnet } from '../../dtao/state.js';
 import { blockEmission } from './emission.js';
 import { LedgerError } from './errors.js';
 import type { ChainParams } from './params.js';

@@ -5,11 +5,11 @@
  * Dev chains: //Alice … //Ferdie (sr25519) hold DEV_BALANCE each, subnet 1 is owned by Alice (its pool seeded
  * with `pool_seed` τ and α, started), faucet on.
  */
-import { keyPairFromUri } from '../crypto/keys.js';
-import { encodeAddress } from '../crypto/ss58.js';
+import { keyPairFromUri } from '../../crypto/keys.js';
+import { encodeAddress } from '../../crypto/ss58.js';
 import { createSubnet } from './apply.js';
 import { type BlockHeader, commitState, headerHash, type RecordChange, sha256hex, txsRoot } from './block.js';
-import { ExitCode, TaoError } from '../core/errors.js';
+import { ExitCode, TaoError } from '../../core/errors.js';
 import { type ChainParams, defaultChainParams, ECONOMICS, RAO } from './params.js';
 import { StateHasher } from './state-root.js';
 import { LedgerState } from './state.js';
