@@ -2,7 +2,7 @@
  * The typed view of docs/rpc.md: what NodeClient methods return. Amounts are bigint rao, ranking fields
  * stay u16 integers (0..65535) as the ledger stores them; field names are camelCase.
  */
-import type { Axon, TxError, TxState, TxStatus } from '../core/wire.js';
+import type { Axon, Camelized, NeuronFields, TxError, TxState, TxStatus } from '../core/wire.js';
 import type { Scheme } from '../crypto/tx-payload.js';
 
 /** The wire shapes the client passes through as they are (core/wire.ts). */
@@ -126,26 +126,17 @@ export interface AlphaStakeEntry {
 /** Every hyperparameter by its snake_case name, as the node sends them. */
 export type Hyperparameters = Record<string, unknown>;
 
-export interface Neuron {
-  uid: number;
-  hotkey: string;
-  coldkey: string;
+/**
+ * A metagraph neuron as the client decodes it: the wire's fields (src/core/wire.ts NeuronFields, the one
+ * definition the node sends) under camelCase names, money as bigint rao. Ranking fields are u16, 0..65535.
+ */
+export interface Neuron extends Camelized<Omit<NeuronFields, 'stake_weight'>> {
+  /** The hotkey's root stake (τ). */
   stake: bigint;
-  /** The hotkey's α on this subnet (the part of `stake` held as α); absent from nodes without pools. */
+  /** The hotkey's α on this subnet; absent from nodes without pools. */
   alphaStake?: bigint;
-  /** Ranking fields: u16, 0..65535. */
-  rank: number;
-  trust: number;
-  consensus: number;
-  incentive: number;
-  dividends: number;
+  /** The last epoch's emission (α). */
   emission: bigint;
-  validatorTrust: number;
-  validatorPermit: boolean;
-  active: boolean;
-  lastUpdate: number;
-  registeredAt: number;
-  axon: Axon | null;
 }
 
 export interface Metagraph {
