@@ -174,8 +174,11 @@ describeLocalnet(
       expect(r.code, r.stderr).toBe(0);
       const preview = r.stderr.replace(/\s+/g, ' ');
       expect(preview).toContain(`price ${fmt(priceA)} τ/α → ${fmt(priceB)} τ/α`);
-      expect(preview).toContain(`limit price ${fmt(limit)} τ/α (floor; tolerance 0.5 %, fill or kill)`);
-      const expected = /expected alpha out ≈ (\d+\.\d{9}) α/.exec(preview)?.[1];
+      expect(preview).toContain(
+        `limit ratio ${fmt(limit)} (floor on origin/destination price; tolerance 0.5 %, fill or kill)`,
+      );
+      expect(preview).not.toContain('carries no limit price');
+      const expected = /expected alpha out (?:≈ )?(\d+\.\d{9}) α/.exec(preview)?.[1];
       expect(expected, preview).toBeDefined();
 
       const block = Number(/included in block (\d+)/.exec(r.stdout)?.[1]);
@@ -192,6 +195,31 @@ describeLocalnet(
       expect((diff < 0n ? -diff : diff) * 1000n).toBeLessThanOrEqual(into.alpha);
       // The pools moved within the limit: origin price / destination price stays above the floor.
       expect(((await priceOf(fx, a)) * RAO) / (await priceOf(fx, b))).toBeGreaterThanOrEqual(limit);
+    });
+
+    it('stake transfer across subnets (transferStake has no limit in spec 300): past the tolerance refused before signing; within it sent, the preview saying the check is all', async () => {
+      await stakeOnA(40);
+      const heldA = await alphaOf(fx, hotkey, coldkey, a);
+      const before = await headNumber();
+      const dest = fx.alice.address;
+      const args = ['stake', 'transfer', '--netuid', String(a), '--dest-netuid', String(b), '--dest', dest];
+      const refused = await tao([...args, '--amount', '30', '--json']);
+      expect(refused.code, refused.stderr).toBe(5);
+      expect(JSON.parse(refused.stderr).error.code).toBe('E_SLIPPAGE');
+      expect(await headNumber()).toBe(before);
+      expect(await alphaOf(fx, hotkey, coldkey, a)).toBe(heldA);
+
+      const [priceA, priceB] = [await priceOf(fx, a), await priceOf(fx, b)];
+      const r = await tao([...args, '--amount', '0.5', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      const preview = r.stderr.replace(/\s+/g, ' ');
+      expect(preview).toContain(`limit ratio ${fmt((((priceA * RAO) / priceB) * 995n) / 1000n)}`);
+      expect(preview).toContain("this runtime's transferStake carries no limit price");
+      const events = await blockEvents(fx, Number(/included in block (\d+)/.exec(r.stdout)?.[1]));
+      expect(stakeEvent(events, 'StakeRemoved')).toMatchObject({ netuid: a, alpha: RAO / 2n });
+      expect(stakeEvent(events, 'StakeAdded').netuid).toBe(b);
+      expect(await alphaOf(fx, hotkey, coldkey, a)).toBe(heldA - RAO / 2n);
+      expect(await alphaOf(fx, hotkey, dest, b)).toBe(stakeEvent(events, 'StakeAdded').alpha);
     });
 
     it('stake swap of 1 α from subnet a to b signs swapStakeLimit: the α moved, read back from the chain, to the rao', async () => {

@@ -10,8 +10,8 @@ import type { Extrinsic } from '../../chain/subtensor/submit.js';
 import { extrinsic } from '../../chain/subtensor/access.js';
 import { alphaPrice, subnetExists } from '../../chain/subtensor/reads.js';
 import { namePoolRefusal } from '../../chain/subtensor/stake-quote.js';
-import { type Protection, limitDown, stakeEvents, stakeOf } from '../../chain/subtensor/stake.js';
-import { estimateBuy, estimateSell, readPoolState } from '../../chain/subtensor/swap-estimate.js';
+import { type Protection, stakeEvents, stakeOf } from '../../chain/subtensor/stake.js';
+import { readPoolState } from '../../chain/subtensor/swap-estimate.js';
 import { formatTao } from '../../core/amount.js';
 import { rejectedError, usageError } from '../../core/errors.js';
 import type { GlobalOptions } from '../context.js';
@@ -19,17 +19,15 @@ import type { TxFlags } from '../tx-flow.js';
 import { runSubtensorTx, type SubtensorTxContext, type SubtensorTxReport } from './tx.js';
 import {
   ADD,
+  type CrossSubnetPlan,
+  crossSubnetPlan,
   priceText,
-  protectionLines,
   REMOVE,
   refuseBeyondLimit,
-  slippageText,
   type TradeReportFields,
   type TradeSide,
   tradePreview,
 } from '../stake-preview.js';
-
-const RAO = 1_000_000_000n;
 
 /**
  * Subtensor checks stake calls before they enter a block (its transaction extension): a limit the price
@@ -221,9 +219,12 @@ export interface StakeMoveReport extends SubtensorTxReport {
   alpha: string;
   /** Alpha credited at the destination (StakeAdded). */
   alpha_received: string;
+  /** What the preview expected to be credited (o.amount within one subnet). */
+  expected_alpha_received: string;
   /** τ the move went through (StakeRemoved's τ; the spot-price equivalent within one subnet). */
   tao: string;
   price: string;
+  /** Across subnets the floor on origin/destination price: carried by swapStakeLimit, checked before signing otherwise. */
   limit_price: string | null;
   tolerance: string | null;
   partial: boolean;
@@ -246,22 +247,11 @@ export async function subtensorStakeMove(
       'nothing to move: give --dest-hotkey and/or --dest-netuid different from the origin',
     );
   const p = o.protection;
-  // Only a same-hotkey move across subnets has a limit variant (swapStakeLimit) in this runtime.
-  const limited = crossSubnet && sameKeys && p.tolerance !== undefined;
-  if (crossSubnet && !sameKeys && p.tolerance !== undefined)
-    throw usageError(
-      'E_USAGE',
-      `this runtime has no price-limited ${o.kind === 'move' ? 'moveStake' : 'transferStake'}: a move across subnets ${o.kind === 'move' ? 'to another hotkey' : 'to another coldkey'} would swap twice with no protection`,
-      o.kind === 'move'
-        ? 'move across subnets on the same hotkey first (protected: swapStakeLimit), then to the other hotkey within the subnet; or pass --unsafe'
-        : 'transfer within the subnet (no swap), or pass --unsafe',
-    );
   const [price, destPrice] = await Promise.all([alphaPrice(api, o.netuid), alphaPrice(api, o.destNetuid)]);
-  const ratio = destPrice === 0n ? 0n : (price * RAO) / destPrice;
-  const limit = limited && p.tolerance ? limitDown(ratio, p.tolerance) : undefined;
   const [origin, dest] = crossSubnet
     ? await Promise.all([readPoolState(api, o.netuid), readPoolState(api, o.destNetuid)])
     : [undefined, undefined];
+  let plan: CrossSubnetPlan | undefined;
   const { inclusion, report } = await namingPoolRefusals(() =>
     runSubtensorTx(globals, chain, {
       role: 'coldkey',
@@ -282,26 +272,20 @@ export async function subtensorStakeMove(
           ['alpha', `${formatTao(o.amount)} α of ${formatTao(held)} α held`],
         ];
         const notes: string[] = [];
-        if (!crossSubnet) {
+        if (!crossSubnet || !origin || !dest) {
           details.push(['price', `${priceText(price)} (within one subnet: no swap, no price impact)`]);
-        } else if (origin && dest) {
-          // Across subnets the runtime sells on the origin without its fee, then buys on the destination.
-          const sold = estimateSell({ ...origin, feeRate: 0n }, o.amount);
-          const bought = estimateBuy(dest, sold.out);
-          details.push(
-            ['price', `${priceText(price)} → ${priceText(destPrice)} (ratio ${formatTao(ratio)})`],
-            ['expected alpha out', `≈ ${formatTao(bought.out)} α (via ≈ ${formatTao(sold.out)} τ)`],
-            ['slippage', `≈ ${slippageText((o.amount * price) / RAO, (bought.out * destPrice) / RAO)}`],
-          );
-          if (limit !== undefined) details.push(...protectionLines(p, limit, 'floor'));
-          else
-            details.push([
-              'price protection',
-              p.tolerance === undefined ? 'OFF (--unsafe)' : 'none available in this runtime for this move',
-            ]);
-          if (limit !== undefined)
-            notes.push('the limit is a floor on (origin price / destination price) after the swap');
+        } else {
+          // The plan of tao stake swap and the ledger: a ratio past the limit is refused here, unsigned.
+          plan = crossSubnetPlan(o.amount, { origin, dest }, { origin: price, dest: destPrice }, p);
+          details.push(...plan.details);
+          if (!sameKeys && plan.limit !== undefined)
+            notes.push(
+              `this runtime's ${o.kind === 'move' ? 'moveStake' : 'transferStake'} carries no limit price: the limit was checked against the pools as read now, before signing; a trade included first can still move the price`,
+            );
         }
+        const limit = sameKeys ? plan?.limit : undefined;
+        // Without a limit in the call, --partial is applied here: what fits within the limit is sent.
+        const amount = plan === undefined || sameKeys ? o.amount : plan.moved;
         const call =
           crossSubnet && sameKeys
             ? limit !== undefined
@@ -310,12 +294,11 @@ export async function subtensorStakeMove(
                     o.hotkey,
                     o.netuid,
                     o.destNetuid,
-                    o.amount,
+                    amount,
                     limit,
                     p.partial,
                   )
-              : () =>
-                  extrinsic(api, 'subtensorModule', 'swapStake')(o.hotkey, o.netuid, o.destNetuid, o.amount)
+              : () => extrinsic(api, 'subtensorModule', 'swapStake')(o.hotkey, o.netuid, o.destNetuid, amount)
             : o.kind === 'transfer'
               ? () =>
                   extrinsic(api, 'subtensorModule', 'transferStake')(
@@ -323,7 +306,7 @@ export async function subtensorStakeMove(
                     o.hotkey,
                     o.netuid,
                     o.destNetuid,
-                    o.amount,
+                    amount,
                   )
               : () =>
                   extrinsic(api, 'subtensorModule', 'moveStake')(
@@ -331,7 +314,7 @@ export async function subtensorStakeMove(
                     o.destHotkey,
                     o.netuid,
                     o.destNetuid,
-                    o.amount,
+                    amount,
                   );
         return {
           title: o.kind === 'transfer' ? 'Transfer stake to another coldkey' : 'Move stake',
@@ -356,9 +339,10 @@ export async function subtensorStakeMove(
     alpha: formatTao(removed?.alpha ?? 0n),
     alpha_received: formatTao(added?.alpha ?? 0n),
     tao: formatTao(removed?.tao ?? 0n),
+    expected_alpha_received: formatTao(plan?.expected ?? (crossSubnet ? 0n : o.amount)),
     price: formatTao(price),
-    limit_price: limit === undefined ? null : formatTao(limit),
-    tolerance: limit === undefined ? null : (p.tolerance?.text ?? null),
-    partial: limit === undefined ? false : p.partial,
+    limit_price: plan?.limit === undefined ? null : formatTao(plan.limit),
+    tolerance: plan?.limit === undefined ? null : (p.tolerance?.text ?? null),
+    partial: plan?.limit === undefined ? false : p.partial,
   };
 }
