@@ -155,7 +155,37 @@ export type ChainCall =
   /** Signed by the hotkey: where its axon listens. */
   | { type: 'serve_axon'; netuid: number; ip: string; port: number; protocol: number }
   /** Dev chains of tao's ledger only. */
-  | { type: 'faucet'; amount?: bigint };
+  | { type: 'faucet'; amount?: bigint }
+  /**
+   * A stake trade against subnet `netuid`'s pool: τ in for α (add) or α out for τ (remove); `limit` is the
+   * limit price (a ceiling buying, a floor selling; absent with --unsafe), `partial` fills what fits within
+   * it. `all` (remove) sells everything held, `amount` being what the preview read.
+   */
+  | {
+      type: 'add_stake' | 'remove_stake';
+      hotkey: string;
+      netuid: number;
+      amount: bigint;
+      all?: boolean;
+      limit?: bigint;
+      partial: boolean;
+    };
+
+/** A subnet's pool as a trade reads it: the spot price and the state the swap estimate runs on. */
+export interface ChainTradePool {
+  price: bigint;
+  state: import('./subtensor/swap-estimate.js').PoolState;
+}
+
+/** What a stake trade did, from the chain's own events where it reports them (Subtensor's StakeAdded / StakeRemoved). */
+export interface ChainStakeEvent {
+  kind: 'StakeAdded' | 'StakeRemoved';
+  netuid: number;
+  alpha: bigint;
+  tao: bigint;
+  /** The pool's swap fee (τ buying, α selling). */
+  fee: bigint;
+}
 
 /** What the chain says a dev key (--signer-uri) needs: a dev chain, and its name for the refusal. */
 export interface ChainKind {
@@ -174,11 +204,15 @@ export interface ChainReceipt {
   fee?: bigint;
   /** The block's events of this transaction, by pallet and name, where the chain reports them. */
   events: { section: string; method: string; data: unknown[] }[];
+  /** The stake events among them, where the chain emits them (Subtensor); absent otherwise (tao's ledger). */
+  stakeEvents?: ChainStakeEvent[];
 }
 
 /** One signer's view of the chain for one write: its free balance, the fee, the preview's chain lines. */
 export interface TxSession {
   readonly free: bigint;
+  /** The least an account may keep (Subtensor reaps below it); 0 where nothing is reaped. */
+  readonly existentialDeposit: bigint;
   /** Preview lines of this chain beyond the plan (ledger: nonce, valid until; Subtensor: runtime). */
   readonly previewLines: [string, string][];
   /**
@@ -209,6 +243,10 @@ export interface Chain {
   subnetLockCost?(): Promise<bigint>;
   /** The subnet's weights version key, where the chain keeps one (Subtensor). */
   weightsVersionKey?(netuid: number): Promise<bigint>;
+  /** Subnet `netuid`'s pool for a trade: E_UNKNOWN_SUBNET (or E_SUBNET_NOT_STARTED where the chain says) otherwise. */
+  tradePool(netuid: number): Promise<ChainTradePool>;
+  /** The α `coldkey` holds on `hotkey` in subnet `netuid`. */
+  alphaStake(coldkey: string, hotkey: string, netuid: number): Promise<bigint>;
   /** Whether dev keys may sign here. */
   kind(): Promise<ChainKind>;
   /** Starts a write by `signer`; `expiryBlocks` bounds its validity where the chain takes one (the ledger). */

@@ -38,6 +38,10 @@ export interface ChainTxContext {
   chain: Chain;
   signer: Signer;
   free: bigint;
+  /** The least the account may keep (0 where nothing is reaped). */
+  existentialDeposit: bigint;
+  /** The chain's fee estimate for a call (what an "all but the fee" amount needs before the plan exists). */
+  quote(call: ChainCall): Promise<bigint>;
 }
 
 export interface ChainTxReport {
@@ -52,6 +56,8 @@ export interface ChainTxReport {
 export interface ChainTxResult {
   report: ChainTxReport;
   receipt: ChainReceipt;
+  /** The fee estimate the preview showed. */
+  fee: bigint;
 }
 
 function preview(
@@ -110,7 +116,13 @@ export async function runChainTx(
     const kind = options.flags.signerUri !== undefined ? await chain.kind() : { dev: false, chain: '' };
     const signer = await resolveSigner(globals, options.role, kind, options.flags.signerUri);
     const session = await chain.session(signer.address, { expiryBlocks });
-    const ctx: ChainTxContext = { chain, signer, free: session.free };
+    const ctx: ChainTxContext = {
+      chain,
+      signer,
+      free: session.free,
+      existentialDeposit: session.existentialDeposit,
+      quote: (call) => session.quote(call),
+    };
     const plan = await options.build(ctx);
     const fee = await session.quote(plan.call);
     if (plan.spendsAll) {
@@ -150,6 +162,7 @@ export async function runChainTx(
     });
     return {
       receipt,
+      fee,
       report: {
         tx_hash: receipt.txHash,
         block: receipt.block,

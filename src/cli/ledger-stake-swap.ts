@@ -5,11 +5,10 @@
  * credited are the swaps the ledger recorded under the transaction in its block (chain_block), not a
  * difference of balances, so an epoch in the same block does not blur them.
  */
-import { ledgerPoolState } from '../client/ledger-pool.js';
+import { alphaHeld, ledgerPoolState, poolOf } from '../client/ledger-pool.js';
 import type { NodeClient } from '../client/node-client.js';
 import type { Call } from '../client/types.js';
 import type { GlobalOptions } from './context.js';
-import { alphaHeld, poolOf } from './ledger-stake.js';
 import { refuseRoot } from './ledger-stake-move.js';
 import { type CrossSubnetPlan, crossSubnetPlan } from './stake-preview.js';
 import { type StakeSwapFields, type StakeSwapOptions, swapAmount, swapFields } from './stake-swap.js';

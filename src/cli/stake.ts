@@ -1,8 +1,9 @@
 /**
  * `tao stake add | remove | list | move | transfer | swap | take`: stake the wallet coldkey's TAO on a hotkey (own
  * hotkey by default), and set the delegate take the owner keeps of its nominators' dividends. On a Subtensor
- * --network the stake is alpha per subnet (--netuid) behind a pool, with price protection
- * (src/cli/subtensor/stake.ts), as on tao's ledger (ledger-stake.ts, ledger-stake-move.ts).
+ * --network the stake is alpha per subnet (--netuid) behind a pool, with price protection, as on tao's
+ * ledger: add / remove through the chain seam (stake-trade.ts), move / transfer per backend
+ * (src/cli/subtensor/stake.ts, ledger-stake-move.ts).
  */
 import type { Command } from 'commander';
 import { stakePlan } from '../client/tx-plan.js';
@@ -80,33 +81,6 @@ async function tradeOptions(
   return { flags: opts, netuid, hotkey, protection, ...(amount === undefined ? {} : { amount }) };
 }
 
-/** `tao stake add|remove` on a Subtensor chain: alpha per subnet, protected by a limit price. */
-async function subtensorStake(
-  globals: GlobalOptions,
-  url: string,
-  direction: 'add' | 'remove',
-  opts: StakeFlags,
-) {
-  const o = await tradeOptions(globals, direction, await netuidOf(globals, opts.netuid), opts);
-  const { subtensorStakeAdd, subtensorStakeRemove } = await import('./subtensor/stake.js');
-  const { withSubtensor } = await import('./subtensor/tx.js');
-  return withSubtensor(url, (chain) =>
-    (direction === 'add' ? subtensorStakeAdd : subtensorStakeRemove)(globals, chain, o),
-  );
-}
-
-/** `tao stake add|remove --netuid N` on tao's ledger: α through subnet N's pool, protected by default. */
-async function ledgerSubnetStake(
-  globals: GlobalOptions,
-  direction: 'add' | 'remove',
-  netuid: number,
-  opts: StakeFlags,
-) {
-  const o = await tradeOptions(globals, direction, netuid, opts);
-  const { ledgerStakeTrade } = await import('./ledger-stake.js');
-  return ledgerStakeTrade(globals, direction, o);
-}
-
 async function targetHotkey(globals: GlobalOptions, flag?: string): Promise<string> {
   if (flag !== undefined) return checkAddress(flag, '--hotkey-address');
   return walletAddress(globals, 'hotkey');
@@ -125,11 +99,16 @@ export async function handleStake(
   direction: 'add' | 'remove',
   opts: StakeFlags,
 ): Promise<TxReport & { warnings?: string[] }> {
-  const { networkOf } = await import('./network.js');
-  const network = await networkOf(globals);
-  if (network.backend === 'subtensor') return subtensorStake(globals, network.url, direction, opts);
-  const netuid = opts.netuid === undefined ? 0 : await netuidOf(globals, opts.netuid);
-  if (netuid > 0) return ledgerSubnetStake(globals, direction, netuid, opts);
+  const subnet = await withChain(globals, async (chain) => {
+    // Root stake (netuid 0, τ at price 1) is the default where the chain keeps it in its own table (the ledger).
+    if (opts.netuid === undefined && chain.capabilities.rootStakeTable) return undefined;
+    const netuid = await netuidOf(globals, opts.netuid);
+    if (netuid === 0 && chain.capabilities.rootStakeTable) return undefined;
+    const o = await tradeOptions(globals, direction, netuid, opts);
+    const { stakeTrade } = await import('./stake-trade.js');
+    return stakeTrade(globals, chain, direction, o);
+  });
+  if (subnet) return subnet;
   for (const [flag, given] of [
     ['--tolerance', opts.tolerance !== undefined],
     ['--partial', Boolean(opts.partial)],

@@ -66,10 +66,21 @@ describe('the chain seam', () => {
   });
 
   it('the commands on the seam do not branch on the backend', () => {
-    const moved = ['cli/subnet-read.ts', 'cli/subnet-actions.ts', 'cli/wallet-ledger.ts', 'cli/weights.ts'];
-    const branching = moved.filter((f) =>
-      /networkOf\(|subtensorUrl\(|backend === '|backend !== '/.test(readFileSync(join(SRC, f), 'utf8')),
-    );
+    const moved = [
+      'cli/subnet-read.ts',
+      'cli/subnet-actions.ts',
+      'cli/wallet-ledger.ts',
+      'cli/weights.ts',
+      'cli/stake-trade.ts',
+    ];
+    const branches = (text: string) => /networkOf\(|subtensorUrl\(|backend === '|backend !== '/.test(text);
+    const branching = moved.filter((f) => branches(readFileSync(join(SRC, f), 'utf8')));
     expect(branching).toEqual([]);
+    // stake add / remove (handleStake); stake move / transfer still branch.
+    const stake = readFileSync(join(SRC, 'cli/stake.ts'), 'utf8');
+    const start = stake.indexOf('export async function handleStake(');
+    const handleStake = stake.slice(start, stake.indexOf('\nexport ', start + 1));
+    expect(handleStake).toContain('stakeTrade(');
+    expect(branches(handleStake)).toBe(false);
   });
 });

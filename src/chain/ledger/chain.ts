@@ -68,6 +68,17 @@ function wireCall(call: ChainCall, free: bigint, fee: bigint): Call {
       return call.amount === undefined
         ? { type: 'faucet' }
         : { type: 'faucet', amount: call.amount.toString() };
+    case 'add_stake':
+    case 'remove_stake':
+      return {
+        type: call.type,
+        hotkey: call.hotkey,
+        netuid: call.netuid,
+        amount: call.amount.toString(),
+        ...(call.limit === undefined
+          ? {}
+          : { limit_price: call.limit.toString(), allow_partial: call.partial }),
+      };
   }
 }
 
@@ -128,6 +139,15 @@ export function ledgerChain(url: string, client = new NodeClient(url)): Chain & 
         values[k] = AMOUNTS.has(k) && typeof v === 'string' ? parseRao(v) : (v as object);
       return { values, amounts: AMOUNTS };
     },
+    async tradePool(netuid) {
+      const { ledgerPoolState, poolOf } = await import('../../client/ledger-pool.js');
+      const pool = await poolOf(client, netuid);
+      return { price: pool.price, state: ledgerPoolState(netuid, pool) };
+    },
+    async alphaStake(coldkey, hotkey, netuid) {
+      const { alphaHeld } = await import('../../client/ledger-pool.js');
+      return alphaHeld(client, coldkey, hotkey, netuid);
+    },
     async kind() {
       const i = await systemInfo();
       return { dev: i.dev, chain: i.chain, ...(i.faucet ? { faucetAmount: i.faucet.amount } : {}) };
@@ -138,6 +158,7 @@ export function ledgerChain(url: string, client = new NodeClient(url)): Chain & 
       const { feeOf, signCall } = await import('../../client/send.js');
       return {
         free: account.free,
+        existentialDeposit: 0n,
         previewLines: [
           ['nonce', String(account.nonce + account.pending)],
           ['valid until', `block ${expiry} (head ${head.number})`],

@@ -69,6 +69,16 @@ function extrinsicOf(chain: SubtensorApi, call: ChainCall): Extrinsic {
         0,
       );
     }
+    case 'add_stake':
+    case 'remove_stake': {
+      const { hotkey, netuid, amount, limit } = call;
+      if (call.type === 'remove_stake' && call.all)
+        return extrinsic(api, 'subtensorModule', 'removeStakeFullLimit')(hotkey, netuid, limit ?? null);
+      const method = call.type === 'add_stake' ? 'addStake' : 'removeStake';
+      return limit === undefined
+        ? extrinsic(api, 'subtensorModule', method)(hotkey, netuid, amount)
+        : extrinsic(api, 'subtensorModule', `${method}Limit`)(hotkey, netuid, amount, limit, call.partial);
+    }
     case 'set_delegate_take':
       throw unsupported(
         'subtensor',
@@ -129,12 +139,31 @@ function checkAxonIp(ip: string): void {
     );
 }
 
+/**
+ * Subtensor checks stake calls before they enter a block (its transaction extension): a limit the price
+ * has already passed is refused as `invalid {custom: 14}`, with no fee. Name it like a dispatch error.
+ */
+export async function namingPoolRefusals<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const { namePoolRefusal } = await import('./stake-quote.js');
+    throw (
+      namePoolRefusal(error, {
+        seen: 'preview',
+        retry: 'run it again to preview at the new price, or raise --tolerance',
+      }) ?? error
+    );
+  }
+}
+
 async function session(chain: SubtensorApi, signer: string): Promise<TxSession> {
   const { accountBalance } = await import('./reads.js');
   const { estimateFee, signAndSubmit } = await import('./submit.js');
   const account = await accountBalance(chain.api, signer);
   return {
     free: account.free,
+    existentialDeposit: BigInt(chain.api.consts.balances?.existentialDeposit?.toString() ?? '0'),
     previewLines: [['chain', `${chain.specName} spec ${chain.specVersion} at ${chain.url}`]],
     async quote(call) {
       if (call.type === 'serve_axon') checkAxonIp(call.ip);
@@ -146,15 +175,18 @@ async function session(chain: SubtensorApi, signer: string): Promise<TxSession> 
     },
     async submit(call, pair, { timeoutMs, onSent }) {
       onSent();
-      const inclusion = await signAndSubmit(chain.api, () => extrinsicOf(chain, call), pair, signer, {
-        timeoutMs,
-      });
+      const send = () =>
+        signAndSubmit(chain.api, () => extrinsicOf(chain, call), pair, signer, { timeoutMs });
+      const trade = call.type === 'add_stake' || call.type === 'remove_stake';
+      const inclusion = trade ? await namingPoolRefusals(send) : await send();
+      const { stakeEvents } = await import('./stake.js');
       return {
         txHash: inclusion.txHash,
         block: inclusion.block,
         status: 'included',
         fee: inclusion.fee,
         events: inclusion.events,
+        stakeEvents: stakeEvents(inclusion),
       };
     },
   };
@@ -252,6 +284,18 @@ export function subtensorChain(url: string): Chain & { connection(): Promise<Sub
     async hotkeyOwner(address) {
       const { hotkeyOwner } = await import('./reads.js');
       return hotkeyOwner((await connection()).api, address);
+    },
+    async tradePool(netuid) {
+      const { api } = await connection();
+      const { alphaPrice, subnetExists } = await import('./reads.js');
+      if (!(await subnetExists(api, netuid))) throw unknownSubnet(netuid);
+      const { readPoolState } = await import('./swap-estimate.js');
+      const [price, state] = await Promise.all([alphaPrice(api, netuid), readPoolState(api, netuid)]);
+      return { price, state };
+    },
+    async alphaStake(coldkey, hotkey, netuid) {
+      const { stakeOf } = await import('./stake.js');
+      return stakeOf((await connection()).api, hotkey, coldkey, netuid);
     },
     async kind() {
       const chain = await connection();
