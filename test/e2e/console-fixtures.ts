@@ -10,10 +10,9 @@ import { ensureSupervisor, stopSupervisor } from '../../src/supervisor/client.js
 import { readPid, runFiles } from '../../src/supervisor/instance.js';
 import { TAO_BIN, parseJson, runTao } from '../helpers/tao.js';
 import { freePort, rpc } from './node-helpers.js';
+import { sleep } from '../../src/core/sleep.js';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitUntil<T>(
   what: string,

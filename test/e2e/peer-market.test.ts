@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/client/node-client.js';
 import { parseJson, runTao, type TaoResult, tempHome } from '../helpers/tao.js';
 import { freePort, kill, type NodeProc, startNode } from './node-helpers.js';
+import { sleep } from '../../src/core/sleep.js';
 
 const TEMPO = 10;
 const { home, cleanup } = tempHome('tao-peer-market-');
@@ -44,8 +45,6 @@ function ok(r: TaoResult): TaoResult {
   expect(r.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
   return r;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>) {
   const deadline = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ import { WeightSetter } from '../../src/peer/runtime/weight-setter.js';
 import { buildWeightRow } from '../../src/peer/scoring/weights.js';
 import { tempHome } from '../helpers/tao.js';
 import { freePort, kill, type NodeProc, startNode } from '../e2e/node-helpers.js';
+import { sleep } from '../../src/core/sleep.js';
 
 const { home, cleanup } = tempHome('tao-weight-setter-');
 let node: NodeProc | undefined;
@@ -40,8 +41,6 @@ afterAll(async () => {
   await kill(node);
   cleanup();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('WeightSetter', () => {
   it('reports no due block while a weights tx is pending, then the right one', async () => {
