@@ -19,19 +19,23 @@ import {
   type TxFlags,
 } from './tx-flow.js';
 
-export interface ChainTxPlan {
+/** What a signing flow previews and checks, whatever it signs (a ChainCall here, an extrinsic in subtensor/tx.ts). */
+export interface TxPlanPreview {
   title: string;
-  call: ChainCall;
   /** The lines after "from" (to, amount, hotkey…), label and value. */
   details: [string, string][];
   /** Change of the signer's free balance apart from the fee. */
   freeDelta: bigint;
   /** The call moves whatever is left after the fee (transfer --all): freeDelta is then fee − free. */
   spendsAll?: boolean;
-  /** Shown after the balance lines: warnings (destination is a hotkey…). */
+  /** Shown after the balance lines: warnings (price moved, destination is a hotkey…). */
   notes?: string[];
   /** Runs after the confirmation, right before signing: re-checks what the preview promised (burn). */
   beforeSubmit?: () => Promise<void>;
+}
+
+export interface ChainTxPlan extends TxPlanPreview {
+  call: ChainCall;
 }
 
 export interface ChainTxContext {

@@ -4,6 +4,7 @@
  * era, nonce from the chain) → submit → wait for the block → report the actual fee. Dispatch errors are the
  * pallet's own name and text, exit 5.
  */
+import type { TxPlanPreview } from '../chain-tx.js';
 import type { SubtensorApi } from '../../chain/subtensor/api.js';
 import type { Extrinsic, Inclusion } from '../../chain/subtensor/submit.js';
 import { formatTao } from '../../core/amount.js';
@@ -13,19 +14,9 @@ import { printError } from '../handle-error.js';
 import { keyValues } from '../output.js';
 import { confirmPreview, resolveSigner, type Signer, type SignerRole, type TxFlags } from '../tx-flow.js';
 
-export interface SubtensorTxPlan {
-  title: string;
+export interface SubtensorTxPlan extends TxPlanPreview {
   /** Builds the extrinsic (called again for a resubmission). */
   extrinsic: () => Extrinsic;
-  details: [string, string][];
-  /** Change of the signer's free balance apart from the fee. */
-  freeDelta: bigint;
-  /** The call moves whatever is left after the fee (transfer --all): freeDelta is then free − fee. */
-  spendsAll?: boolean;
-  /** Shown after the balance lines: warnings (price moved, destination is a hotkey…). */
-  notes?: string[];
-  /** Runs after the confirmation, right before signing: re-checks what the preview promised (burn). */
-  beforeSubmit?: () => Promise<void>;
 }
 
 export interface SubtensorTxContext {
